@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from diary.models import CheckIn, Episode, Medication, Profile
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "time_zone"]
+    search_fields = ["user__username"]
+
+
+@admin.register(Medication)
+class MedicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "kind", "started_on", "stopped_on"]
+    list_filter = ["kind"]
+    search_fields = ["name", "user__username"]
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "user", "muscle", "side", "intensity", "kind"]
+    list_filter = ["muscle", "kind"]
+    date_hierarchy = "started_at"
+    search_fields = ["user__username"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    list_display = ["date", "user", "water_ml", "sleep_hours", "stress"]
+    date_hierarchy = "date"
+    search_fields = ["user__username"]
+    filter_horizontal = ["medications_taken"]

@@ -1,0 +1,21 @@
+"""A day is the person's local day. These turn aware instants into local dates and back."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def local_date(instant: datetime, zone: ZoneInfo) -> date:
+    return instant.astimezone(zone).date()
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of `day` in `zone` (midnight, or the first valid time after a gap)."""
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def day_bounds(first_day: date, last_day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) instants covering local dates first_day..last_day, both included.
+
+    Built from local midnights, so a day with a daylight-saving change is 23 or 25 hours long.
+    """
+    return day_start(first_day, zone), day_start(last_day + timedelta(days=1), zone)

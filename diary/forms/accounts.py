@@ -1,0 +1,35 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from diary.models import Profile
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False, help_text="Optional: only used to reset a forgotten password."
+    )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        initial=settings.TIME_ZONE,
+        help_text="Your times are shown in this zone. Filled in from your device when it can.",
+        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=True)
+        Profile.objects.create(user=user, time_zone=self.cleaned_data["time_zone"])
+        return user

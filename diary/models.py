@@ -1,0 +1,382 @@
+"""The diary's data: episodes, daily check-ins, and the health profile with its medications.
+
+Times are stored aware in UTC; a check-in's date is the owner's local date. Multi-choice
+answers are JSON lists of the slugs below, so the diary file (issue: data portability) can
+carry them unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
+"""
+
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+MAX_NOTE_LENGTH = 10_000
+MAX_DURATION_SECONDS = 24 * 60 * 60
+
+
+class Muscle(models.TextChoices):
+    CALF = "calf", "Calf"
+    HAMSTRING = "hamstring", "Hamstring"
+    QUADRICEPS = "quadriceps", "Quadriceps"
+    BEHIND_KNEE = "behind_knee", "Behind the knee / knee"
+    SHIN = "shin", "Shin"
+    FOOT = "foot", "Foot / arch"
+    TOES = "toes", "Toes"
+    HIP = "hip", "Hip / glute"
+    LOWER_BACK = "lower_back", "Lower back"
+    UPPER_BACK = "upper_back", "Upper back"
+    NECK = "neck", "Neck"
+    SHOULDER = "shoulder", "Shoulder"
+    ARM = "arm", "Arm"
+    HAND = "hand", "Hand / fingers"
+    ABDOMEN = "abdomen", "Abdomen"
+    FACE = "face", "Face / eyelid"
+    OTHER = "other", "Other"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class EpisodeKind(models.TextChoices):
+    CRAMP = "cramp", "Cramp (sudden painful contraction)"
+    TWITCH = "twitch", "Twitch (fasciculation)"
+    TIGHTNESS = "tightness", "Tightness / stiffness"
+    JERK = "jerk", "Jerk (myoclonus)"
+
+
+class Activity(models.TextChoices):
+    ASLEEP = "asleep", "Asleep / in bed"
+    RESTING = "resting", "Resting"
+    SITTING = "sitting", "Sitting"
+    STANDING = "standing", "Standing"
+    WALKING = "walking", "Walking"
+    EXERCISING = "exercising", "Exercising"
+    JUST_AFTER_EXERCISE = "just_after_exercise", "Just after exercise"
+
+
+class Hydration(models.TextChoices):
+    WELL_HYDRATED = "well_hydrated", "Well hydrated"
+    NORMAL = "normal", "Normal"
+    DEHYDRATED = "dehydrated", "Thirsty / dehydrated"
+    UNKNOWN = "unknown", "Don't know"
+
+
+class Relief(models.TextChoices):
+    STRETCHING = "stretching", "Stretching"
+    MASSAGE = "massage", "Massage"
+    HEAT = "heat", "Heat"
+    COLD = "cold", "Cold"
+    WATER = "water", "Drinking water"
+    ELECTROLYTE_DRINK = "electrolyte_drink", "Electrolyte drink"
+    GENTLE_MOVEMENT = "gentle_movement", "Gentle movement"
+    REST = "rest", "Rest"
+    MEDICATION = "medication", "Medication"
+    NOTHING = "nothing", "Nothing"
+
+
+class ReliefEffect(models.TextChoices):
+    NONE = "none", "Not at all"
+    A_LITTLE = "a_little", "A little"
+    A_LOT = "a_lot", "A lot"
+    FULLY = "fully", "Fully"
+
+
+class Symptom(models.TextChoices):
+    WEAKNESS = "weakness", "Muscle weakness"
+    NUMBNESS = "numbness", "Numbness or tingling"
+    SWELLING = "swelling", "Swelling"
+    REDNESS = "redness", "Redness"
+    INJURY = "injury", "Followed an injury"
+    SORENESS = "soreness", "Soreness lasting into the next day"
+
+
+class Electrolyte(models.TextChoices):
+    MAGNESIUM = "magnesium", "Magnesium"
+    POTASSIUM = "potassium", "Potassium"
+    CALCIUM = "calcium", "Calcium"
+    SODIUM = "sodium", "Sodium / sports drink"
+
+
+class ExerciseIntensity(models.TextChoices):
+    NONE = "none", "None"
+    LIGHT = "light", "Light"
+    MODERATE = "moderate", "Moderate"
+    VIGOROUS = "vigorous", "Vigorous"
+
+
+class Condition(models.TextChoices):
+    DIABETES = "diabetes", "Diabetes"
+    KIDNEY_DISEASE = "kidney_disease", "Kidney disease"
+    THYROID_DISORDER = "thyroid_disorder", "Thyroid disorder"
+    MULTIPLE_SCLEROSIS = "multiple_sclerosis", "Multiple sclerosis"
+    PARKINSONS = "parkinsons", "Parkinson's disease"
+    PERIPHERAL_ARTERY_DISEASE = "peripheral_artery_disease", "Peripheral artery disease"
+    PERIPHERAL_NEUROPATHY = "peripheral_neuropathy", "Peripheral neuropathy"
+    SCIATICA = "sciatica", "Sciatica or spinal stenosis"
+    RESTLESS_LEGS = "restless_legs", "Restless legs syndrome"
+    PREGNANCY = "pregnancy", "Pregnancy"
+    OTHER = "other", "Other"
+
+
+class MedicationKind(models.TextChoices):
+    DIURETIC = "diuretic", "Diuretic"
+    STATIN = "statin", "Statin"
+    BRONCHODILATOR = "bronchodilator", "Bronchodilator / beta-agonist"
+    BLOOD_PRESSURE = "blood_pressure", "Blood-pressure"
+    MUSCLE_RELAXANT = "muscle_relaxant", "Muscle relaxant"
+    SUPPLEMENT = "supplement", "Supplement"
+    OTHER = "other", "Other"
+
+
+@deconstructible
+class ChoiceListValidator:
+    """Checks a JSON list whose items must be distinct slugs of a TextChoices vocabulary."""
+
+    def __init__(self, choices: type[models.TextChoices]):
+        self.choices = choices
+
+    def __call__(self, value) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            raise ValidationError("Expected a list of choices.")
+        allowed = set(self.choices.values)
+        unknown = [str(item) for item in value if item not in allowed]
+        if unknown:
+            raise ValidationError(f"Unknown choice: {', '.join(unknown)}.")
+        if len(set(value)) != len(value):
+            raise ValidationError("A choice is listed twice.")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ChoiceListValidator) and self.choices is other.choices
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone.")
+
+
+def validate_not_in_future(value: datetime) -> None:
+    # A minute of grace: a phone's clock may run a little ahead of the server's.
+    if value > timezone.now() + timedelta(minutes=1):
+        raise ValidationError("This is in the future.")
+
+
+class OwnedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Only the rows that belong to `user`: every view starts here."""
+        return self.filter(user=user)
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    conditions = models.JSONField(
+        default=list, blank=True, validators=[ChoiceListValidator(Condition)]
+    )
+    other_condition = models.CharField(
+        "other condition", max_length=200, blank=True, help_text="Used when 'Other' is ticked."
+    )
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @classmethod
+    def for_user(cls, user) -> "Profile":
+        profile, _ = cls.objects.get_or_create(
+            user=user, defaults={"time_zone": settings.TIME_ZONE}
+        )
+        return profile
+
+
+class Medication(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medications"
+    )
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=MedicationKind.choices)
+    dose = models.CharField(max_length=100, blank=True)
+    started_on = models.DateField("start date", null=True, blank=True)
+    stopped_on = models.DateField("stop date", null=True, blank=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # Check-ins and the diary file refer to a medication by its name.
+            models.UniqueConstraint(fields=["user", "name"], name="medication_name_unique"),
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(stopped_on__gte=models.F("started_on")),
+                name="medication_stops_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.started_on and self.stopped_on and self.stopped_on < self.started_on:
+            raise ValidationError({"stopped_on": "A medication can't stop before it starts."})
+
+
+class EpisodeQuerySet(OwnedQuerySet):
+    def between(self, start: datetime, end: datetime):
+        """Episodes that started in [start, end)."""
+        return self.filter(started_at__gte=start, started_at__lt=end)
+
+
+class Episode(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
+    )
+    started_at = models.DateTimeField(
+        "started", default=timezone.now, validators=[validate_not_in_future]
+    )
+    duration_seconds = models.PositiveIntegerField(
+        "duration", null=True, blank=True, validators=[MaxValueValidator(MAX_DURATION_SECONDS)]
+    )
+    muscle = models.CharField(max_length=20, choices=Muscle.choices)
+    side = models.CharField(max_length=20, choices=Side.choices)
+    intensity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="0 none, 10 the worst imaginable.",
+    )
+    kind = models.CharField(max_length=20, choices=EpisodeKind.choices, default=EpisodeKind.CRAMP)
+    activity = models.CharField(
+        "doing at onset", max_length=30, choices=Activity.choices, blank=True
+    )
+    hydration = models.CharField(
+        "hydration at the time", max_length=20, choices=Hydration.choices, blank=True
+    )
+    relief = models.JSONField(
+        "what you tried", default=list, blank=True, validators=[ChoiceListValidator(Relief)]
+    )
+    relief_effect = models.CharField(
+        "how much it helped", max_length=20, choices=ReliefEffect.choices, blank=True
+    )
+    symptoms = models.JSONField(
+        "other symptoms", default=list, blank=True, validators=[ChoiceListValidator(Symptom)]
+    )
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_NOTE_LENGTH)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intensity__gte=0, intensity__lte=10), name="episode_intensity_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__isnull=True)
+                | Q(duration_seconds__lte=MAX_DURATION_SECONDS),
+                name="episode_duration_at_most_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_muscle_display()} {self.get_kind_display().split(' (')[0].lower()}"
+
+
+class CheckInQuerySet(OwnedQuerySet):
+    def between(self, first_day, last_day):
+        """Check-ins for local dates first_day..last_day, both included."""
+        return self.filter(date__gte=first_day, date__lte=last_day)
+
+
+class CheckIn(models.Model):
+    """One day's trigger factors, for the owner's local date."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    date = models.DateField()
+    water_ml = models.PositiveIntegerField(
+        "water drunk", null=True, blank=True, validators=[MaxValueValidator(20_000)]
+    )
+    # None: not recorded; []: recorded, none taken.
+    electrolytes = models.JSONField(
+        null=True, blank=True, validators=[ChoiceListValidator(Electrolyte)]
+    )
+    caffeine_drinks = models.PositiveSmallIntegerField(
+        "caffeinated drinks", null=True, blank=True, validators=[MaxValueValidator(50)]
+    )
+    alcohol_drinks = models.PositiveSmallIntegerField(
+        "alcoholic drinks", null=True, blank=True, validators=[MaxValueValidator(50)]
+    )
+    exercise_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
+    )
+    exercise_intensity = models.CharField(
+        max_length=20, choices=ExerciseIntensity.choices, blank=True
+    )
+    warmed_up = models.BooleanField(null=True, blank=True)
+    stretched = models.BooleanField(null=True, blank=True)
+    sleep_hours = models.DecimalField(
+        "hours of sleep the night before",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(24)],
+    )
+    stress = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)], help_text="0 calm, 10 extreme."
+    )
+    sitting_hours = models.DecimalField(
+        "hours spent sitting",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(24)],
+    )
+    cold_exposure = models.BooleanField("exposed to cold", null=True, blank=True)
+    medications_taken = models.ManyToManyField(Medication, blank=True, related_name="checkins")
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_NOTE_LENGTH)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="one_checkin_per_day"),
+            models.CheckConstraint(
+                condition=Q(sleep_hours__isnull=True) | Q(sleep_hours__gte=0, sleep_hours__lte=24),
+                name="checkin_sleep_within_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(sitting_hours__isnull=True)
+                | Q(sitting_hours__gte=0, sitting_hours__lte=24),
+                name="checkin_sitting_within_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(stress__isnull=True) | Q(stress__lte=10), name="checkin_stress_0_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.date.isoformat()}"

@@ -1,0 +1,32 @@
+import pytest
+from django.contrib.auth.models import User
+
+from diary.models import Profile
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 is the real hasher (see test_security); the suite creates many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, time_zone: str = "UTC") -> User:
+    user = User.objects.create_user(username, password="correct horse battery staple")
+    Profile.objects.create(user=user, time_zone=time_zone)
+    return user
+
+
+@pytest.fixture
+def user(db):
+    return make_user("alice", "Europe/Berlin")
+
+
+@pytest.fixture
+def other_user(db):
+    return make_user("mallory", "America/New_York")
+
+
+@pytest.fixture
+def auth_client(client, user):
+    client.force_login(user)
+    return client
