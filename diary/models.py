@@ -189,6 +189,7 @@ class Profile(models.Model):
     other_condition = models.CharField(
         "other condition", max_length=200, blank=True, help_text="Used when 'Other' is ticked."
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -214,6 +215,7 @@ class Medication(models.Model):
     dose = models.CharField(max_length=100, blank=True)
     started_on = models.DateField("start date", null=True, blank=True)
     stopped_on = models.DateField("stop date", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OwnedQuerySet.as_manager()
 
