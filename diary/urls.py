@@ -1,9 +1,18 @@
-from django.urls import register_converter
+from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
+from diary.views import episodes, home
 
 register_converter(IsoDateConverter, "isodate")
 
 app_name = "diary"
 
-urlpatterns = []
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("episodes/", episodes.episode_list, name="episode_list"),
+    path("episodes/quick/", episodes.quick_log, name="quick_log"),
+    path("episodes/new/", episodes.episode_new, name="episode_new"),
+    path("episodes/<int:pk>/", episodes.episode_detail, name="episode_detail"),
+    path("episodes/<int:pk>/edit/", episodes.episode_edit, name="episode_edit"),
+    path("episodes/<int:pk>/delete/", episodes.episode_delete, name="episode_delete"),
+]
