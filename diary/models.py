@@ -301,6 +301,12 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return f"{self.get_muscle_display()} {self.get_kind_display().split(' (')[0].lower()}"
 
+    def relief_labels(self) -> list[str]:
+        return [Relief(slug).label for slug in self.relief]
+
+    def symptom_labels(self) -> list[str]:
+        return [Symptom(slug).label for slug in self.symptoms]
+
 
 class CheckInQuerySet(OwnedQuerySet):
     def between(self, first_day, last_day):

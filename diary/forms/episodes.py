@@ -1,0 +1,162 @@
+from datetime import UTC, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from diary.models import MAX_DURATION_SECONDS, Episode, Muscle, Relief, Side, Symptom
+from diary.quantities import format_duration, parse_duration
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time in the person's zone, made aware.
+
+    Django refuses both kinds of daylight-saving oddity; we refuse only the time that never
+    happened (the spring-forward gap) and read a repeated autumn time as its first occurrence,
+    because someone logging a 02:30 cramp on that night should not be turned away.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            naive = value
+        else:
+            naive = parse_datetime(value.strip()) or BaseTemporalField.to_python(self, value)
+        if timezone.is_aware(naive):
+            return naive
+        zone = timezone.get_current_timezone()
+        aware = naive.replace(tzinfo=zone, fold=0)
+        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+            raise ValidationError(
+                f"{naive:%H:%M} did not happen on {naive:%Y-%m-%d} in {zone.key}: the clocks "
+                "jumped forward. Enter the time as the clock showed it after the change.",
+                code="nonexistent",
+            )
+        return aware
+
+
+class DurationField(forms.CharField):
+    """Accepts "30s", "2 min", "1:30" or "90" (seconds); cleans to whole seconds."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "For example 30s, 2 min or 1:30.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return format_duration(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            seconds = parse_duration(text)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+        if seconds > MAX_DURATION_SECONDS:
+            raise ValidationError("A duration can be at most 24 hours.", code="max_value")
+        return seconds
+
+
+def _checkboxes(choices, label):
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class EpisodeForm(forms.ModelForm):
+    started_at = LocalDateTimeField(label="Started", initial=timezone.now)
+    duration_seconds = DurationField(label="How long it lasted")
+    relief = _checkboxes(Relief.choices, "What you tried")
+    symptoms = _checkboxes(Symptom.choices, "Anything else with it?")
+
+    class Meta:
+        model = Episode
+        fields = [
+            "started_at",
+            "duration_seconds",
+            "muscle",
+            "side",
+            "intensity",
+            "kind",
+            "activity",
+            "hydration",
+            "relief",
+            "relief_effect",
+            "symptoms",
+            "notes",
+        ]
+        widgets = {
+            "side": forms.RadioSelect,
+            "kind": forms.RadioSelect,
+            "relief_effect": forms.RadioSelect,
+            "intensity": forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("activity", "hydration", "relief_effect"):
+            # The model's blank choice reads "---------"; here it means nothing was recorded.
+            self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
+
+
+class QuickLogForm(forms.ModelForm):
+    """The few taps someone makes while the cramp is still happening; the rest comes later."""
+
+    class Meta:
+        model = Episode
+        fields = ["muscle", "side", "intensity"]
+        widgets = {
+            "muscle": forms.RadioSelect,
+            "side": forms.RadioSelect,
+            "intensity": forms.NumberInput(
+                attrs={
+                    "type": "range",
+                    "min": 0,
+                    "max": 10,
+                    "class": "form-range intensity",
+                    "data-show-value": "intensity-value",
+                }
+            ),
+        }
+
+    DEFAULT_INTENSITY = 5
+
+    def __init__(self, *args, recent_muscles: list[str] = (), recent_side: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["muscle"].choices = muscles_recent_first(recent_muscles)
+        self.fields["side"].choices = Side.choices
+        self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
+        self.initial.setdefault("side", recent_side or Side.LEFT)
+        self.initial.setdefault("intensity", self.DEFAULT_INTENSITY)
+
+
+def muscles_recent_first(recent: list[str]) -> list[tuple[str, str]]:
+    """Muscle choices with the person's recently used ones first, most recent leading."""
+    labels = dict(Muscle.choices)
+    ordered = [slug for slug in dict.fromkeys(recent) if slug in labels]
+    ordered += [slug for slug in labels if slug not in ordered]
+    return [(slug, labels[slug]) for slug in ordered]
+
+
+class EpisodeFilterForm(forms.Form):
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    muscle = forms.ChoiceField(choices=[("", "All muscles"), *Muscle.choices], required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", "The end date is before the start date.")
+        return cleaned

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from diary.days import day_bounds
+from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
+from diary.models import Episode
+
+EPISODES_PER_PAGE = 25
+RECENT_EPISODES_FOR_DEFAULTS = 30
+
+
+def _get_episode(request: HttpRequest, pk: int) -> Episode:
+    """The one place an episode is fetched: another person's id is a 404."""
+    return get_object_or_404(Episode.objects.for_user(request.user), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def quick_log(request: HttpRequest) -> HttpResponse:
+    recent = list(
+        Episode.objects.for_user(request.user).values("muscle", "side")[
+            :RECENT_EPISODES_FOR_DEFAULTS
+        ]
+    )
+    form = QuickLogForm(
+        request.POST or None,
+        recent_muscles=[row["muscle"] for row in recent],
+        recent_side=recent[0]["side"] if recent else "",
+    )
+    if request.method == "POST" and form.is_valid():
+        episode = form.save(commit=False)
+        episode.user = request.user
+        episode.started_at = timezone.now()
+        episode.save()
+        messages.success(request, f"Logged at {timezone.localtime(episode.started_at):%H:%M}.")
+        return redirect("diary:episode_detail", pk=episode.pk)
+    return render(request, "diary/episodes/quick_log.html", {"form": form})
+
+
+def episode_list(request: HttpRequest) -> HttpResponse:
+    episodes = Episode.objects.for_user(request.user)
+    filters = EpisodeFilterForm(request.GET or None)
+    if filters.is_valid():
+        zone = timezone.get_current_timezone()
+        if start := filters.cleaned_data["start"]:
+            episodes = episodes.filter(started_at__gte=day_bounds(start, start, zone)[0])
+        if end := filters.cleaned_data["end"]:
+            episodes = episodes.filter(started_at__lt=day_bounds(end, end, zone)[1])
+        if muscle := filters.cleaned_data["muscle"]:
+            episodes = episodes.filter(muscle=muscle)
+    page = Paginator(episodes, EPISODES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "diary/episodes/list.html",
+        {"page": page, "filters": filters, "filter_query": query.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def episode_new(request: HttpRequest) -> HttpResponse:
+    form = EpisodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        episode = form.save(commit=False)
+        episode.user = request.user
+        episode.save()
+        messages.success(request, "Episode saved.")
+        return redirect("diary:episode_detail", pk=episode.pk)
+    return render(request, "diary/episodes/form.html", {"form": form, "episode": None})
+
+
+def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "diary/episodes/detail.html", {"episode": _get_episode(request, pk)})
+
+
+@require_http_methods(["GET", "POST"])
+def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _get_episode(request, pk)
+    form = EpisodeForm(request.POST or None, instance=episode)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Episode updated.")
+        return redirect("diary:episode_detail", pk=episode.pk)
+    return render(request, "diary/episodes/form.html", {"form": form, "episode": episode})
+
+
+@require_http_methods(["GET", "POST"])
+def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = _get_episode(request, pk)
+    if request.method == "POST":
+        episode.delete()
+        messages.success(request, "Episode deleted.")
+        return redirect("diary:episode_list")
+    return render(request, "diary/episodes/confirm_delete.html", {"episode": episode})

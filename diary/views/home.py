@@ -1,0 +1,30 @@
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from diary.models import CheckIn, Episode
+
+RECENT_EPISODES_ON_HOME = 5
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    recorded = set(
+        CheckIn.objects.for_user(request.user)
+        .between(yesterday, today)
+        .values_list("date", flat=True)
+    )
+    missing_checkins = [day for day in (today, yesterday) if day not in recorded]
+    return render(
+        request,
+        "diary/home.html",
+        {
+            "today": today,
+            "today_recorded": today in recorded,
+            "missing_checkins": missing_checkins,
+            "recent_episodes": Episode.objects.for_user(request.user)[:RECENT_EPISODES_ON_HOME],
+        },
+    )

@@ -1,0 +1,304 @@
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from diary.models import Episode, Profile
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "started_at": "2026-01-10T03:15",
+    "duration_seconds": "1:30",
+    "muscle": "calf",
+    "side": "left",
+    "intensity": "7",
+    "kind": "cramp",
+    "activity": "asleep",
+    "hydration": "normal",
+    "relief": ["stretching", "massage"],
+    "relief_effect": "a_lot",
+    "symptoms": [],
+    "notes": "Woke me up.",
+}
+
+
+def episode_for(user, **fields) -> Episode:
+    values = {"muscle": "calf", "side": "left", "intensity": 5, "started_at": timezone.now()}
+    return Episode.objects.create(user=user, **(values | fields))
+
+
+def test_the_quick_log_creates_an_episode_in_one_post(auth_client, user):
+    before = timezone.now()
+    response = auth_client.post(
+        reverse("diary:quick_log"), {"muscle": "foot", "side": "right", "intensity": "6"}
+    )
+    episode = Episode.objects.get(user=user)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("diary:episode_detail", args=[episode.pk])
+    assert (episode.muscle, episode.side, episode.intensity) == ("foot", "right", 6)
+    assert before <= episode.started_at <= timezone.now()
+    assert episode.kind == "cramp"
+
+
+def test_the_saved_page_offers_to_add_details(auth_client, user):
+    response = auth_client.post(
+        reverse("diary:quick_log"),
+        {"muscle": "calf", "side": "left", "intensity": "5"},
+        follow=True,
+    )
+    episode = Episode.objects.get(user=user)
+    assert b"Add details" in response.content
+    assert reverse("diary:episode_edit", args=[episode.pk]).encode() in response.content
+
+
+def test_the_quick_log_needs_nothing_but_one_tap_to_save(auth_client, user):
+    form = auth_client.get(reverse("diary:quick_log")).context["form"]
+    response = auth_client.post(reverse("diary:quick_log"), form.initial)
+    assert response.status_code == 302
+    assert Episode.objects.for_user(user).count() == 1
+
+
+def test_the_quick_log_puts_recent_muscles_first_and_preselects_them(auth_client, user):
+    episode_for(user, muscle="neck", side="right", started_at=timezone.now() - timedelta(days=2))
+    episode_for(user, muscle="foot", side="both", started_at=timezone.now() - timedelta(days=1))
+    form = auth_client.get(reverse("diary:quick_log")).context["form"]
+    slugs = [slug for slug, _ in form.fields["muscle"].choices]
+    assert slugs[:3] == ["foot", "neck", "calf"]
+    assert len(slugs) == 17
+    assert form.initial["muscle"] == "foot"
+    assert form.initial["side"] == "both"
+    assert form.initial["intensity"] == 5
+
+
+def test_the_quick_log_rejects_intensity_11_and_saves_nothing(auth_client, user):
+    response = auth_client.post(
+        reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "11"}
+    )
+    assert response.status_code == 200
+    assert "less than or equal to 10" in response.context["form"].errors["intensity"][0]
+    assert not Episode.objects.exists()
+
+
+def test_the_full_form_saves_every_field(auth_client, user):
+    response = auth_client.post(reverse("diary:episode_new"), VALID)
+    episode = Episode.objects.get(user=user)
+    assert response.status_code == 302
+    assert episode.started_at == datetime(2026, 1, 10, 2, 15, tzinfo=UTC)  # Berlin is UTC+1
+    assert episode.duration_seconds == 90
+    assert episode.relief == ["stretching", "massage"]
+    assert episode.relief_effect == "a_lot"
+    assert episode.symptoms == []
+    assert episode.activity == "asleep"
+
+
+def test_blank_optional_answers_are_stored_as_not_recorded(auth_client, user):
+    data = VALID | {"duration_seconds": "", "activity": "", "hydration": "", "relief_effect": ""}
+    auth_client.post(reverse("diary:episode_new"), data)
+    episode = Episode.objects.get(user=user)
+    assert episode.duration_seconds is None
+    assert (episode.activity, episode.hydration, episode.relief_effect) == ("", "", "")
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("intensity", "11", "less than or equal to 10"),
+        ("intensity", "-1", "greater than or equal to 0"),
+        ("duration_seconds", "a while", "Couldn't read"),
+        ("duration_seconds", "25 h", "at most 24 hours"),
+        ("started_at", "2099-01-01T10:00", "in the future"),
+        ("started_at", "yesterday-ish", "Enter a valid date/time"),
+        ("muscle", "elbow", "Select a valid choice"),
+        ("relief", ["prayer"], "Select a valid choice"),
+        ("notes", "x" * 10_001, "at most 10000 characters"),
+    ],
+)
+def test_the_full_form_rejects_what_cannot_be_true(auth_client, field, value, message):
+    response = auth_client.post(reverse("diary:episode_new"), VALID | {field: value})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Episode.objects.exists()
+
+
+def test_an_episode_can_be_edited_and_deleted(auth_client, user):
+    episode = episode_for(user)
+    edit = reverse("diary:episode_edit", args=[episode.pk])
+    assert auth_client.get(edit).status_code == 200
+    auth_client.post(edit, VALID | {"intensity": "3", "notes": "Better"})
+    episode.refresh_from_db()
+    assert (episode.intensity, episode.notes) == (3, "Better")
+
+    delete = reverse("diary:episode_delete", args=[episode.pk])
+    assert auth_client.get(delete).status_code == 200
+    assert Episode.objects.filter(pk=episode.pk).exists()
+    response = auth_client.post(delete)
+    assert response["Location"] == reverse("diary:episode_list")
+    assert not Episode.objects.filter(pk=episode.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["episode_detail", "episode_edit", "episode_delete"])
+def test_another_persons_episode_is_a_404(auth_client, other_user, name):
+    theirs = episode_for(other_user, notes="private")
+    url = reverse(f"diary:{name}", args=[theirs.pk])
+    assert auth_client.get(url).status_code == 404
+    assert auth_client.post(url, VALID).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.notes == "private"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("diary:home"),
+        reverse("diary:episode_list"),
+        reverse("diary:quick_log"),
+        reverse("diary:episode_new"),
+    ],
+)
+def test_pages_send_anonymous_visitors_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_list_shows_only_my_episodes_newest_first(auth_client, user, other_user):
+    episode_for(user, muscle="calf", started_at=timezone.now() - timedelta(days=2))
+    episode_for(user, muscle="neck", started_at=timezone.now() - timedelta(days=1))
+    episode_for(other_user, muscle="foot")
+    page = auth_client.get(reverse("diary:episode_list")).context["page"]
+    assert [episode.muscle for episode in page] == ["neck", "calf"]
+
+
+def test_the_list_filters_by_local_date_range_and_muscle(auth_client, user):
+    berlin = ZoneInfo("Europe/Berlin")
+    # 00:30 on 5 March in Berlin is still 4 March in UTC: the filter uses the local day.
+    episode_for(user, muscle="calf", started_at=datetime(2026, 3, 5, 0, 30, tzinfo=berlin))
+    episode_for(user, muscle="neck", started_at=datetime(2026, 3, 5, 12, 0, tzinfo=berlin))
+    episode_for(user, muscle="calf", started_at=datetime(2026, 3, 6, 0, 30, tzinfo=berlin))
+    response = auth_client.get(
+        reverse("diary:episode_list"), {"start": "2026-03-05", "end": "2026-03-05"}
+    )
+    assert {episode.muscle for episode in response.context["page"]} == {"calf", "neck"}
+    assert len(response.context["page"]) == 2
+    response = auth_client.get(
+        reverse("diary:episode_list"),
+        {"start": "2026-03-05", "end": "2026-03-06", "muscle": "calf"},
+    )
+    assert len(response.context["page"]) == 2
+
+
+def test_the_list_explains_a_reversed_date_range(auth_client):
+    response = auth_client.get(
+        reverse("diary:episode_list"), {"start": "2026-03-06", "end": "2026-03-05"}
+    )
+    assert response.status_code == 200
+    assert "before the start date" in response.context["filters"].errors["end"][0]
+
+
+def test_the_list_is_paginated_and_keeps_filters_across_pages(auth_client, user):
+    for hours in range(30):
+        episode_for(user, started_at=timezone.now() - timedelta(hours=hours + 1))
+    response = auth_client.get(reverse("diary:episode_list"), {"muscle": "calf", "page": "2"})
+    assert len(response.context["page"]) == 5
+    assert b"muscle=calf&amp;page=1" in response.content
+
+
+def test_the_list_needs_the_same_queries_for_a_big_diary(
+    auth_client, user, django_assert_max_num_queries
+):
+    Episode.objects.bulk_create(
+        Episode(
+            user=user,
+            muscle="calf",
+            side="left",
+            intensity=4,
+            started_at=timezone.now() - timedelta(hours=hour),
+        )
+        for hour in range(1, 400)
+    )
+    with django_assert_max_num_queries(8):
+        auth_client.get(reverse("diary:episode_list"))
+    with django_assert_max_num_queries(8):
+        auth_client.get(reverse("diary:home"))
+
+
+def test_notes_are_shown_escaped(auth_client, user):
+    episode = episode_for(user, notes='<script>alert(1)</script>"><img src=x onerror=alert(1)>')
+    content = auth_client.get(reverse("diary:episode_detail", args=[episode.pk])).content
+    assert b"<script>alert(1)" not in content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert b"<img src=x" not in content
+
+
+def test_an_episode_at_2330_in_auckland_lands_on_that_local_date(client, db):
+    person = make_user("kiri", "Pacific/Auckland")
+    client.force_login(person)
+    client.post(reverse("diary:episode_new"), VALID | {"started_at": "2026-06-15T23:30"})
+    episode = Episode.objects.get(user=person)
+    # NZST is UTC+12: the UTC date is the day before.
+    assert episode.started_at == datetime(2026, 6, 15, 11, 30, tzinfo=UTC)
+    response = client.get(
+        reverse("diary:episode_list"), {"start": "2026-06-15", "end": "2026-06-15"}
+    )
+    assert list(response.context["page"]) == [episode]
+    assert b"15 Jun 2026, 23:30" in response.content
+
+
+def test_a_time_in_the_spring_forward_gap_is_refused_with_a_reason(auth_client, user):
+    # Berlin's clocks jumped from 02:00 to 03:00 on 29 March 2026: 02:30 never happened.
+    response = auth_client.post(
+        reverse("diary:episode_new"), VALID | {"started_at": "2026-03-29T02:30"}
+    )
+    assert "did not happen" in response.context["form"].errors["started_at"][0]
+    assert not Episode.objects.exists()
+
+
+def test_a_repeated_autumn_time_is_stored_as_its_first_occurrence_and_shown_back(auth_client, user):
+    # Berlin's 02:00-03:00 ran twice on 25 October 2026, first at UTC+2.
+    auth_client.post(reverse("diary:episode_new"), VALID | {"started_at": "2026-10-25T02:30"})
+    episode = Episode.objects.get(user=user)
+    assert episode.started_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    content = auth_client.get(reverse("diary:episode_detail", args=[episode.pk])).content
+    assert b"25 October 2026, 02:30" in content
+    assert b"CEST" in content
+
+
+def test_a_time_after_the_spring_change_is_stored_and_shown_correctly(client, db):
+    person = make_user("nyc", "America/New_York")
+    client.force_login(person)
+    client.post(reverse("diary:episode_new"), VALID | {"started_at": "2026-03-08T03:30"})
+    episode = Episode.objects.get(user=person)
+    assert episode.started_at == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # EDT, UTC-4
+    edit = client.get(reverse("diary:episode_edit", args=[episode.pk]))
+    assert b'value="2026-03-08T03:30"' in edit.content
+
+
+def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client, user):
+    episode_for(user, muscle="neck")
+    response = auth_client.get(reverse("diary:home"))
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
+    assert "Today's check-in is missing" in response.content.decode()
+    assert [episode.muscle for episode in response.context["recent_episodes"]] == ["neck"]
+
+
+def test_home_uses_the_persons_local_today(client, db):
+    person = make_user("kiri", "Pacific/Auckland")
+    client.force_login(person)
+    response = client.get(reverse("diary:home"))
+    assert response.context["today"] == datetime.now(ZoneInfo("Pacific/Auckland")).date()
+
+
+def test_the_profile_zone_defaults_to_the_time_zone_setting(client, db, settings):
+    settings.TIME_ZONE = "Europe/Lisbon"
+    person = make_user("late")
+    Profile.objects.filter(user=person).delete()
+    client.force_login(person)
+    client.get(reverse("diary:home"))
+    assert Profile.objects.get(user=person).time_zone == "Europe/Lisbon"
