@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import episodes, home
+from diary.views import checkins, episodes, home
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("episodes/<int:pk>/", episodes.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/edit/", episodes.episode_edit, name="episode_edit"),
     path("episodes/<int:pk>/delete/", episodes.episode_delete, name="episode_delete"),
+    path("checkins/", checkins.checkin_list, name="checkin_list"),
+    path("checkins/<isodate:day>/", checkins.checkin_day, name="checkin_day"),
+    path("checkins/<isodate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
 ]

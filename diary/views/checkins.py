@@ -1,0 +1,86 @@
+from datetime import date
+
+from django.contrib import messages
+from django.db.models import Min
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from diary.days import local_date
+from diary.forms.checkins import CheckInForm
+from diary.models import CheckIn, Episode
+from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
+
+
+def _month_url(day: date) -> str:
+    return f"{reverse('diary:checkin_list')}?month={day:%Y-%m}"
+
+
+def _diary_start(request: HttpRequest) -> date:
+    """The local date the diary begins: sign-up, or the first entry if someone backfilled."""
+    zone = request.profile.zone
+    starts = [local_date(request.user.date_joined, zone)]
+    first_checkin = CheckIn.objects.for_user(request.user).aggregate(first=Min("date"))["first"]
+    first_episode = Episode.objects.for_user(request.user).aggregate(first=Min("started_at"))
+    if first_checkin:
+        starts.append(first_checkin)
+    if first_episode["first"]:
+        starts.append(local_date(first_episode["first"], zone))
+    return min(starts)
+
+
+@require_GET
+def checkin_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        month = parse_month(request.GET.get("month") or f"{today:%Y-%m}")
+    except ValueError:
+        raise Http404("No such month.") from None
+    if month > today:
+        raise Http404("That month hasn't started yet.")
+    recorded = set(
+        CheckIn.objects.for_user(request.user)
+        .between(month, last_day_of_month(month))
+        .values_list("date", flat=True)
+    )
+    calendar = check_in_month(month, recorded, _diary_start(request), today)
+    following = next_month(month)
+    context = {
+        "calendar": calendar,
+        "today": today,
+        "today_recorded": today in recorded,
+        "previous_month": previous_month(month),
+        "next_month": following if following and following <= today else None,
+        "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+    return render(request, "diary/checkins/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
+    today = timezone.localdate()
+    if day > today:
+        context = {"day": day, "today": today}
+        return render(request, "diary/checkins/future.html", context, status=404)
+    checkin = CheckIn.objects.for_user(request.user).filter(date=day).first()
+    if checkin is None:
+        checkin = CheckIn(user=request.user, date=day)
+    form = CheckInForm(request.POST if request.method == "POST" else None, instance=checkin)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Check-in for {day:%A %-d %B %Y} saved.")
+        return redirect(_month_url(day))
+    context = {"form": form, "checkin": checkin, "day": day, "today": today}
+    return render(request, "diary/checkins/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
+    checkin = get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
+    if request.method == "POST":
+        checkin.delete()
+        messages.success(request, f"Check-in for {day:%A %-d %B %Y} deleted.")
+        return redirect(_month_url(day))
+    return render(request, "diary/checkins/delete.html", {"checkin": checkin})
