@@ -1,0 +1,189 @@
+"""Every URL the project serves, found from the resolver, and a way to fill each one in.
+
+The security tests walk these routes instead of a hand-written list, so a view added later is
+checked the moment its `path(...)` line lands. A route whose arguments this module can't fill
+raises `UnfillableRoute`: the tests then fail and name it, rather than skip it quietly.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import get_converters
+from django.utils import timezone
+
+from diary.models import CheckIn, Episode, Medication, Profile
+
+# Reachable without logging in, by design: Django's auth pages and sign-up.
+PUBLIC_ROUTE_NAMES = frozenset(
+    {
+        "login",
+        "signup",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+    }
+)
+# The admin has its own login (staff only); test_security checks it separately.
+ADMIN_NAMESPACE = "admin"
+
+
+class UnfillableRoute(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "diary:episode_detail"
+    route: str  # "episodes/<int:pk>/"
+    arguments: tuple[tuple[str, str], ...]  # (keyword, converter name), in order
+
+    @property
+    def namespace(self) -> str:
+        return self.name.rpartition(":")[0]
+
+    @property
+    def is_public(self) -> bool:
+        return self.name in PUBLIC_ROUTE_NAMES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.namespace.split(":")[0] == ADMIN_NAMESPACE
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.route})"
+
+
+def _converter_names() -> dict[type, str]:
+    return {type(converter): name for name, converter in get_converters().items()}
+
+
+def _arguments(pattern, names: dict[type, str]) -> list[tuple[str, str]]:
+    converters = getattr(pattern.pattern, "converters", {})
+    keywords = list(pattern.pattern.regex.groupindex)
+    # A regex group without a converter (re_path) has nothing we can generate values for.
+    return [(keyword, names.get(type(converters.get(keyword)), "regex")) for keyword in keywords]
+
+
+def discover_routes() -> list[Route]:
+    """Every named and unnamed URL pattern, recursively, with its namespace and arguments."""
+    names = _converter_names()
+    found: list[Route] = []
+
+    def walk(patterns, prefix: str, namespace: str, inherited: list[tuple[str, str]]) -> None:
+        for pattern in patterns:
+            arguments = inherited + _arguments(pattern, names)
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, route, inner, arguments)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or f"<unnamed {route}>"
+                full_name = f"{namespace}:{name}" if namespace else name
+                found.append(Route(full_name, route, tuple(arguments)))
+
+    walk(get_resolver().url_patterns, "/", "", [])
+    return found
+
+
+def app_routes() -> list[Route]:
+    """The routes the access-control rules apply to: everything but the admin."""
+    return [route for route in discover_routes() if not route.is_admin]
+
+
+# An object id in a route names its model by the route's name: episode_edit -> Episode.
+OWNED_MODELS = {"episode": Episode, "medication": Medication, "checkin": CheckIn}
+
+# Values for the password-reset link's arguments: any string reaches the "invalid link" page.
+PUBLIC_ARGUMENTS = {"uidb64": "MQ", "token": "set-password"}
+
+
+def fill(route: Route, diary: "Diary") -> str:
+    """The route's path with its arguments taken from `diary` (one person's objects)."""
+    path = route.route
+    for keyword, converter in route.arguments:
+        value = _argument(route, keyword, converter, diary)
+        path = _replace_first_argument(path, keyword, value)
+    return path
+
+
+def _argument(route: Route, keyword: str, converter: str, diary: "Diary") -> str:
+    if converter == "isodate":
+        return diary.day.isoformat()
+    if converter == "int" and (keyword == "pk" or keyword.endswith(("_pk", "_id"))):
+        short_name = route.name.rpartition(":")[2]
+        for prefix, model in OWNED_MODELS.items():
+            if short_name.startswith(prefix):
+                return str(diary.objects[model])
+    if route.is_public and keyword in PUBLIC_ARGUMENTS:
+        return PUBLIC_ARGUMENTS[keyword]
+    raise UnfillableRoute(
+        f"{route}: no rule to fill <{converter}:{keyword}>. Teach tests/security_routes.py "
+        "how to make an owned object for it, so access control covers the new view."
+    )
+
+
+def _replace_first_argument(path: str, keyword: str, value: str) -> str:
+    start = path.index("<")
+    end = path.index(">", start)
+    assert path[start + 1 : end].split(":")[-1] == keyword, (path, keyword)
+    return path[:start] + value + path[end + 1 :]
+
+
+@dataclass
+class Diary:
+    """One person's diary, every object carrying `marker` in a free-text field."""
+
+    user: User
+    marker: str
+    day: date
+    objects: dict[type, int]
+
+
+def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Diary:
+    """An episode, a medication, the profile's other condition and check-ins, all marked.
+
+    The first of `days_ago` is the day the routes are filled with.
+    """
+    profile = Profile.for_user(user)
+    profile.conditions = ["other"]
+    profile.other_condition = f"{marker} condition"
+    profile.save()
+    medication = Medication.objects.create(
+        user=user, name=f"{marker} tablets", kind="other", dose=f"{marker} dose"
+    )
+    episode = Episode.objects.create(
+        user=user,
+        started_at=timezone.now() - timedelta(hours=1),
+        muscle="calf",
+        side="left",
+        intensity=6,
+        notes=f"{marker} episode note",
+    )
+    today = timezone.now().date()
+    checkins = []
+    for days in days_ago:
+        checkin = CheckIn.objects.create(
+            user=user, date=today - timedelta(days=days), notes=f"{marker} check-in note"
+        )
+        checkin.medications_taken.add(medication)
+        checkins.append(checkin)
+    return Diary(
+        user=user,
+        marker=marker,
+        day=checkins[0].date,
+        objects={Episode: episode.pk, Medication: medication.pk, CheckIn: checkins[0].pk},
+    )
+
+
+def body(response) -> str:
+    """The decoded body of any response, streamed (a download) or not."""
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    return content.decode("utf-8", errors="replace")
