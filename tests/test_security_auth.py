@@ -1,0 +1,179 @@
+"""Log-in throttling, password storage and validation, and the production settings check."""
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from spasmlog import settings as project_settings
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"  # tests.conftest.make_user's
+LOCKED_OUT = "Too many failed log-ins"
+
+
+def log_in(client, username: str, password: str, address: str):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def assert_locked_out(response, client) -> None:
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert LOCKED_OUT in text
+    assert "Try again in 0:15:00" in text  # the cool-off, from AXES_COOLOFF_TIME
+    assert SESSION_KEY not in client.session
+
+
+def test_five_failures_for_one_account_lock_it_even_with_the_right_password(client, user):
+    for attempt in range(4):
+        response = log_in(client, "alice", "wrong password", f"10.0.0.{attempt + 1}")
+        assert response.status_code == 200  # the form again, with its error
+        assert "enter a correct username and password" in response.content.decode()
+    # The fifth failure already answers with the lock-out; the sixth try is refused too.
+    assert_locked_out(log_in(client, "alice", "wrong password", "10.0.0.5"), client)
+    assert_locked_out(log_in(client, "alice", PASSWORD, "10.0.0.99"), client)
+
+
+def test_five_failures_from_one_address_lock_it_for_every_account(client, user, other_user):
+    for attempt in range(4):
+        assert log_in(client, f"guess{attempt}", "wrong", "10.1.1.1").status_code == 200
+    assert_locked_out(log_in(client, "guess4", "wrong", "10.1.1.1"), client)
+    assert_locked_out(log_in(client, "alice", PASSWORD, "10.1.1.1"), client)
+    # Another address and account are unaffected.
+    response = log_in(client, "mallory", PASSWORD, "10.1.1.2")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(other_user.pk)
+
+
+def test_four_failures_still_let_the_right_password_in(client, user):
+    for _ in range(4):
+        log_in(client, "alice", "wrong password", "10.2.2.2")
+    response = log_in(client, "alice", PASSWORD, "10.2.2.2")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+    assert not AccessAttempt.objects.filter(username="alice").exists()  # reset on success
+
+
+def test_the_lock_lifts_after_the_cool_off(client, user):
+    for _ in range(5):
+        log_in(client, "alice", "wrong password", "10.3.3.3")
+    assert_locked_out(log_in(client, "alice", PASSWORD, "10.3.3.3"), client)
+    assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
+    for attempt in AccessAttempt.objects.all():
+        attempt.attempt_time -= timedelta(minutes=15, seconds=1)
+        attempt.save()
+    response = log_in(client, "alice", PASSWORD, "10.3.3.3")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_the_client_address_is_not_taken_from_a_spoofable_header(client, user):
+    for attempt in range(5):
+        client.post(
+            reverse("login"),
+            {"username": f"guess{attempt}", "password": "wrong"},
+            REMOTE_ADDR="10.4.4.4",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
+        )
+    assert_locked_out(log_in(client, "alice", PASSWORD, "10.4.4.4"), client)
+
+
+def test_argon2_is_the_configured_password_hasher():
+    # The suite's conftest swaps in MD5 for speed; the project's own module says what ships.
+    assert project_settings.PASSWORD_HASHERS[0] == (
+        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    )
+
+
+def test_a_new_account_stores_an_argon2_hash(client, settings):
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "nadia",
+            "password1": "plum orchard lantern 42",
+            "password2": "plum orchard lantern 42",
+            "time_zone": "Europe/Berlin",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="nadia")
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password("plum orchard lantern 42")
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("k7#q", "This password is too short"),
+        ("password123", "This password is too common"),
+        ("83749261530", "This password is entirely numeric"),
+        ("nadia-nadia", "too similar to the username"),
+    ],
+)
+def test_sign_up_refuses_a_weak_password(client, password, message):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "nadia-nadia",
+            "password1": password,
+            "password2": password,
+            "time_zone": "UTC",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.filter(username="nadia-nadia").exists()
+
+
+def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "spasms.example.org",
+        "SECURE_SSL_REDIRECT": "1",
+        "SECURE_COOKIES": "1",
+        "DATABASE_URL": "sqlite:///:memory:",
+        **overrides,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_production_settings_pass_the_deploy_check():
+    result = run_deploy_check()
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    # Only the HSTS-preload reminder is silenced (the operator opts in to preloading).
+    assert project_settings.SILENCED_SYSTEM_CHECKS == ["security.W021"]
+
+
+def test_the_deploy_check_would_catch_insecure_settings():
+    result = run_deploy_check(SECRET_KEY="short", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0")
+    assert result.returncode != 0
+    for warning in ("security.W008", "security.W009", "security.W012", "security.W016"):
+        assert warning in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_deploy_check(SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
