@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, home
+from diary.views import checkins, episodes, home, profile
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("checkins/", checkins.checkin_list, name="checkin_list"),
     path("checkins/<isodate:day>/", checkins.checkin_day, name="checkin_day"),
     path("checkins/<isodate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
+    path("account/", profile.account, name="account"),
+    path("account/medications/new/", profile.medication_new, name="medication_new"),
+    path("account/medications/<int:pk>/edit/", profile.medication_edit, name="medication_edit"),
+    path(
+        "account/medications/<int:pk>/delete/", profile.medication_delete, name="medication_delete"
+    ),
 ]

@@ -1,0 +1,76 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from diary.forms.accounts import time_zone_choices
+from diary.models import Condition, Medication, Profile
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        help_text=(
+            "Times are entered and shown in this zone. Changing it doesn't move past check-ins: "
+            "each stays on the date it was recorded for."
+        ),
+    )
+    conditions = forms.MultipleChoiceField(
+        label="Conditions you have",
+        required=False,
+        choices=Condition.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["time_zone", "conditions", "other_condition"]
+        help_texts = {"other_condition": "Which other condition, when “Other” is ticked."}
+
+    def clean_conditions(self) -> list[str]:
+        ticked = self.cleaned_data["conditions"]
+        return [slug for slug in Condition.values if slug in ticked]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "conditions" not in cleaned:
+            return cleaned
+        if Condition.OTHER not in cleaned["conditions"]:
+            # Text for an unticked "Other" would otherwise linger unseen in exports.
+            cleaned["other_condition"] = ""
+        elif not cleaned.get("other_condition"):
+            self.add_error("other_condition", "Say which condition, or untick “Other”.")
+        return cleaned
+
+
+class MedicationForm(forms.ModelForm):
+    """A medication of the instance's owner; the view sets `user` before binding."""
+
+    class Meta:
+        model = Medication
+        fields = ["name", "kind", "dose", "started_on", "stopped_on"]
+        help_texts = {
+            "dose": "Optional, for example 400 mg at night.",
+            "started_on": "Roughly is fine: later comparisons of before and after use it.",
+            "stopped_on": "Leave blank while you still take it.",
+        }
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "stopped_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].required = True
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        same_name = Medication.objects.for_user(self.instance.user).filter(name__iexact=name)
+        if same_name.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"You already have a medication called “{name}”.")
+        return name
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data["started_on"]
+        if started_on > timezone.localdate():
+            raise ValidationError("The start date can't be in the future.")
+        return started_on

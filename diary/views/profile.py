@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from diary.forms.profile import MedicationForm, ProfileForm
+from diary.models import Medication
+
+
+def _get_medication_for_user(request: HttpRequest, pk: int) -> Medication:
+    return get_object_or_404(Medication.objects.for_user(request.user), pk=pk)
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(_posted(request), instance=request.profile)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("diary:account")
+    context = {"form": form, "medications": Medication.objects.for_user(request.user)}
+    return render(request, "diary/profile/account.html", context)
+
+
+def _edit_medication(request: HttpRequest, medication: Medication, heading: str) -> HttpResponse:
+    form = MedicationForm(_posted(request), instance=medication)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{medication.name} saved.")
+        return redirect("diary:account")
+    context = {"form": form, "heading": heading, "submit_label": "Save medication"}
+    return render(request, "diary/profile/medication_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def medication_new(request: HttpRequest) -> HttpResponse:
+    return _edit_medication(request, Medication(user=request.user), "Add a medication")
+
+
+@require_http_methods(["GET", "POST"])
+def medication_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    medication = _get_medication_for_user(request, pk)
+    return _edit_medication(request, medication, f"Edit {medication.name}")
+
+
+@require_http_methods(["GET", "POST"])
+def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    medication = _get_medication_for_user(request, pk)
+    if request.method == "POST":
+        medication.delete()
+        messages.success(request, f"{medication.name} deleted.")
+        return redirect("diary:account")
+    context = {"medication": medication, "checkin_count": medication.checkins.count()}
+    return render(request, "diary/profile/medication_delete.html", context)
