@@ -50,7 +50,7 @@ NO_WARM_UP_RATE_RATIO = 1.5
 DIURETIC_RATE_RATIO = 1.6
 
 # Episodes a day on an ordinary day, before any factor.
-NIGHT_RATE = 0.12
+NIGHT_RATE = 0.15
 DAYTIME_RATE = 0.04
 AFTER_EXERCISE_RATE = {
     ExerciseIntensity.LIGHT: 0.02,
@@ -363,7 +363,7 @@ def _live(
     if minutes and rng.random() < 0.35:
         electrolytes.append(Electrolyte.SODIUM)
 
-    water = rng.gauss(1850 + 100 * summer, 450)
+    water = rng.gauss(1750 + 100 * summer, 450)
     return _Day(
         date=day,
         water_ml=50 * round(_clamp(water, 400, 4500) / 50),
