@@ -1,0 +1,610 @@
+"""The diary file: one person's whole diary as one JSON document (see docs/diary-format.md).
+
+Pure functions over plain data. `build_document` turns rows (dicts keyed by the model field
+names, which are also the file's keys) into the document, `dumps` gives its bytes, and
+`parse_document` checks every record of an uploaded file and returns what to merge, or raises
+one `DiaryFileError` that lists every problem with the record and key it concerns.
+
+Each key has a `Kind` that knows how its value looks in the database, in JSON and in a CSV
+cell, so the JSON file and the CSVs (diary/csvfiles.py) share one set of rules.
+"""
+
+import json
+import re
+import zoneinfo
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+
+from diary.models import (
+    MAX_DURATION_SECONDS,
+    MAX_NOTE_LENGTH,
+    Activity,
+    Condition,
+    Electrolyte,
+    EpisodeKind,
+    ExerciseIntensity,
+    Hydration,
+    MedicationKind,
+    Muscle,
+    Relief,
+    ReliefEffect,
+    Side,
+    Symptom,
+)
+
+FORMAT = "spasmlog-diary"
+VERSION = 1
+# Problems listed in one error; a file wrong throughout needs no more to be understood.
+MAX_MESSAGES = 50
+
+
+class DiaryFileError(ValueError):
+    """A file that can't be imported; `messages` says where and why, one line per problem."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+class Kind:
+    """How one key's value is stored, written to JSON, and written to a CSV cell.
+
+    `from_json` raises ValueError with a reason fit to follow "episodes[3].intensity: ".
+    A CSV cell becomes a JSON value first (`from_cell`), so both paths share `from_json`.
+    """
+
+    required = False
+
+    def to_json(self, value: Any, zone: zoneinfo.ZoneInfo) -> Any:
+        return value
+
+    def from_json(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def to_cell(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
+    def from_cell(self, text: str) -> Any:
+        return text or None
+
+    def _missing(self) -> Any:
+        if self.required:
+            raise ValueError("is required")
+        return None
+
+
+class Blankable(Kind):
+    """Stored as "" when not recorded, and written null."""
+
+    def to_json(self, value: str, zone: zoneinfo.ZoneInfo) -> str | None:
+        return value or None
+
+    def from_json(self, value: Any) -> str:
+        if value is None or value == "":
+            return self._missing() or ""
+        return self.check(value)
+
+    def check(self, value: Any) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(Blankable):
+    max_length: int
+    required: bool = False
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"{_show(value)} is not text")
+        if len(value) > self.max_length:
+            raise ValueError(f"is {len(value)} characters long; the most is {self.max_length}")
+        return value
+
+
+@dataclass(frozen=True)
+class Choice(Blankable):
+    choices: type[models.TextChoices]
+    required: bool = False
+    # What a missing value means where the diary has no "not recorded" (an episode's kind).
+    default: str = ""
+
+    def _missing(self) -> str | None:
+        return self.default or super()._missing()
+
+    def check(self, value: Any) -> str:
+        if value not in self.choices.values:
+            raise ValueError(f"{_show(value)} is not one of {', '.join(self.choices.values)}")
+        return value
+
+
+@dataclass(frozen=True)
+class ChoiceList(Kind):
+    """Distinct slugs. When `nullable`, None is "not recorded" and [] is "recorded, none"."""
+
+    choices: type[models.TextChoices]
+    nullable: bool = False
+
+    def from_json(self, value: Any) -> list[str] | None:
+        if value is None:
+            return None if self.nullable else []
+        if not isinstance(value, list):
+            raise ValueError(f"{_show(value)} is not a list")
+        unknown = [item for item in value if item not in self.choices.values]
+        if unknown:
+            raise ValueError(
+                f"{', '.join(_show(item) for item in unknown)} "
+                f"{'is' if len(unknown) == 1 else 'are'} not one of "
+                f"{', '.join(self.choices.values)}"
+            )
+        if len(set(value)) != len(value):
+            raise ValueError("lists a choice twice")
+        return value
+
+    def to_cell(self, value: list[str] | None) -> str:
+        if value == [] and self.nullable:
+            return EMPTY_LIST_CELL
+        return join_cell(value or [])
+
+    def from_cell(self, text: str) -> list[str] | None:
+        if not text:
+            return None
+        if text == EMPTY_LIST_CELL and self.nullable:
+            return []
+        return split_cell(text)
+
+
+class NameList(Kind):
+    """Medication names; whether each names a medication is checked across the whole file."""
+
+    def from_json(self, value: Any) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+            raise ValueError(f"{_show(value)} is not a list of medication names")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a medication twice")
+        return value
+
+    def to_cell(self, value: list[str]) -> str:
+        return join_cell(value)
+
+    def from_cell(self, text: str) -> list[str]:
+        return split_cell(text) if text else []
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    """A whole number, or a decimal with `places` digits after the point, in [least, most]."""
+
+    least: int
+    most: int
+    places: int = 0
+    required: bool = False
+
+    def to_json(self, value: int | Decimal | None, zone: zoneinfo.ZoneInfo) -> int | float | None:
+        # Decimals with one place print exactly as floats: 7.5 stays "7.5" in the file.
+        return float(value) if isinstance(value, Decimal) else value
+
+    def from_json(self, value: Any) -> int | Decimal | None:
+        if value is None:
+            return self._missing()
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise ValueError(f"{_show(value)} is not a number")
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(f"{_show(value)} is not a number")
+        if not self.least <= number <= self.most:
+            raise ValueError(f"{_show(value)} is not between {self.least} and {self.most}")
+        if self.places == 0:
+            if number != number.to_integral_value():
+                raise ValueError(f"{_show(value)} is not a whole number")
+            return int(number)
+        if number != round(number, self.places):
+            raise ValueError(f"{_show(value)} has more than {self.places} decimal place")
+        return round(number, self.places)
+
+    def to_cell(self, value: int | float | None) -> str:
+        return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+    def from_cell(self, text: str) -> Decimal | str | None:
+        if not text:
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text  # from_json names the problem
+
+
+class Boolean(Kind):
+    def from_json(self, value: Any) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        raise ValueError(f"{_show(value)} is not true, false or null")
+
+    def to_cell(self, value: bool | None) -> str:
+        return "" if value is None else str(value).lower()
+
+    def from_cell(self, text: str) -> bool | str | None:
+        return {"": None, "true": True, "false": False}.get(text.lower(), text)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Day(Kind):
+    required: bool = False
+
+    def to_json(self, value: date | None, zone: zoneinfo.ZoneInfo) -> str | None:
+        return value and value.isoformat()
+
+    def from_json(self, value: Any) -> date | None:
+        if value is None:
+            return self._missing()
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            raise ValueError(f"{_show(value)} is not a date written YYYY-MM-DD")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{_show(value)} is not a date that exists") from None
+
+
+class Instant(Kind):
+    """A moment, written in the diary's zone with its UTC offset, so DST days are unambiguous."""
+
+    required = True
+
+    def to_json(self, value: datetime, zone: zoneinfo.ZoneInfo) -> str:
+        return value.astimezone(zone).isoformat()
+
+    def from_json(self, value: Any) -> datetime:
+        if value is None:
+            return self._missing()
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            raise ValueError(f"{_show(value)} is not a time written YYYY-MM-DDTHH:MM:SS+HH:MM")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{_show(value)} is not a time that exists") from None
+        if moment.utcoffset() is None:
+            raise ValueError(f"{_show(value)} has no UTC offset (such as +01:00)")
+        return moment
+
+
+# In a CSV cell, list items are joined with ";"; a ";" or "\" inside an item gets a "\".
+EMPTY_LIST_CELL = "none"
+_CELL_ITEM = re.compile(r"(?:[^;\\]|\\.)+")
+
+
+def join_cell(items: Iterable[str]) -> str:
+    return ";".join(item.replace("\\", "\\\\").replace(";", "\\;") for item in items)
+
+
+def split_cell(text: str) -> list[str]:
+    return [re.sub(r"\\(.)", r"\1", item).strip() for item in _CELL_ITEM.findall(text)]
+
+
+MEDICATION_FIELDS: dict[str, Kind] = {
+    "name": Text(100, required=True),
+    "kind": Choice(MedicationKind, required=True),
+    "dose": Text(100),
+    "started_on": Day(),
+    "stopped_on": Day(),
+}
+EPISODE_FIELDS: dict[str, Kind] = {
+    "started_at": Instant(),
+    "duration_seconds": Number(0, MAX_DURATION_SECONDS),
+    "muscle": Choice(Muscle, required=True),
+    "side": Choice(Side, required=True),
+    "intensity": Number(0, 10, required=True),
+    "kind": Choice(EpisodeKind, default=EpisodeKind.CRAMP),
+    "activity": Choice(Activity),
+    "hydration": Choice(Hydration),
+    "relief": ChoiceList(Relief),
+    "relief_effect": Choice(ReliefEffect),
+    "symptoms": ChoiceList(Symptom),
+    "notes": Text(MAX_NOTE_LENGTH),
+}
+CHECKIN_FIELDS: dict[str, Kind] = {
+    "date": Day(required=True),
+    "water_ml": Number(0, 20_000),
+    "electrolytes": ChoiceList(Electrolyte, nullable=True),
+    "caffeine_drinks": Number(0, 50),
+    "alcohol_drinks": Number(0, 50),
+    "exercise_minutes": Number(0, 24 * 60),
+    "exercise_intensity": Choice(ExerciseIntensity),
+    "warmed_up": Boolean(),
+    "stretched": Boolean(),
+    "sleep_hours": Number(0, 24, places=1),
+    "stress": Number(0, 10),
+    "sitting_hours": Number(0, 24, places=1),
+    "cold_exposure": Boolean(),
+    "medications_taken": NameList(),
+    "notes": Text(MAX_NOTE_LENGTH),
+}
+PROFILE_FIELDS: dict[str, Kind] = {
+    "conditions": ChoiceList(Condition),
+    "other_condition": Text(200),
+}
+TOP_LEVEL_KEYS = ("format", "version", "exported_at", "timezone", "profile", "episodes", "checkins")
+
+Record = dict[str, Any]
+
+
+@dataclass
+class ParsedDiary:
+    """A checked file, in database terms. `profile` is None for a CSV, which carries none."""
+
+    profile: Record | None
+    medications: list[Record]
+    episodes: list[Record]
+    checkins: list[Record]
+
+
+def build_document(
+    *,
+    time_zone: str,
+    profile: Record,
+    medications: Iterable[Record],
+    episodes: Iterable[Record],
+    checkins: Iterable[Record],
+    exported_at: datetime,
+) -> dict:
+    """The diary file for rows keyed by field name; a check-in's `medications_taken` is names."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+
+    def encode(record: Record, fields: dict[str, Kind]) -> Record:
+        return {key: kind.to_json(record[key], zone) for key, kind in fields.items()}
+
+    checkins = [{**row, "medications_taken": sorted(row["medications_taken"])} for row in checkins]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": exported_at.astimezone(zone).isoformat(timespec="seconds"),
+        "timezone": time_zone,
+        "profile": {
+            **encode(profile, PROFILE_FIELDS),
+            "medications": [
+                encode(row, MEDICATION_FIELDS) for row in sorted(medications, key=_by("name"))
+            ],
+        },
+        "episodes": [
+            encode(row, EPISODE_FIELDS) for row in sorted(episodes, key=_by("started_at", "muscle"))
+        ],
+        "checkins": [encode(row, CHECKIN_FIELDS) for row in sorted(checkins, key=_by("date"))],
+    }
+
+
+def dumps(document: dict) -> bytes:
+    """UTF-8 JSON with keys in the documented order: the same diary always gives the same bytes."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def check_size(size: int, limit: int) -> None:
+    if size > limit:
+        raise DiaryFileError(
+            [f"The file is {size / 2**20:.1f} MB; the largest accepted is {limit / 2**20:.0f} MB."]
+        )
+
+
+def parse_document(
+    raw: bytes, *, now: datetime, known_medications: Collection[str] = ()
+) -> ParsedDiary:
+    """Check a whole diary file; `known_medications` are names the account already has."""
+    document = _load_json(raw)
+    errors = Errors()
+    for key in sorted(document.keys() - set(TOP_LEVEL_KEYS)):
+        errors.add(f"{key}: is not a key of a diary file")
+    time_zone = document.get("timezone")
+    if time_zone not in zoneinfo.available_timezones():
+        errors.add(f"timezone: {_show(time_zone)} is not a known IANA time zone")
+        time_zone = "UTC"  # check the rest as well, against some zone
+    if document.get("exported_at") is not None:
+        errors.check("exported_at", Instant().from_json, document["exported_at"])
+
+    raw_profile = document.get("profile") or {}
+    profile, medications = None, []
+    if not isinstance(raw_profile, dict):
+        errors.add(f"profile: {_show(raw_profile)} is not an object")
+    else:
+        raw_medications = _records(raw_profile.get("medications"), "profile.medications", errors)
+        profile_fields = {**PROFILE_FIELDS, "medications": None}
+        profile = _parse_record(raw_profile, profile_fields, "profile", errors)
+        if profile is not None:
+            profile["time_zone"] = time_zone
+        medications = _parse_medications(raw_medications, errors)
+    medication_names = {row["name"] for row in medications} | set(known_medications)
+
+    zone = zoneinfo.ZoneInfo(time_zone)
+    episodes = parse_episodes(
+        _records(document.get("episodes"), "episodes", errors), now, _indexed("episodes"), errors
+    )
+    checkins = parse_checkins(
+        _records(document.get("checkins"), "checkins", errors),
+        now.astimezone(zone).date(),
+        medication_names,
+        _indexed("checkins"),
+        errors,
+    )
+    errors.raise_if_any()
+    return ParsedDiary(profile, medications, episodes, checkins)
+
+
+class Errors:
+    """Collects problems across a whole file, so one upload shows all of them."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.messages.append(message)
+
+    def check(self, where: str, convert: Callable[[Any], Any], value: Any) -> Any:
+        try:
+            return convert(value)
+        except ValueError as error:
+            self.add(f"{where}: {error}")
+            return None
+
+    def raise_if_any(self) -> None:
+        if len(self.messages) > MAX_MESSAGES:
+            hidden = len(self.messages) - MAX_MESSAGES
+            self.messages = [*self.messages[:MAX_MESSAGES], f"… and {hidden} more problems."]
+        if self.messages:
+            raise DiaryFileError(self.messages)
+
+
+# Where a record is: "episodes[41]" in a JSON file, "episodes.csv row 43" in a CSV.
+Locate = Callable[[int], str]
+
+
+def _indexed(name: str) -> Locate:
+    return lambda index: f"{name}[{index}]"
+
+
+def parse_episodes(rows: list[Any], now: datetime, locate: Locate, errors: Errors) -> list[Record]:
+    episodes: list[Record] = []
+    first_seen: dict[tuple[datetime, str], str] = {}
+    # A minute of grace, as in the forms: a phone's clock may run a little ahead.
+    latest = now + timedelta(minutes=1)
+    for index, row in enumerate(rows):
+        where = locate(index)
+        episode = _parse_record(row, EPISODE_FIELDS, where, errors)
+        if episode is None:
+            continue
+        if episode["started_at"] > latest:
+            errors.add(f"{where}.started_at: {row['started_at']} is in the future")
+        identity = (episode["started_at"], episode["muscle"])
+        if identity in first_seen:
+            errors.add(f"{where}: the same started_at and muscle as {first_seen[identity]}")
+        first_seen.setdefault(identity, where)
+        episodes.append(episode)
+    return episodes
+
+
+def parse_checkins(
+    rows: list[Any],
+    today: date,
+    medication_names: Collection[str],
+    locate: Locate,
+    errors: Errors,
+) -> list[Record]:
+    checkins: list[Record] = []
+    first_seen: dict[date, str] = {}
+    for index, row in enumerate(rows):
+        where = locate(index)
+        checkin = _parse_record(row, CHECKIN_FIELDS, where, errors)
+        if checkin is None:
+            continue
+        day = checkin["date"]
+        if day > today:
+            errors.add(f"{where}.date: {day} is in the future")
+        if day in first_seen:
+            errors.add(f"{where}.date: a second check-in for {day}, as in {first_seen[day]}")
+        first_seen.setdefault(day, where)
+        for name in checkin["medications_taken"]:
+            if name not in medication_names:
+                errors.add(
+                    f"{where}.medications_taken: {_show(name)} is not one of this diary's "
+                    "medications"
+                )
+        checkins.append(checkin)
+    return checkins
+
+
+def _parse_medications(rows: list[Any], errors: Errors) -> list[Record]:
+    medications: list[Record] = []
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        where = f"profile.medications[{index}]"
+        medication = _parse_record(row, MEDICATION_FIELDS, where, errors)
+        if medication is None:
+            continue
+        if medication["name"] in seen:
+            errors.add(f"{where}.name: {_show(medication['name'])} is listed twice")
+        seen.add(medication["name"])
+        started, stopped = medication["started_on"], medication["stopped_on"]
+        if started and stopped and stopped < started:
+            errors.add(f"{where}.stopped_on: {stopped} is before started_on {started}")
+        medications.append(medication)
+    return medications
+
+
+def _parse_record(
+    row: Any, fields: dict[str, Kind | None], where: str, errors: Errors
+) -> Record | None:
+    """The record's values in database terms, or None (and errors added) when any is wrong.
+
+    A key whose kind is None is allowed but read elsewhere (the profile's medications).
+    """
+    if not isinstance(row, dict):
+        errors.add(f"{where}: {_show(row)} is not an object")
+        return None
+    before = len(errors.messages)
+    for key in sorted(row.keys() - fields.keys()):
+        errors.add(f"{where}.{key}: is not a key of this record")
+    record = {
+        key: errors.check(f"{where}.{key}", kind.from_json, row.get(key))
+        for key, kind in fields.items()
+        if kind is not None
+    }
+    return record if len(errors.messages) == before else None
+
+
+def _records(value: Any, where: str, errors: Errors) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.add(f"{where}: {_show(value)} is not a list")
+        return []
+    return value
+
+
+def _load_json(raw: bytes) -> dict:
+    try:
+        document = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise DiaryFileError(["The file is not UTF-8 text."]) from None
+    except json.JSONDecodeError as error:
+        raise DiaryFileError(
+            [
+                f"The file is not valid JSON: {error.msg} at line {error.lineno}, "
+                f"column {error.colno}."
+            ]
+        ) from None
+    except RecursionError:
+        raise DiaryFileError(["The file is not valid JSON: it is nested too deeply."]) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        found = document.get("format") if isinstance(document, dict) else None
+        raise DiaryFileError(
+            [f"format: {_show(found)} is not {FORMAT!r}; this is not a spasmlog diary file."]
+        )
+    version = document.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise DiaryFileError(
+            [
+                f"version: {version} is newer than this spasmlog reads ({VERSION}); "
+                "update spasmlog to import it."
+            ]
+        )
+    if version != VERSION or isinstance(version, bool):
+        raise DiaryFileError([f"version: {_show(version)} is not a known version ({VERSION})."])
+    return document
+
+
+def _by(*keys: str) -> Callable[[Record], tuple]:
+    return lambda row: tuple(row[key] for key in keys)
+
+
+def _show(value: Any) -> str:
+    """A value as the file had it, shortened: a message must not echo a whole note back."""
+    if isinstance(value, Decimal):
+        text = str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "…"
