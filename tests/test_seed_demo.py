@@ -66,22 +66,33 @@ def printed_password(output: str) -> str:
     return re.search(r"password: (\S+)$", output.strip()).group(1)
 
 
+EPISODE_FIELDS = [
+    f.name for f in Episode._meta.fields if f.name not in {"id", "user", "created_at", "updated_at"}
+]
+CHECKIN_FIELDS = [
+    f.name for f in CheckIn._meta.fields if f.name not in {"id", "user", "updated_at"}
+]
+
+
 def diary_rows(user: User) -> tuple[list, list]:
-    episode_fields = [f.name for f in Episode._meta.fields if f.name not in ("id", "user")]
-    episode_fields = [f for f in episode_fields if f not in ("created_at", "updated_at")]
-    checkin_fields = [
-        f.name for f in CheckIn._meta.fields if f.name not in ("id", "user", "updated_at")
-    ]
-    episodes = list(Episode.objects.for_user(user).order_by("started_at").values(*episode_fields))
+    """The user's episodes and check-ins (with the names of medications taken) as plain values."""
+    episodes = list(Episode.objects.for_user(user).order_by("started_at").values(*EPISODE_FIELDS))
     checkins = [
-        (row, sorted(c.medications_taken.values_list("name", flat=True)))
-        for row, c in zip(
-            CheckIn.objects.for_user(user).order_by("date").values(*checkin_fields),
-            CheckIn.objects.for_user(user).order_by("date"),
-            strict=True,
+        (
+            {name: getattr(checkin, name) for name in CHECKIN_FIELDS},
+            sorted(medication.name for medication in checkin.medications_taken.all()),
         )
+        for checkin in CheckIn.objects.for_user(user)
+        .order_by("date")
+        .prefetch_related("medications_taken")
     ]
     return episodes, checkins
+
+
+def hard_session(checkin) -> bool | None:
+    if checkin.exercise_minutes is None:
+        return None
+    return checkin.exercise_intensity == "vigorous" or checkin.exercise_minutes >= 60
 
 
 # The generator, without a database.
@@ -162,12 +173,6 @@ def test_hard_exercise_brings_cramps_just_after_it():
     ]
     assert len(after_exercise) >= 30
     assert pooled_rate_ratio(diaries, hard_session) > 1.5
-
-
-def hard_session(checkin) -> bool | None:
-    if checkin.exercise_minutes is None:
-        return None
-    return checkin.exercise_intensity == "vigorous" or checkin.exercise_minutes >= 60
 
 
 def test_low_water_days_have_about_two_and_a_half_times_the_episodes():
@@ -334,7 +339,7 @@ def test_the_written_diary_shows_the_low_water_effect():
     seed("--days", "365", now=EVENING)
     user = User.objects.get(username="demo")
     started = list(Episode.objects.for_user(user).values_list("started_at", flat=True))
-    episodes = episodes_per_local_date(started, ZoneInfo("UTC"))
+    episodes = episodes_per_local_date(started, user.profile.zone)
     recorded = CheckIn.objects.for_user(user).exclude(water_ml=None)
     low = list(recorded.filter(water_ml__lt=1500).values_list("date", flat=True))
     enough = list(recorded.filter(water_ml__gte=1500).values_list("date", flat=True))
