@@ -415,6 +415,14 @@ def test_a_forged_medication_id_is_a_field_error(auth_client, user, other_user):
     assert not theirs.checkins.exists()
 
 
+def test_it_points_to_the_account_page_when_the_owner_has_no_medications(auth_client):
+    response = auth_client.get(day_url(DAY))
+    assert f'<a href="{reverse("diary:account")}">add them on your account page</a>' in (
+        response.text
+    )
+    assert "medications_taken" not in response.context["form"].fields
+
+
 def test_a_medication_id_is_ignored_when_the_owner_has_none(auth_client, other_user):
     theirs = Medication.objects.create(user=other_user, name="Secret pill", kind="other")
     response = auth_client.post(day_url(DAY), {"medications_taken": [theirs.pk], "stress": "3"})

@@ -6,6 +6,8 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
 
 from diary.models import CheckIn, Electrolyte, ExerciseIntensity, Medication
 from diary.quantities import format_water, parse_water_ml
@@ -146,8 +148,11 @@ class CheckInForm(forms.ModelForm):
             # An empty list of boxes would hide even the error for a forged id.
             del self.fields["medications_taken"]
             medications_part = HTML(
-                '<p class="text-body-secondary">No medications on your profile yet: '
-                "add them on the Account page to tick them here.</p>"
+                format_html(
+                    '<p class="text-body-secondary">No medications on your profile yet: '
+                    '<a href="{}">add them on your account page</a> to tick them here.</p>',
+                    reverse("diary:account"),
+                )
             )
 
         self.helper = FormHelper()

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from diary.forms.accounts import time_zone_choices
-from diary.models import Condition, Medication, Profile
+from diary.models import Condition, Medication, MedicationKind, Profile
 
 
 class ProfileForm(forms.ModelForm):
@@ -61,6 +61,7 @@ class MedicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["started_on"].required = True
+        self.fields["kind"].choices = [("", "Choose a kind"), *MedicationKind.choices]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
