@@ -1,0 +1,262 @@
+"""Warning signs: the documents' "when to see a doctor", as rules over the diary.
+
+Each flag says which rule it met, shows the evidence (episodes, dates) and gives the advice in
+plain words. A flag is a prompt to talk to a doctor, never a diagnosis.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from diary.days import local_date
+from diary.daytable import EpisodeRecord, MedicationRecord
+from diary.models import Muscle, Symptom
+from diary.patterns import is_night
+from diary.triggers import SUSPECT_MEDICATION_KINDS, PeriodComparison
+
+SEVERE_INTENSITY = 8
+PROLONGED_SECONDS = 10 * 60
+RECENT_WEEKS = 4
+FREQUENT_PER_WEEK = 3
+NIGHTS_PER_WEEK = 2
+
+DISCLAIMER = (
+    "These flags follow general advice on when to see a doctor about cramps. They are not a "
+    "diagnosis, and no flag does not mean all is well: if something worries you, ask."
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    day: date
+    detail: str
+    episode_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"date": self.day.isoformat(), "episode_id": self.episode_id, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    code: str
+    rule: str
+    message: str
+    advice: str
+    evidence: tuple[Evidence, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "message": self.message,
+            "advice": self.advice,
+            "evidence": [item.as_json() for item in self.evidence],
+        }
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _episode_evidence(episode: EpisodeRecord, zone: ZoneInfo, detail: str) -> Evidence:
+    local = episode.started_at.astimezone(zone)
+    muscle = Muscle(episode.muscle).label.lower()
+    return Evidence(local.date(), f"{local:%H:%M}, {muscle}: {detail}", episode.id)
+
+
+def _severe(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> RedFlag | None:
+    severe = [e for e in episodes if e.intensity >= SEVERE_INTENSITY]
+    if not severe:
+        return None
+    return RedFlag(
+        "severe",
+        f"An episode rated {SEVERE_INTENSITY} or more out of 10.",
+        f"{_plural(len(severe), 'episode')} rated {SEVERE_INTENSITY} or more out of 10.",
+        "Severe pain with a cramp is a reason to see a doctor, above all when stretching, "
+        "massage or heat don't ease it.",
+        tuple(_episode_evidence(e, zone, f"intensity {e.intensity}") for e in severe),
+    )
+
+
+def _prolonged(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> RedFlag | None:
+    long = [
+        e
+        for e in episodes
+        if e.duration_seconds is not None and e.duration_seconds > PROLONGED_SECONDS
+    ]
+    if not long:
+        return None
+    return RedFlag(
+        "prolonged",
+        "An episode that lasted longer than 10 minutes.",
+        f"{_plural(len(long), 'episode')} lasted longer than 10 minutes.",
+        "A cramp usually passes within seconds to a few minutes; ones that last much longer "
+        "are worth having a doctor look at.",
+        tuple(
+            _episode_evidence(e, zone, f"{round(e.duration_seconds / 60)} minutes") for e in long
+        ),
+    )
+
+
+def _recent(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day: date):
+    first_day = last_day - timedelta(days=7 * RECENT_WEEKS - 1)
+    return first_day, [e for e in episodes if local_date(e.started_at, zone) >= first_day]
+
+
+def _weekly_evidence(
+    episodes: Sequence[EpisodeRecord], zone: ZoneInfo, first_day: date
+) -> tuple[Evidence, ...]:
+    evidence = []
+    for week in range(RECENT_WEEKS):
+        start = first_day + timedelta(days=7 * week)
+        end = start + timedelta(days=6)
+        count = sum(1 for e in episodes if start <= local_date(e.started_at, zone) <= end)
+        evidence.append(Evidence(start, f"week of {start:%d %b} to {end:%d %b}: {count}"))
+    return tuple(evidence)
+
+
+def _frequent(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day: date):
+    first_day, recent = _recent(episodes, zone, last_day)
+    if len(recent) < FREQUENT_PER_WEEK * RECENT_WEEKS:
+        return None
+    return RedFlag(
+        "frequent",
+        f"{FREQUENT_PER_WEEK} or more episodes a week on average over the last 4 weeks.",
+        f"{len(recent)} episodes in the last 4 weeks ({len(recent) / RECENT_WEEKS:.1f} a week).",
+        "Cramps that keep coming back are a reason to get checked: a doctor can look for "
+        "something behind them, such as a medicine, a mineral imbalance or another condition.",
+        _weekly_evidence(recent, zone, first_day),
+    )
+
+
+def _sleep_disrupted(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day: date):
+    first_day, recent = _recent(episodes, zone, last_day)
+    nights = [e for e in recent if is_night(e, zone)]
+    if len(nights) < NIGHTS_PER_WEEK * RECENT_WEEKS:
+        return None
+    return RedFlag(
+        "sleep_disrupted",
+        f"{NIGHTS_PER_WEEK} or more night episodes a week on average over the last 4 weeks "
+        "(asleep, or between 22:00 and 06:00).",
+        f"{len(nights)} night episodes in the last 4 weeks.",
+        "Cramps that keep waking you are worth raising with a doctor. Meanwhile, gentle "
+        "stretching before bed and enough to drink during the day help some people.",
+        _weekly_evidence(nights, zone, first_day),
+    )
+
+
+SYMPTOM_FLAGS = (
+    (
+        "weakness_or_numbness",
+        (Symptom.WEAKNESS, Symptom.NUMBNESS),
+        "muscle weakness, numbness or tingling",
+        "Weakness, numbness or tingling together with spasms can mean a nerve is involved; "
+        "see a doctor about it.",
+    ),
+    (
+        "swelling_or_redness",
+        (Symptom.SWELLING, Symptom.REDNESS),
+        "swelling or redness",
+        "Swelling or redness with a cramp can point to inflammation or an injury, which a "
+        "doctor should look at.",
+    ),
+    (
+        "after_injury",
+        (Symptom.INJURY,),
+        "following an injury",
+        "Spasms after an injury should be assessed by a doctor, to rule out damage to the "
+        "muscle or joint.",
+    ),
+)
+
+
+def _symptom_flags(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[RedFlag]:
+    flags = []
+    for code, symptoms, words, advice in SYMPTOM_FLAGS:
+        matching = [e for e in episodes if any(s in e.symptoms for s in symptoms)]
+        if matching:
+            flags.append(
+                RedFlag(
+                    code,
+                    f"An episode with {words}.",
+                    f"{_plural(len(matching), 'episode')} with {words}.",
+                    advice,
+                    tuple(
+                        _episode_evidence(
+                            e,
+                            zone,
+                            ", ".join(
+                                Symptom(s).label.lower() for s in e.symptoms if s in symptoms
+                            ),
+                        )
+                        for e in matching
+                    ),
+                )
+            )
+    return flags
+
+
+def _worsening(trend: PeriodComparison) -> RedFlag | None:
+    if not trend.significantly_up:
+        return None
+    return RedFlag(
+        "worsening",
+        "Clearly more episodes in the last 4 weeks than in the 4 weeks before (p < 0.05).",
+        trend.summary,
+        "Spasms that become more frequent or more intense over time deserve a medical look.",
+        (
+            Evidence(
+                trend.before[0],
+                f"{trend.comparison.unexposed_episodes} episodes from "
+                f"{trend.before[0]:%d %b} to {trend.before[1]:%d %b}",
+            ),
+            Evidence(
+                trend.after[0],
+                f"{trend.comparison.exposed_episodes} episodes from "
+                f"{trend.after[0]:%d %b} to {trend.after[1]:%d %b}",
+            ),
+        ),
+    )
+
+
+def _medication_flags(
+    onsets: Sequence[tuple[MedicationRecord, PeriodComparison]],
+) -> list[RedFlag]:
+    return [
+        RedFlag(
+            "medication_onset",
+            "Clearly more episodes since starting a diuretic, statin or bronchodilator (p < 0.05).",
+            onset.summary,
+            f"Some medicines, diuretics and statins among them, can bring on cramps. Don't stop "
+            f"{medication.name} on your own: ask your doctor or pharmacist whether it could "
+            "play a part.",
+            (Evidence(medication.started_on, f"started {medication.name}"),),
+        )
+        for medication, onset in onsets
+        if medication.kind in SUSPECT_MEDICATION_KINDS and onset.significantly_up
+    ]
+
+
+def red_flags(
+    episodes: Sequence[EpisodeRecord],
+    zone: ZoneInfo,
+    last_day: date,
+    trend: PeriodComparison | None = None,
+    onsets: Sequence[tuple[MedicationRecord, PeriodComparison]] = (),
+) -> list[RedFlag]:
+    """Every rule met by `episodes` (the window's), the most pressing first.
+
+    The frequency rules look at the 4 weeks that end on last_day.
+    """
+    flags = [
+        _severe(episodes, zone),
+        _prolonged(episodes, zone),
+        *_symptom_flags(episodes, zone),
+        _frequent(episodes, zone, last_day),
+        _sleep_disrupted(episodes, zone, last_day),
+        _worsening(trend) if trend is not None else None,
+        *_medication_flags(onsets),
+    ]
+    return [flag for flag in flags if flag is not None]

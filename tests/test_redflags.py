@@ -1,0 +1,151 @@
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from diary.daytable import EpisodeRecord, MedicationRecord
+from diary.redflags import red_flags
+from diary.triggers import medication_onsets, trend
+
+ZONE = ZoneInfo("Europe/Berlin")
+TODAY = date(2025, 6, 30)
+
+
+def episode(day: date, hour: int = 14, **fields) -> EpisodeRecord:
+    values = {"muscle": "calf", "side": "left", "intensity": 4, "activity": "sitting"} | fields
+    return EpisodeRecord(started_at=datetime.combine(day, time(hour), tzinfo=ZONE), **values)
+
+
+def codes(episodes, **kwargs) -> list[str]:
+    return [flag.code for flag in red_flags(episodes, ZONE, TODAY, **kwargs)]
+
+
+def recent_days(count: int) -> list[date]:
+    """`count` days spread over the last 4 weeks (at most two a day)."""
+    return [TODAY - timedelta(days=(n * 2) % 28 + n // 14) for n in range(count)]
+
+
+def test_an_ordinary_diary_raises_no_flag():
+    assert codes([episode(TODAY), episode(TODAY - timedelta(days=3))]) == []
+
+
+@pytest.mark.parametrize("intensity, flagged", [(7, False), (8, True), (10, True)])
+def test_severe_means_intensity_8_or_more(intensity, flagged):
+    assert ("severe" in codes([episode(TODAY, intensity=intensity, id=7)])) is flagged
+
+
+def test_the_severe_flag_shows_which_episode():
+    [flag] = red_flags([episode(TODAY, hour=3, intensity=9, id=7)], ZONE, TODAY)
+    assert flag.message == "1 episode rated 8 or more out of 10."
+    assert flag.evidence[0].as_json() == {
+        "date": "2025-06-30",
+        "episode_id": 7,
+        "detail": "03:00, calf: intensity 9",
+    }
+    assert "doctor" in flag.advice
+
+
+@pytest.mark.parametrize(
+    "seconds, flagged", [(600, False), (601, True), (3600, True), (None, False)]
+)
+def test_prolonged_means_longer_than_10_minutes(seconds, flagged):
+    assert ("prolonged" in codes([episode(TODAY, duration_seconds=seconds)])) is flagged
+
+
+@pytest.mark.parametrize("count, flagged", [(11, False), (12, True), (20, True)])
+def test_frequent_means_3_a_week_over_the_last_4_weeks(count, flagged):
+    episodes = [episode(day) for day in recent_days(count)]
+    assert ("frequent" in codes(episodes)) is flagged
+
+
+def test_episodes_older_than_4_weeks_do_not_count_as_frequent():
+    episodes = [episode(day) for day in recent_days(11)]
+    episodes.append(episode(TODAY - timedelta(days=28)))
+    assert "frequent" not in codes(episodes)
+
+
+def test_the_frequent_flag_counts_each_week():
+    episodes = [episode(day) for day in recent_days(12)]
+    flag = next(f for f in red_flags(episodes, ZONE, TODAY) if f.code == "frequent")
+    assert flag.message == "12 episodes in the last 4 weeks (3.0 a week)."
+    assert [item.day for item in flag.evidence] == [
+        date(2025, 6, 3),
+        date(2025, 6, 10),
+        date(2025, 6, 17),
+        date(2025, 6, 24),
+    ]
+    assert sum(int(item.detail.rsplit(": ", 1)[1]) for item in flag.evidence) == 12
+
+
+@pytest.mark.parametrize("count, flagged", [(7, False), (8, True)])
+def test_sleep_disrupted_means_2_night_episodes_a_week(count, flagged):
+    nights = [episode(day, hour=2, activity="") for day in recent_days(count)]
+    days = [episode(day, hour=15) for day in recent_days(10)]
+    assert ("sleep_disrupted" in codes(nights + days)) is flagged
+
+
+def test_an_episode_while_asleep_counts_as_a_night_one_whatever_the_hour():
+    naps = [episode(day, hour=15, activity="asleep") for day in recent_days(8)]
+    assert "sleep_disrupted" in codes(naps)
+
+
+@pytest.mark.parametrize(
+    "symptom, code",
+    [
+        ("weakness", "weakness_or_numbness"),
+        ("numbness", "weakness_or_numbness"),
+        ("swelling", "swelling_or_redness"),
+        ("redness", "swelling_or_redness"),
+        ("injury", "after_injury"),
+    ],
+)
+def test_each_associated_symptom_raises_its_flag(symptom, code):
+    assert codes([episode(TODAY, symptoms=(symptom,))]) == [code]
+
+
+def test_soreness_the_next_day_is_not_a_red_flag():
+    assert codes([episode(TODAY, symptoms=("soreness",))]) == []
+
+
+def counts_for(episodes) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for e in episodes:
+        day = e.started_at.astimezone(ZONE).date()
+        counts[day] = counts.get(day, 0) + 1
+    return counts
+
+
+def test_worsening_needs_a_significant_rise():
+    first = TODAY - timedelta(days=89)
+    steady = [episode(TODAY - timedelta(days=n)) for n in range(0, 56, 4)]
+    rising = steady + [episode(TODAY - timedelta(days=n), hour=9) for n in range(0, 28, 1)]
+    assert "worsening" not in codes(steady, trend=trend(counts_for(steady), first, first, TODAY))
+    rising_trend = trend(counts_for(rising), first, first, TODAY)
+    assert rising_trend.significantly_up
+    assert "worsening" in codes(rising, trend=rising_trend)
+
+
+def test_falling_rates_are_not_worsening():
+    first = TODAY - timedelta(days=89)
+    falling = [episode(TODAY - timedelta(days=n)) for n in range(28, 56)]
+    falling_trend = trend(counts_for(falling), first, first, TODAY)
+    assert falling_trend.significant
+    assert "worsening" not in codes(falling, trend=falling_trend)
+
+
+@pytest.mark.parametrize(
+    "kind, flagged", [("diuretic", True), ("statin", True), ("supplement", False)]
+)
+def test_a_rise_since_starting_a_suspect_medication_is_flagged(kind, flagged):
+    first = TODAY - timedelta(days=89)
+    started = TODAY - timedelta(days=29)
+    episodes = [episode(started + timedelta(days=n)) for n in range(30)]
+    episodes.append(episode(first + timedelta(days=5)))
+    medication = MedicationRecord("Pill", kind, started_on=started)
+    onsets = medication_onsets([medication], counts_for(episodes), first, first, TODAY)
+    flags = red_flags(episodes, ZONE, TODAY, onsets=onsets)
+    assert ("medication_onset" in [f.code for f in flags]) is flagged
+    if flagged:
+        flag = next(f for f in flags if f.code == "medication_onset")
+        assert flag.evidence[0].day == started
+        assert "Don't stop Pill on your own" in flag.advice
