@@ -382,6 +382,18 @@ def test_the_same_instant_is_still_the_day_before_in_utc(db, client, monkeypatch
     assert not CheckIn.objects.exists()
 
 
+def test_two_first_saves_of_a_day_at_once_do_not_crash(auth_client, user, monkeypatch):
+    CheckIn.objects.create(user=user, date=DAY, stress=2)
+    # As if another tab created the day's check-in after this request looked for it.
+    monkeypatch.setattr(
+        "diary.views.checkins._checkin_for_day", lambda owner, day: CheckIn(user=owner, date=day)
+    )
+    response = auth_client.post(day_url(DAY), {"stress": "8"}, follow=True)
+    assert response.redirect_chain == [(day_url(DAY), 302)]
+    assert "was just saved elsewhere" in response.text
+    assert CheckIn.objects.get().stress == 2
+
+
 def test_it_shows_only_the_owners_check_in_for_a_date(auth_client, user, other_user):
     CheckIn.objects.create(user=other_user, date=DAY, notes="Mallory's secret", stress=9)
     response = auth_client.get(day_url(DAY))

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +30,12 @@ def _diary_start(request: HttpRequest) -> date:
     if first_episode["first"]:
         starts.append(local_date(first_episode["first"], zone))
     return min(starts)
+
+
+def _checkin_for_day(user, day: date) -> CheckIn:
+    """The owner's check-in for `day`, or a new unsaved one."""
+    checkin = CheckIn.objects.for_user(user).filter(date=day).first()
+    return checkin or CheckIn(user=user, date=day)
 
 
 @require_GET
@@ -64,12 +71,18 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
     if day > today:
         context = {"day": day, "today": today}
         return render(request, "diary/checkins/future.html", context, status=404)
-    checkin = CheckIn.objects.for_user(request.user).filter(date=day).first()
-    if checkin is None:
-        checkin = CheckIn(user=request.user, date=day)
+    checkin = _checkin_for_day(request.user, day)
     form = CheckInForm(request.POST if request.method == "POST" else None, instance=checkin)
     if form.is_valid():
-        form.save()
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # Two tabs saved the day's first check-in at once; the other one won.
+            messages.error(
+                request, "This day's check-in was just saved elsewhere. Check it and save again."
+            )
+            return redirect("diary:checkin_day", day=day)
         messages.success(request, f"Check-in for {day:%A %-d %B %Y} saved.")
         return redirect(_month_url(day))
     context = {"form": form, "checkin": checkin, "day": day, "today": today}
