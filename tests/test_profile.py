@@ -251,6 +251,15 @@ def test_a_duplicate_name_is_a_field_error_not_a_crash(auth_client, magnesium):
     assert Medication.objects.count() == 1
 
 
+def test_a_double_tap_on_save_is_a_field_error_not_a_crash(auth_client, magnesium, monkeypatch):
+    # As if the first tap's row was committed after the second tap checked the name.
+    monkeypatch.setattr(MedicationForm, "clean_name", lambda form: form.cleaned_data["name"])
+    response = auth_client.post(NEW_MEDICATION_URL, medication_data())
+    assert response.status_code == 200
+    assert "You already have a medication called “Magnesium”." in response.text
+    assert Medication.objects.count() == 1
+
+
 def test_it_edits_a_medication(auth_client, magnesium):
     response = auth_client.get(edit_url(magnesium))
     assert response.status_code == 200

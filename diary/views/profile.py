@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -29,9 +30,15 @@ def account(request: HttpRequest) -> HttpResponse:
 def _edit_medication(request: HttpRequest, medication: Medication, heading: str) -> HttpResponse:
     form = MedicationForm(_posted(request), instance=medication)
     if form.is_valid():
-        form.save()
-        messages.success(request, f"{medication.name} saved.")
-        return redirect("diary:account")
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # A double tap: the first request saved this name after the second checked it.
+            form.add_error("name", f"You already have a medication called “{medication.name}”.")
+        else:
+            messages.success(request, f"{medication.name} saved.")
+            return redirect("diary:account")
     context = {"form": form, "heading": heading, "submit_label": "Save medication"}
     return render(request, "diary/profile/medication_form.html", context)
 
