@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, home, profile
+from diary.views import checkins, episodes, home, portability, profile
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -24,4 +24,20 @@ urlpatterns = [
     path(
         "account/medications/<int:pk>/delete/", profile.medication_delete, name="medication_delete"
     ),
+    path("export/diary.json", portability.export_diary, name="export_diary"),
+    path(
+        "export/episodes.csv",
+        portability.export_csv,
+        {"table": "episodes"},
+        name="export_episodes_csv",
+    ),
+    path(
+        "export/checkins.csv",
+        portability.export_csv,
+        {"table": "checkins"},
+        name="export_checkins_csv",
+    ),
+    path("import/", portability.import_diary, name="import"),
+    path("account/delete/", portability.delete_account, name="delete_account"),
+    path("account/delete-data/", portability.delete_data, name="delete_data"),
 ]

@@ -1,0 +1,220 @@
+"""The database side of the diary file: read a person's whole diary out, merge a checked file
+in, and delete it. The checking itself is pure and lives in diary/diaryfile.py."""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.sessions.models import Session
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from diary import csvfiles, diaryfile
+from diary.diaryfile import (
+    CHECKIN_FIELDS,
+    EPISODE_FIELDS,
+    MEDICATION_FIELDS,
+    DiaryFileError,
+    ParsedDiary,
+    Record,
+)
+from diary.models import CheckIn, Episode, Medication, Profile
+
+Taken = CheckIn.medications_taken.through
+_CHECKIN_COLUMNS = [key for key in CHECKIN_FIELDS if key != "medications_taken"]
+
+
+def export_document(user, now: datetime) -> dict:
+    """The user's whole diary as a diary file document, in five queries whatever its size."""
+    profile = Profile.for_user(user)
+    taken: dict[int, list[str]] = defaultdict(list)
+    for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
+        "checkin_id", "medication__name"
+    ):
+        taken[checkin_id].append(name)
+    checkins = CheckIn.objects.for_user(user).values("id", *_CHECKIN_COLUMNS)
+    return diaryfile.build_document(
+        time_zone=profile.time_zone,
+        profile={"conditions": profile.conditions, "other_condition": profile.other_condition},
+        medications=Medication.objects.for_user(user).values(*MEDICATION_FIELDS),
+        episodes=Episode.objects.for_user(user).values(*EPISODE_FIELDS),
+        checkins=[{**row, "medications_taken": taken[row["id"]]} for row in checkins],
+        exported_at=now,
+    )
+
+
+def export_filename(name: str, extension: str, now: datetime, user) -> str:
+    """Dated by the person's local day; no username, so a shared file doesn't say whose it is."""
+    day = timezone.localtime(now, Profile.for_user(user).zone).date()
+    return f"spasmlog-{name}-{day.isoformat()}.{extension}"
+
+
+def read_upload(user, raw: bytes) -> ParsedDiary:
+    """Check an uploaded diary file (JSON) or episodes/check-ins CSV for `user`'s diary."""
+    known_medications = set(Medication.objects.for_user(user).values_list("name", flat=True))
+    now = timezone.now()
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return diaryfile.parse_document(raw, now=now, known_medications=known_medications)
+    return csvfiles.parse_csv(
+        raw, zone=Profile.for_user(user).zone, now=now, known_medications=known_medications
+    )
+
+
+@dataclass
+class Tally:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+    def describe(self, singular: str, plural: str) -> str:
+        noun = singular if self.added == 1 else plural
+        return f"{self.added} {noun} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@dataclass
+class ImportSummary:
+    profile_updated: bool = False
+    medications: Tally = field(default_factory=Tally)
+    episodes: Tally = field(default_factory=Tally)
+    checkins: Tally = field(default_factory=Tally)
+
+    def __str__(self) -> str:
+        tallies = [
+            (self.episodes, "episode", "episodes"),
+            (self.checkins, "check-in", "check-ins"),
+            (self.medications, "medication", "medications"),
+        ]
+        parts = [tally.describe(*nouns) for tally, *nouns in tallies if tally.total]
+        if self.profile_updated:
+            parts.append("profile updated")
+        return "; ".join(parts) or "the file holds no records"
+
+
+def merge_diary(user, parsed: ParsedDiary) -> ImportSummary:
+    """Merge a checked file into the diary, all or nothing.
+
+    Episodes are matched on (started_at, muscle), check-ins on date, medications on name; a
+    match is overwritten by the file's record, so importing the same file again changes nothing.
+    """
+    try:
+        with transaction.atomic():
+            return _merge(user, parsed, timezone.now())
+    except IntegrityError:
+        # Our checks leave only a race: the same day saved in another tab meanwhile.
+        raise DiaryFileError(
+            ["The diary changed while this file was imported. Nothing was imported; try again."]
+        ) from None
+
+
+def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
+    summary = ImportSummary()
+    if parsed.profile is not None:
+        summary.profile_updated = _merge_profile(user, parsed.profile)
+    summary.medications, _ = _merge_rows(
+        Medication, user, parsed.medications, ("name",), MEDICATION_FIELDS, now
+    )
+    summary.episodes, _ = _merge_rows(
+        Episode, user, parsed.episodes, ("started_at", "muscle"), EPISODE_FIELDS, now
+    )
+
+    current_taken: dict[int, set[str]] = defaultdict(set)
+    for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
+        "checkin_id", "medication__name"
+    ):
+        current_taken[checkin_id].add(name)
+    summary.checkins, touched = _merge_rows(
+        CheckIn,
+        user,
+        parsed.checkins,
+        ("date",),
+        _CHECKIN_COLUMNS,
+        now,
+        m2m_differs=lambda checkin, record: (
+            current_taken[checkin.pk] != set(record["medications_taken"])
+        ),
+    )
+    medication_ids = dict(Medication.objects.for_user(user).values_list("name", "id"))
+    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in touched]).delete()
+    Taken.objects.bulk_create(
+        Taken(checkin_id=checkin.pk, medication_id=medication_ids[name])
+        for checkin, record in touched
+        for name in record["medications_taken"]
+    )
+    return summary
+
+
+def _merge_profile(user, record: Record) -> bool:
+    profile = Profile.for_user(user)
+    wanted = {key: record[key] for key in ("time_zone", "conditions", "other_condition")}
+    if all(getattr(profile, key) == value for key, value in wanted.items()):
+        return False
+    for key, value in wanted.items():
+        setattr(profile, key, value)
+    profile.save()
+    return True
+
+
+def _merge_rows(
+    model: type[models.Model],
+    user,
+    records: list[Record],
+    identity: tuple[str, ...],
+    columns: Iterable[str],
+    now: datetime,
+    m2m_differs: Callable[[models.Model, Record], bool] = lambda row, record: False,
+) -> tuple[Tally, list[tuple[models.Model, Record]]]:
+    """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
+    rows added or updated, with their records (for the many-to-many step)."""
+    columns = list(columns)
+    existing = {
+        tuple(getattr(row, key) for key in identity): row for row in model.objects.for_user(user)
+    }
+    added, updated = [], []
+    for record in records:
+        values = {name: record[name] for name in columns}
+        row = existing.get(tuple(record[key] for key in identity))
+        if row is None:
+            added.append((model(user=user, **values), record))
+        elif any(getattr(row, name) != value for name, value in values.items()) or m2m_differs(
+            row, record
+        ):
+            for name, value in values.items():
+                setattr(row, name, value)
+            # bulk_update skips auto_now; other areas read updated_at.
+            row.updated_at = now
+            updated.append((row, record))
+    model.objects.bulk_create([row for row, _ in added], batch_size=500)
+    model.objects.bulk_update([row for row, _ in updated], [*columns, "updated_at"], batch_size=500)
+    tally = Tally(len(added), len(updated), len(records) - len(added) - len(updated))
+    return tally, added + updated
+
+
+@transaction.atomic
+def delete_diary_data(user) -> None:
+    """Delete every episode, check-in and medication, and the conditions; keep the account."""
+    CheckIn.objects.for_user(user).delete()
+    Episode.objects.for_user(user).delete()
+    Medication.objects.for_user(user).delete()
+    Profile.objects.filter(user=user).update(
+        conditions=[], other_condition="", updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def delete_account(user) -> None:
+    """Delete the user and every row that is theirs; the foreign keys cascade from the user."""
+    username, user_id = user.get_username(), str(user.pk)
+    user.delete()
+    # Axes keeps log-in records by username, not by foreign key, so they would outlive the user.
+    for access_model in (AccessAttempt, AccessFailureLog, AccessLog):
+        access_model.objects.filter(username=username).delete()
+    # Sessions on the person's other devices name them inside their encoded data.
+    for session in Session.objects.iterator():
+        if session.get_decoded().get("_auth_user_id") == user_id:
+            session.delete()

@@ -1,0 +1,148 @@
+"""A hand-made diary with the edge cases a diary file must carry, and ways to compare diaries."""
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from diary.diaryfile import dumps
+from diary.models import CheckIn, Episode, Medication, Profile
+from diary.portability import export_document
+
+ALL_NULL_CHECKIN = {
+    "water_ml": None,
+    "electrolytes": None,
+    "caffeine_drinks": None,
+    "alcohol_drinks": None,
+    "exercise_minutes": None,
+    "exercise_intensity": "",
+    "warmed_up": None,
+    "stretched": None,
+    "sleep_hours": None,
+    "stress": None,
+    "sitting_hours": None,
+    "cold_exposure": None,
+    "notes": "",
+}
+
+
+def fill_diary(user) -> None:
+    """Unicode, nulls everywhere, electrolytes None and [], and Berlin's DST change days."""
+    Profile.objects.filter(user=user).update(
+        conditions=["diabetes", "other"], other_condition="Gicht 🦶 (seit 2019)"
+    )
+    magnesium = Medication.objects.create(
+        user=user, name="Magnesium", kind="supplement", dose="400 mg", started_on=date(2025, 1, 1)
+    )
+    diuretic = Medication.objects.create(
+        user=user,
+        name="Furosemide; 40 \\ mg",
+        kind="diuretic",
+        started_on=date(2025, 2, 1),
+        stopped_on=date(2025, 5, 1),
+    )
+    Medication.objects.create(user=user, name="Ibuprofen", kind="other")
+
+    Episode.objects.create(
+        user=user,
+        started_at=datetime(2025, 6, 1, 1, 15, 30, 250000, tzinfo=UTC),
+        duration_seconds=95,
+        muscle="calf",
+        side="left",
+        intensity=8,
+        kind="cramp",
+        activity="asleep",
+        hydration="dehydrated",
+        relief=["stretching", "water", "massage"],
+        relief_effect="a_lot",
+        symptoms=["soreness"],
+        notes='Wadenkrampf 😖 "nachts", zweimal\nzweite Zeile; =SUM(A1) <b>fett</b> – ü',
+    )
+    # Nothing recorded but what the diary requires.
+    Episode.objects.create(
+        user=user,
+        started_at=datetime(2025, 6, 2, 22, 0, tzinfo=UTC),
+        muscle="face",
+        side="not_applicable",
+        intensity=0,
+        kind="twitch",
+    )
+    # 02:30 in Berlin happens twice on 26 October 2025, and not at all on 30 March 2025.
+    for hour in (0, 1):
+        Episode.objects.create(
+            user=user,
+            started_at=datetime(2025, 10, 26, hour, 30, tzinfo=UTC),
+            muscle="foot",
+            side="right",
+            intensity=5,
+            notes="+1 @night -",
+        )
+    Episode.objects.create(
+        user=user,
+        started_at=datetime(2025, 3, 30, 1, 0, tzinfo=UTC),
+        muscle="lower_back",
+        side="both",
+        intensity=10,
+        kind="tightness",
+        activity="just_after_exercise",
+        hydration="unknown",
+        relief=["nothing"],
+        relief_effect="none",
+        symptoms=["weakness", "numbness", "swelling", "redness", "injury"],
+    )
+
+    full = CheckIn.objects.create(
+        user=user,
+        date=date(2025, 6, 1),
+        water_ml=1750,
+        electrolytes=["magnesium", "sodium"],
+        caffeine_drinks=3,
+        alcohol_drinks=0,
+        exercise_minutes=45,
+        exercise_intensity="vigorous",
+        warmed_up=False,
+        stretched=True,
+        sleep_hours=Decimal("6.5"),
+        stress=7,
+        sitting_hours=Decimal("9.0"),
+        cold_exposure=False,
+        notes="Lauf im Regen ☔",
+    )
+    full.medications_taken.set([magnesium, diuretic])
+    CheckIn.objects.create(user=user, date=date(2025, 6, 2), **ALL_NULL_CHECKIN)
+    none_taken = CheckIn.objects.create(
+        user=user,
+        date=date(2025, 10, 26),
+        **{**ALL_NULL_CHECKIN, "electrolytes": [], "sleep_hours": Decimal("0.0"), "stress": 0},
+    )
+    none_taken.medications_taken.set([magnesium])
+    CheckIn.objects.create(user=user, date=date(2025, 3, 30), **{**ALL_NULL_CHECKIN, "water_ml": 0})
+
+
+def exported(user) -> dict:
+    return export_document(user, timezone.now())
+
+
+def without_exported_at(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def as_upload(content: bytes | dict, name: str = "diary.json") -> SimpleUploadedFile:
+    if isinstance(content, dict):
+        content = dumps(content)
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def row_counts(user) -> dict[str, int]:
+    return {
+        "episodes": Episode.objects.for_user(user).count(),
+        "checkins": CheckIn.objects.for_user(user).count(),
+        "medications": Medication.objects.for_user(user).count(),
+        "taken": CheckIn.medications_taken.through.objects.filter(checkin__user=user).count(),
+    }
+
+
+def json_copy(document: dict) -> dict:
+    return json.loads(dumps(document))
