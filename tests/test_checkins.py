@@ -483,8 +483,8 @@ def test_the_month_shows_recorded_and_missing_days(auth_client, june_diary):
     response = auth_client.get(list_url("2025-06"))
     assert response.status_code == 200
     assert "2 of 30 days recorded" in response.text
-    recorded_link = f'<a class="day recorded" role="listitem" href="{day_url(date(2025, 6, 3))}"'
-    missing_link = f'<a class="day missing" role="listitem" href="{day_url(date(2025, 6, 4))}"'
+    recorded_link = f'<a class="day recorded" href="{day_url(date(2025, 6, 3))}"'
+    missing_link = f'<a class="day missing" href="{day_url(date(2025, 6, 4))}"'
     assert recorded_link in response.text
     assert missing_link in response.text
     assert response.text.count('class="day missing"') == 28
