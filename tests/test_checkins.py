@@ -334,6 +334,12 @@ def test_it_saves_nothing_when_a_field_is_wrong(auth_client, user):
     assert not CheckIn.objects.exists()
 
 
+def test_it_returns_to_the_month_even_for_a_very_old_date(auth_client, user):
+    response = auth_client.post(day_url(date(999, 1, 5)), {"stress": "1"}, follow=True)
+    assert response.redirect_chain == [(list_url("0999-01"), 302)]
+    assert response.context["calendar"].month == date(999, 1, 1)
+
+
 def test_it_keeps_the_old_check_in_when_an_edit_is_wrong(auth_client, user):
     CheckIn.objects.create(user=user, date=DAY, stress=2)
     auth_client.post(day_url(DAY), {"stress": "12"})

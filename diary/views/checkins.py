@@ -16,7 +16,8 @@ from diary.months import check_in_month, last_day_of_month, next_month, parse_mo
 
 
 def _month_url(day: date) -> str:
-    return f"{reverse('diary:checkin_list')}?month={day:%Y-%m}"
+    # isoformat, not strftime: "%Y" drops the leading zeros of years before 1000.
+    return f"{reverse('diary:checkin_list')}?month={day.isoformat()[:7]}"
 
 
 def _diary_start(request: HttpRequest) -> date:
