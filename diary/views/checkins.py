@@ -23,11 +23,11 @@ def _month_url(day: date) -> str:
 def _diary_start(request: HttpRequest) -> date:
     """The local date the diary begins: sign-up, or the first entry if someone backfilled."""
     zone = request.profile.zone
-    starts = [local_date(request.user.date_joined, zone)]
-    first_checkin = CheckIn.objects.for_user(request.user).aggregate(first=Min("date"))["first"]
+    first_checkin = CheckIn.objects.for_user(request.user).aggregate(first=Min("date"))
     first_episode = Episode.objects.for_user(request.user).aggregate(first=Min("started_at"))
-    if first_checkin:
-        starts.append(first_checkin)
+    starts = [local_date(request.user.date_joined, zone)]
+    if first_checkin["first"]:
+        starts.append(first_checkin["first"])
     if first_episode["first"]:
         starts.append(local_date(first_episode["first"], zone))
     return min(starts)
@@ -42,8 +42,9 @@ def _checkin_for_day(user, day: date) -> CheckIn:
 @require_GET
 def checkin_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    asked_for = request.GET.get("month")
     try:
-        month = parse_month(request.GET.get("month") or f"{today:%Y-%m}")
+        month = parse_month(asked_for) if asked_for else today.replace(day=1)
     except ValueError:
         raise Http404("No such month.") from None
     if month > today:
