@@ -166,7 +166,7 @@ class NameList(Kind):
             return []
         if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
             raise ValueError(f"{_show(value)} is not a list of medication names")
-        if len(set(value)) != len(value):
+        if len({name.casefold() for name in value}) != len(value):
             raise ValueError("lists a medication twice")
         return value
 
@@ -418,7 +418,7 @@ def parse_document(
         if profile is not None:
             profile["time_zone"] = time_zone
         medications = _parse_medications(raw_medications, errors)
-    medication_names = {row["name"] for row in medications} | set(known_medications)
+    medication_names = [row["name"] for row in medications] + list(known_medications)
 
     zone = zoneinfo.ZoneInfo(time_zone)
     episodes = parse_episodes(
@@ -496,6 +496,8 @@ def parse_checkins(
 ) -> list[Record]:
     checkins: list[Record] = []
     first_seen: dict[date, str] = {}
+    # Like the profile form, a medication's name is unique ignoring case.
+    known = {name.casefold() for name in medication_names}
     for index, row in enumerate(rows):
         where = locate(index)
         checkin = _parse_record(row, CHECKIN_FIELDS, where, errors)
@@ -508,7 +510,7 @@ def parse_checkins(
             errors.add(f"{where}.date: a second check-in for {day}, as in {first_seen[day]}")
         first_seen.setdefault(day, where)
         for name in checkin["medications_taken"]:
-            if name not in medication_names:
+            if name.casefold() not in known:
                 errors.add(
                     f"{where}.medications_taken: {_show(name)} is not one of this diary's "
                     "medications"
@@ -525,9 +527,10 @@ def _parse_medications(rows: list[Any], errors: Errors) -> list[Record]:
         medication = _parse_record(row, MEDICATION_FIELDS, where, errors)
         if medication is None:
             continue
-        if medication["name"] in seen:
+        name = medication["name"].casefold()
+        if name in seen:
             errors.add(f"{where}.name: {_show(medication['name'])} is listed twice")
-        seen.add(medication["name"])
+        seen.add(name)
         started, stopped = medication["started_on"], medication["stopped_on"]
         if started and stopped and stopped < started:
             errors.add(f"{where}.stopped_on: {stopped} is before started_on {started}")

@@ -2,9 +2,9 @@
 in, and delete it. The checking itself is pure and lives in diary/diaryfile.py."""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.sessions.models import Session
@@ -117,36 +117,52 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
     if parsed.profile is not None:
         summary.profile_updated = _merge_profile(user, parsed.profile)
     summary.medications, _ = _merge_rows(
-        Medication, user, parsed.medications, ("name",), MEDICATION_FIELDS, now
+        Medication, user, parsed.medications, _medication_identity, MEDICATION_FIELDS, now
     )
     summary.episodes, _ = _merge_rows(
-        Episode, user, parsed.episodes, ("started_at", "muscle"), EPISODE_FIELDS, now
+        Episode, user, parsed.episodes, _episode_identity, EPISODE_FIELDS, now
     )
 
     current_taken: dict[int, set[str]] = defaultdict(set)
     for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
         "checkin_id", "medication__name"
     ):
-        current_taken[checkin_id].add(name)
+        current_taken[checkin_id].add(name.casefold())
     summary.checkins, touched = _merge_rows(
         CheckIn,
         user,
         parsed.checkins,
-        ("date",),
+        _checkin_identity,
         _CHECKIN_COLUMNS,
         now,
         m2m_differs=lambda checkin, record: (
-            current_taken[checkin.pk] != set(record["medications_taken"])
+            current_taken[checkin.pk] != {name.casefold() for name in record["medications_taken"]}
         ),
     )
-    medication_ids = dict(Medication.objects.for_user(user).values_list("name", "id"))
+    medication_ids = {
+        name.casefold(): pk
+        for name, pk in Medication.objects.for_user(user).values_list("name", "id")
+    }
     Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in touched]).delete()
     Taken.objects.bulk_create(
-        Taken(checkin_id=checkin.pk, medication_id=medication_ids[name])
+        Taken(checkin_id=checkin.pk, medication_id=medication_ids[name.casefold()])
         for checkin, record in touched
         for name in record["medications_taken"]
     )
     return summary
+
+
+def _medication_identity(record: Record) -> str:
+    # As in the profile form: "magnesium" and "Magnesium" are one medication.
+    return record["name"].casefold()
+
+
+def _episode_identity(record: Record) -> tuple[datetime, str]:
+    return record["started_at"], record["muscle"]
+
+
+def _checkin_identity(record: Record) -> date:
+    return record["date"]
 
 
 def _merge_profile(user, record: Record) -> bool:
@@ -164,7 +180,7 @@ def _merge_rows(
     model: type[models.Model],
     user,
     records: list[Record],
-    identity: tuple[str, ...],
+    identity: Callable[[Record], Hashable],
     columns: Iterable[str],
     now: datetime,
     m2m_differs: Callable[[models.Model, Record], bool] = lambda row, record: False,
@@ -172,13 +188,11 @@ def _merge_rows(
     """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
     rows added or updated, with their records (for the many-to-many step)."""
     columns = list(columns)
-    existing = {
-        tuple(getattr(row, key) for key in identity): row for row in model.objects.for_user(user)
-    }
+    existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
     for record in records:
         values = {name: record[name] for name in columns}
-        row = existing.get(tuple(record[key] for key in identity))
+        row = existing.get(identity(record))
         if row is None:
             added.append((model(user=user, **values), record))
         elif any(getattr(row, name) != value for name, value in values.items()) or m2m_differs(

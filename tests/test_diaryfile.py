@@ -368,7 +368,7 @@ def test_it_rejects_bad_medications_and_profile():
     doc = document(
         medications=[
             medication_row(),
-            medication_row(),
+            medication_row(name="MAGNESIUM"),
             medication_row(name="Statin", kind="pill"),
             medication_row(name="Late", started_on=date(2025, 5, 1), stopped_on=date(2025, 4, 1)),
         ]
@@ -383,7 +383,7 @@ def test_it_rejects_bad_medications_and_profile():
         "multiple_sclerosis, parkinsons, peripheral_artery_disease, peripheral_neuropathy, "
         "sciatica, restless_legs, pregnancy, other",
         "profile.medications[0].stopped_on: 2025-04-01 is before started_on 2025-05-01",
-        'profile.medications[2].name: "Magnesium" is listed twice',
+        'profile.medications[2].name: "Magnesium" is listed twice',  # ignoring case
         'profile.medications[3].kind: "pill" is not one of diuretic, statin, bronchodilator, '
         "blood_pressure, muscle_relaxant, supplement, other",
     ]

@@ -355,6 +355,26 @@ def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
     assert Profile.for_user(user).time_zone == "Europe/Berlin"
 
 
+def test_a_medication_name_matches_ignoring_case_as_in_the_profile_form(auth_client, user):
+    Medication.objects.create(user=user, name="Magnesium", kind="supplement", dose="300 mg")
+    document = json_copy(exported(user))
+    document["profile"]["medications"][0].update(name="magnesium", dose="400 mg")
+    document["checkins"] = [{"date": "2025-06-01", "medications_taken": ["MAGNESIUM"]}]
+
+    response = import_file(auth_client, document)
+
+    assert success_message(response) == (
+        "Imported: 1 check-in added, 0 updated, 0 unchanged; "
+        "0 medications added, 1 updated, 0 unchanged"
+        "."
+    )
+    [medication] = Medication.objects.for_user(user)
+    assert (medication.name, medication.dose) == ("magnesium", "400 mg")
+    assert list(CheckIn.objects.for_user(user).get().medications_taken.all()) == [medication]
+    response = import_file(auth_client, document)
+    assert "0 check-ins added, 0 updated, 1 unchanged" in success_message(response)
+
+
 def test_an_import_of_a_year_takes_a_constant_number_of_queries(user):
     source = make_user("source", "Europe/Berlin")
     fill_diary(source)
