@@ -84,7 +84,7 @@ for username, password in {people!r}:
 
 def create_people(environment: dict[str, str], count: int) -> list[tuple[str, str]]:
     people = [(f"writer{number}", secrets.token_urlsafe(16)) for number in range(count)]
-    manage(environment, "shell", "-c", CREATE_PEOPLE.format(people=people))
+    manage(environment, "shell", "--no-imports", "-c", CREATE_PEOPLE.format(people=people))
     return people
 
 
