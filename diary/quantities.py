@@ -107,7 +107,7 @@ def parse_water_ml(text: str) -> int:
         raise ValueError(f"Couldn't read {text.strip()!r}; try 1500 ml, 1.5 l or 6 glasses.")
     amount, unit = _number(match.group(1)), match.group(2)
     if not unit:
-        if amount < _SMALLEST_BARE_ML:
+        if 0 < amount < _SMALLEST_BARE_ML:
             raise ValueError(
                 f"Did you mean {match.group(1)} litres or {match.group(1)} glasses? "
                 "Add the unit, for example 2 l or 8 glasses."

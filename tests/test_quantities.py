@@ -49,6 +49,7 @@ def test_it_formats_durations(seconds, text):
         ("2 litres", 2000),
         ("6 glasses", 1500),
         ("1 glass", 250),
+        ("0", 0),
     ],
 )
 def test_it_reads_water(text, ml):
