@@ -407,11 +407,12 @@ def parse_document(
     if document.get("exported_at") is not None:
         errors.check("exported_at", Instant().from_json, document["exported_at"])
 
-    raw_profile = document.get("profile") or {}
+    raw_profile = document.get("profile")
+    # Without a profile the account's stays as it is: time zone, conditions and medications.
     profile, medications = None, []
-    if not isinstance(raw_profile, dict):
+    if raw_profile is not None and not isinstance(raw_profile, dict):
         errors.add(f"profile: {_show(raw_profile)} is not an object")
-    else:
+    elif raw_profile is not None:
         raw_medications = _records(raw_profile.get("medications"), "profile.medications", errors)
         profile_fields = {**PROFILE_FIELDS, "medications": None}
         profile = _parse_record(raw_profile, profile_fields, "profile", errors)

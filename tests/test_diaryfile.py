@@ -344,6 +344,17 @@ def test_it_names_the_record_and_key_of_a_bad_checkin(change, message):
     assert messages == [message] or messages[0].startswith(message)
 
 
+def test_a_file_without_a_profile_leaves_the_profile_alone():
+    doc = document([episode_row()])
+    del doc["profile"]
+
+    parsed = parse(doc)
+
+    assert parsed.profile is None
+    assert parsed.medications == []
+    assert len(parsed.episodes) == 1
+
+
 def test_a_checkin_may_take_a_medication_the_account_already_has():
     doc = document(checkins=[checkin_row(medications_taken=["Aspirin"])])
 

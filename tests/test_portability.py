@@ -343,6 +343,23 @@ def test_an_import_links_the_importers_own_medication(auth_client, user, other_u
     assert row_counts(other_user) == row_counts(user)
 
 
+def test_a_file_without_a_profile_keeps_the_accounts(auth_client, user):
+    fill_diary(user)
+    document = json_copy(exported(user))
+    del document["profile"]
+    document["timezone"] = "Asia/Tokyo"
+
+    response = import_file(auth_client, document)
+
+    # The check-ins' medications are the account's own.
+    assert success_message(response) == (
+        "Imported: 0 episodes added, 0 updated, 5 unchanged; "
+        "0 check-ins added, 0 updated, 4 unchanged."
+    )
+    profile = Profile.for_user(user)
+    assert (profile.time_zone, profile.conditions) == ("Europe/Berlin", ["diabetes", "other"])
+
+
 def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
     Medication.objects.create(user=user, name="Magnesium", kind="supplement")
     content = b"date,medications_taken\r\n2025-06-01,Magnesium\r\n"
