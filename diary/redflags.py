@@ -22,11 +22,6 @@ RECENT_WEEKS = 4
 FREQUENT_PER_WEEK = 3
 NIGHTS_PER_WEEK = 2
 
-DISCLAIMER = (
-    "These flags follow general advice on when to see a doctor about cramps. They are not a "
-    "diagnosis, and no flag does not mean all is well: if something worries you, ask."
-)
-
 
 @dataclass(frozen=True)
 class Evidence:

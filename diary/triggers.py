@@ -211,7 +211,7 @@ class RateComparison:
         # E1 / N = p  ⇔  RR = p / (1 - p) · D0 / D1; p = 1 is an infinite ratio.
         if proportion >= 1:
             return None
-        return proportion / (1 - proportion) * self.unexposed_days / self.exposed_days
+        return float(proportion / (1 - proportion) * self.unexposed_days / self.exposed_days)
 
     @property
     def rate_ratio(self) -> float | None:
@@ -226,7 +226,7 @@ class RateComparison:
 
     @cached_property
     def p_value(self) -> float | None:
-        return min(1.0, self._test.pvalue) if self.enough_data else None
+        return min(1.0, float(self._test.pvalue)) if self.enough_data else None
 
     @cached_property
     def ci(self) -> tuple[float | None, float | None]:
@@ -299,7 +299,7 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     running_min = 1.0
     for rank in range(count, 0, -1):
         index = order[rank - 1]
-        running_min = min(running_min, p_values[index] * count / rank)
+        running_min = min(running_min, float(p_values[index]) * count / rank)
         q_values[index] = running_min
     return q_values
 
@@ -394,7 +394,7 @@ def poisson_interval(events: int, exposure: float) -> tuple[float, float]:
     """Exact (Garwood) 95% interval for a Poisson rate of `events` over `exposure`."""
     low = chi2.ppf(0.025, 2 * events) / 2 if events else 0.0
     high = chi2.ppf(0.975, 2 * events + 2) / 2
-    return low / exposure, high / exposure
+    return float(low / exposure), float(high / exposure)
 
 
 WATER_BINS: tuple[tuple[str, int, int | None], ...] = (
@@ -496,6 +496,8 @@ def _compare_periods(
     min_days: int,
     phrases: tuple[str, str, str],
 ) -> PeriodComparison:
+    """`phrases`: words for after ("since you started X") and before ("before"), and a label
+    for the days before when more are needed."""
     comparison = RateComparison(
         exposed_days=_length(after),
         unexposed_days=_length(before),
@@ -503,17 +505,15 @@ def _compare_periods(
         unexposed_episodes=_episodes_in(counts, before),
         min_days=min_days,
     )
-    after_words, before_words, subject = phrases
+    after_words, before_words, before_days = phrases
     if not comparison.enough_data:
-        summary = comparison.missing_data_message(
-            f"days of diary {after_words}", f"days of diary {before_words}"
-        )
+        summary = comparison.missing_data_message(f"days of diary {after_words}", before_days)
     else:
         per_week = [7 * comparison.exposed_rate, 7 * comparison.unexposed_rate]
         ci_low, ci_high = comparison.ci
         verdict = "a clear change" if comparison.p_value < SIGNIFICANCE else "no clear change"
         summary = (
-            f"{subject}: {per_week[0]:.1f} cramps a week {after_words} against "
+            f"{per_week[0]:.1f} cramps a week {after_words} against "
             f"{per_week[1]:.1f} {before_words} "
             f"({_ratio_text(comparison.rate_ratio, ci_low, ci_high)}), {verdict}."
         )
@@ -536,7 +536,7 @@ def trend(counts: dict[date, int], diary_first_day: date, first_day: date, last_
         recent,
         counts,
         TREND_DAYS,
-        ("in the last 4 weeks", "in the 4 weeks before", "Trend"),
+        ("in the last 4 weeks", "in the 4 weeks before", "days of diary in the 4 weeks before"),
     )
 
 
@@ -564,7 +564,7 @@ def medication_onsets(
             (
                 f"since you started {medication.name}",
                 "before",
-                f"Since you started {medication.name}",
+                f"days of diary before you started {medication.name}",
             ),
         )
         onsets.append((medication, comparison))

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, home, portability, profile
+from diary.views import checkins, episodes, home, insights, portability, profile
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -40,4 +40,7 @@ urlpatterns = [
     path("import/", portability.import_diary, name="import"),
     path("account/delete/", portability.delete_account, name="delete_account"),
     path("account/delete-data/", portability.delete_data, name="delete_data"),
+    path("insights/", insights.dashboard, name="insights"),
+    path("insights.json", insights.document_json, name="insights_json"),
+    path("insights/charts/<slug:name>.svg", insights.chart, name="insights_chart"),
 ]

@@ -1,0 +1,501 @@
+"""The insights charts, drawn with matplotlib from the insights document and returned as SVG.
+
+Each figure is a `matplotlib.figure.Figure` built directly (pyplot keeps global state that
+leaks in a server). Colours come from the Okabe–Ito palette, which colour-blind readers can
+tell apart; the background is transparent and a small stylesheet inside the SVG swaps the text
+colour for a light one when the system is in dark mode. Every chart has a text alternative with
+the same numbers, for screen readers and for anyone who prefers a table.
+"""
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
+
+Document = dict[str, Any]
+
+# Okabe & Ito (2008), "Color Universal Design".
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#8C8C8C"
+# Text and axes: dark on a light page; _for_both_themes lightens exactly this colour in dark mode.
+FOREGROUND = "#404040"
+DARK_MODE_FOREGROUND = "#DEE2E6"
+SIDE_COLOURS = {"left": BLUE, "right": ORANGE, "both": GREEN, "not_applicable": PURPLE}
+SIDE_LABELS = {"left": "Left", "right": "Right", "both": "Both", "not_applicable": "N/A"}
+RATIO_LIMITS = (0.05, 50.0)
+RATIO_TICKS = (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 25, 50)
+# Yellow to vermillion: every step stays visible on a white and on a near-black page.
+HEAT = LinearSegmentedColormap.from_list("heat", ["#F0E442", ORANGE, VERMILLION])
+
+STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "text.color": FOREGROUND,
+    "axes.labelcolor": FOREGROUND,
+    "axes.edgecolor": FOREGROUND,
+    "xtick.color": FOREGROUND,
+    "ytick.color": FOREGROUND,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "svg.hashsalt": "spasmlog",  # stable element ids: the same data gives the same bytes
+}
+
+
+@dataclass(frozen=True)
+class TextAlternative:
+    sentence: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    size: tuple[float, float]
+    draw: Callable[[Figure, Document], None]
+    describe: Callable[[Document], TextAlternative]
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _no_data(axes, text: str = "No episodes in this window") -> None:
+    axes.text(0.5, 0.5, text, ha="center", va="center", color=GREY, transform=axes.transAxes)
+
+
+# The trigger forest plot
+
+
+def _factor_label(factor: dict[str, Any]) -> str:
+    return f"{factor['exposure']} ({'same day' if factor['lag_days'] == 0 else 'day before'})"
+
+
+def _missing_text(factor: dict[str, Any]) -> str:
+    needs = [
+        f"{max(0, 7 - factor['exposed_days'])} exposed days",
+        f"{max(0, 7 - factor['unexposed_days'])} other days",
+        f"{max(0, 5 - factor['exposed_episodes'] - factor['unexposed_episodes'])} episodes",
+    ]
+    return "not enough data: needs " + ", ".join(n for n in needs if not n.startswith("0 "))
+
+
+def _clip_ratio(value: float | None, infinite_if_none: bool = True) -> float:
+    low, high = RATIO_LIMITS
+    if value is None:
+        return high if infinite_if_none else low
+    return min(max(value, low), high)
+
+
+def _draw_triggers(figure: Figure, document: Document) -> None:
+    factors = document["factors"]
+    axes = figure.subplots()
+    axes.set_xscale("log")
+    judged = [f for f in factors if f["enough_data"]]
+    bounds = [f["ci_low"] for f in judged if f["ci_low"]] + [
+        f["ci_high"] for f in judged if f["ci_high"]
+    ]
+    low = max(RATIO_LIMITS[0], min([0.25, *bounds]) / 1.3)
+    high = min(RATIO_LIMITS[1], max([4.0, *bounds]) * 1.3)
+    axes.set_xlim(low, high)
+    axes.axvline(1, color=GREY, linestyle="--", linewidth=1)
+    positions = np.arange(len(factors))[::-1]
+    for y, factor in zip(positions, factors, strict=True):
+        if not factor["enough_data"]:
+            axes.text(low * 1.1, y, _missing_text(factor), va="center", fontsize=7.5, color=GREY)
+            continue
+        ratio = min(max(_clip_ratio(factor["rate_ratio"]), low), high)
+        ci_low = max(_clip_ratio(factor["ci_low"], infinite_if_none=False), low)
+        ci_high = min(_clip_ratio(factor["ci_high"]), high)
+        colour = VERMILLION if factor["significant"] else BLUE
+        axes.plot([ci_low, ci_high], [y, y], color=colour, linewidth=2)
+        if factor["ci_high"] is None or factor["ci_high"] > high:
+            axes.plot([ci_high], [y], marker=">", color=colour, markersize=6)
+        axes.plot(
+            [ratio],
+            [y],
+            marker="D" if factor["significant"] else "o",
+            markersize=8 if factor["significant"] else 6,
+            color=colour,
+        )
+    axes.set_yticks(positions, [_factor_label(f) for f in factors])
+    for label, factor in zip(axes.get_yticklabels(), factors, strict=True):
+        if not factor["enough_data"]:
+            label.set_color(GREY)
+    axes.set_ylim(-0.7, len(factors) - 0.3)
+    axes.xaxis.set_major_locator(FixedLocator([t for t in RATIO_TICKS if low <= t <= high]))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}×"))
+    axes.xaxis.set_minor_formatter(NullFormatter())
+    axes.set_xlabel("Rate ratio, log scale (right of 1×: more cramps when exposed)")
+    axes.set_title("Cramp rate when exposed vs not (95% CI)")
+    axes.plot([], [], "D", color=VERMILLION, label="significant (q < 0.05)")
+    axes.plot([], [], "o", color=BLUE, label="not significant")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, fontsize=8)
+
+
+def _describe_triggers(document: Document) -> TextAlternative:
+    factors = document["factors"]
+    judged = [f for f in factors if f["enough_data"]]
+    significant = [_factor_label(f) for f in factors if f["significant"]]
+    sentence = f"{len(factors)} comparisons, {len(judged)} with enough data to judge. " + (
+        "Significantly associated with your cramps: " + "; ".join(significant) + "."
+        if significant
+        else "None is significantly associated with your cramps."
+    )
+    rows = tuple(
+        (
+            _factor_label(f),
+            f"{f['exposed_episodes']} in {f['exposed_days']} days",
+            f"{f['unexposed_episodes']} in {f['unexposed_days']} days",
+            _number(f["rate_ratio"])
+            if f["enough_data"] and f["rate_ratio"] is not None
+            else ("∞" if f["enough_data"] else "–"),
+            f"{_number(f['ci_low'])} to {'∞' if f['ci_high'] is None else _number(f['ci_high'])}"
+            if f["enough_data"]
+            else "–",
+            _number(f["q_value"], 3),
+            f["summary"],
+        )
+        for f in factors
+    )
+    columns = ("Factor", "Exposed days", "Other days", "Rate ratio", "95% CI", "q", "In words")
+    return TextAlternative(sentence, columns, rows)
+
+
+# Water dose–response
+
+
+def _draw_water(figure: Figure, document: Document) -> None:
+    bins = document["water_dose_response"]
+    axes = figure.subplots()
+    positions = np.arange(len(bins))
+    for x, item in zip(positions, bins, strict=True):
+        if item["days"] == 0:
+            axes.text(x, 0, "no days", ha="center", va="bottom", fontsize=7.5, color=GREY)
+            continue
+        rate = item["rate_per_day"]
+        axes.errorbar(
+            [x],
+            [rate],
+            yerr=[[rate - item["ci_low"]], [item["ci_high"] - rate]],
+            fmt="o",
+            color=BLUE,
+            capsize=4,
+        )
+    axes.set_xticks(positions, [item["label"] for item in bins])
+    axes.set_ylim(bottom=0)
+    axes.set_xlabel("Water drunk that day")
+    axes.set_ylabel("Episodes per day (95% CI)")
+    axes.set_title("Cramps by how much water you drank")
+
+
+def _describe_water(document: Document) -> TextAlternative:
+    bins = document["water_dose_response"]
+    recorded = [b for b in bins if b["days"]]
+    sentence = (
+        "Episodes per check-in day, by the water recorded that day: "
+        + "; ".join(f"{b['label']}: {_number(b['rate_per_day'])} a day" for b in recorded)
+        + "."
+        if recorded
+        else "No check-in in this window recorded how much water you drank."
+    )
+    rows = tuple(
+        (
+            b["label"],
+            str(b["days"]),
+            str(b["episodes"]),
+            _number(b["rate_per_day"]),
+            f"{_number(b['ci_low'])} to {_number(b['ci_high'])}" if b["days"] else "–",
+        )
+        for b in bins
+    )
+    return TextAlternative(sentence, ("Water", "Days", "Episodes", "Per day", "95% CI"), rows)
+
+
+# Episodes per week
+
+
+def _draw_weekly(figure: Figure, document: Document) -> None:
+    weeks = document["patterns"]["episodes_per_week"]
+    axes = figure.subplots()
+    starts = [date.fromisoformat(w["week_start"]) for w in weeks]
+    axes.bar(
+        starts, [w["episodes"] for w in weeks], width=6, align="edge", color=SKY, label="episodes"
+    )
+    averages = [
+        (s + timedelta(days=3.5), w["moving_average"])
+        for s, w in zip(starts, weeks, strict=True)
+        if w["moving_average"] is not None
+    ]
+    if averages:
+        axes.plot(
+            *zip(*averages, strict=True), color=VERMILLION, linewidth=2, label="4-week average"
+        )
+        axes.legend(loc="upper left", fontsize=8)
+    axes.set_ylim(bottom=0)
+    axes.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    axes.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=7))
+    axes.set_xlabel("Week starting")
+    axes.set_ylabel("Episodes")
+    axes.set_title("Episodes per week")
+
+
+def _describe_weekly(document: Document) -> TextAlternative:
+    weeks = document["patterns"]["episodes_per_week"]
+    total = sum(w["episodes"] for w in weeks)
+    busiest = max(weeks, key=lambda w: w["episodes"])
+    sentence = f"{total} episodes over {len(weeks)} weeks" + (
+        f"; the most in the week of {busiest['week_start']} ({busiest['episodes']})."
+        if total
+        else "."
+    )
+    rows = tuple(
+        (w["week_start"], str(w["days"]), str(w["episodes"]), _number(w["moving_average"], 1))
+        for w in weeks
+    )
+    return TextAlternative(
+        sentence, ("Week starting", "Days in window", "Episodes", "4-week average per week"), rows
+    )
+
+
+# Time of day
+
+
+def _draw_hours(figure: Figure, document: Document) -> None:
+    hours = document["patterns"]["time_of_day"]
+    axes = figure.subplots()
+    axes.axvspan(-0.5, 5.5, color=GREY, alpha=0.2, linewidth=0, label="night (22:00–06:00)")
+    axes.axvspan(21.5, 23.5, color=GREY, alpha=0.2, linewidth=0)
+    axes.bar([h["hour"] for h in hours], [h["episodes"] for h in hours], color=BLUE)
+    axes.set_xlim(-0.5, 23.5)
+    axes.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_xlabel("Hour the episode started (your time)")
+    axes.set_ylabel("Episodes")
+    axes.set_title("Time of day")
+    axes.legend(loc="upper center", fontsize=8)
+
+
+def _describe_hours(document: Document) -> TextAlternative:
+    patterns = document["patterns"]
+    hours = patterns["time_of_day"]
+    total = sum(h["episodes"] for h in hours)
+    sentence = (
+        f"{patterns['night_episodes']} of {total} episodes were at night "
+        "(asleep, or between 22:00 and 06:00)."
+    )
+    rows = tuple((f"{h['hour']:02d}:00", str(h["episodes"])) for h in hours)
+    return TextAlternative(sentence, ("Hour", "Episodes"), rows)
+
+
+# Muscle and side
+
+
+def _draw_muscles(figure: Figure, document: Document) -> None:
+    muscles = document["patterns"]["muscles"]
+    axes = figure.subplots()
+    if not muscles:
+        _no_data(axes)
+    positions = np.arange(len(muscles))[::-1]
+    left = np.zeros(len(muscles))
+    for side, colour in SIDE_COLOURS.items():
+        counts = np.array([m["sides"][side] for m in muscles])
+        axes.barh(positions, counts, left=left, color=colour, label=SIDE_LABELS[side])
+        left += counts
+    axes.set_yticks(positions, [m["label"] for m in muscles])
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.set_xlabel("Episodes")
+    axes.set_title("Where: muscle and side")
+    if muscles:
+        axes.legend(loc="lower right", fontsize=8)
+
+
+def _describe_muscles(document: Document) -> TextAlternative:
+    muscles = document["patterns"]["muscles"]
+    sentence = (
+        "Most episodes were in the "
+        + ", then ".join(f"{m['label'].lower()} ({m['episodes']})" for m in muscles[:3])
+        + "."
+        if muscles
+        else "No episodes in this window."
+    )
+    rows = tuple(
+        (m["label"], str(m["episodes"]), *(str(m["sides"][side]) for side in SIDE_COLOURS))
+        for m in muscles
+    )
+    return TextAlternative(sentence, ("Muscle", "Episodes", *SIDE_LABELS.values()), rows)
+
+
+# Intensity and duration
+
+
+def _draw_intensity(figure: Figure, document: Document) -> None:
+    levels = document["patterns"]["intensity"]
+    axes = figure.subplots()
+    axes.bar([lv["intensity"] for lv in levels], [lv["episodes"] for lv in levels], color=ORANGE)
+    axes.set_xticks(range(11))
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_xlabel("Intensity (0 none, 10 worst imaginable)")
+    axes.set_ylabel("Episodes")
+    axes.set_title("How bad")
+
+
+def _describe_intensity(document: Document) -> TextAlternative:
+    levels = document["patterns"]["intensity"]
+    total = sum(lv["episodes"] for lv in levels)
+    severe = sum(lv["episodes"] for lv in levels if lv["intensity"] >= 8)
+    mean = sum(lv["intensity"] * lv["episodes"] for lv in levels) / total if total else None
+    sentence = (
+        f"Average intensity {mean:.1f} out of 10; {severe} of {total} episodes rated 8 or more."
+        if total
+        else "No episodes in this window."
+    )
+    rows = tuple((str(lv["intensity"]), str(lv["episodes"])) for lv in levels)
+    return TextAlternative(sentence, ("Intensity", "Episodes"), rows)
+
+
+def _draw_duration(figure: Figure, document: Document) -> None:
+    duration = document["patterns"]["duration"]
+    axes = figure.subplots()
+    labels = [b["label"] for b in duration["bins"]]
+    axes.bar(labels, [b["episodes"] for b in duration["bins"]], color=GREEN)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_xlabel(f"Duration ({duration['not_recorded']} episodes without one not shown)")
+    axes.set_ylabel("Episodes")
+    axes.set_title("How long")
+
+
+def _describe_duration(document: Document) -> TextAlternative:
+    duration = document["patterns"]["duration"]
+    rows = tuple((b["label"], str(b["episodes"])) for b in duration["bins"])
+    rows += (("not recorded", str(duration["not_recorded"])),)
+    recorded = sum(b["episodes"] for b in duration["bins"])
+    commonest = max(duration["bins"], key=lambda b: b["episodes"])
+    sentence = (
+        f"{recorded} episodes have a duration; the commonest is {commonest['label']}."
+        if recorded
+        else "No episode in this window has a duration."
+    )
+    return TextAlternative(sentence, ("Duration", "Episodes"), rows)
+
+
+# Calendar heat map
+
+
+def _calendar_grid(days: list[dict[str, Any]]) -> tuple[np.ndarray, date]:
+    """Episodes arranged as weekday rows (Monday on top) by week columns."""
+    first = date.fromisoformat(days[0]["date"])
+    grid_start = first - timedelta(days=first.weekday())
+    weeks = (date.fromisoformat(days[-1]["date"]) - grid_start).days // 7 + 1
+    grid = np.full((7, weeks), np.nan)
+    for item in days:
+        offset = (date.fromisoformat(item["date"]) - grid_start).days
+        grid[offset % 7, offset // 7] = item["episodes"]
+    return grid, grid_start
+
+
+def _draw_calendar(figure: Figure, document: Document) -> None:
+    days = document["patterns"]["calendar"]["days"]
+    grid, grid_start = _calendar_grid(days)
+    axes = figure.subplots()
+    colours = HEAT.with_extremes(under=GREY + "33")
+    peak = max(1.0, float(np.nanmax(grid)))
+    mesh = axes.pcolormesh(grid, cmap=colours, vmin=0.5, vmax=peak, edgecolors="none")
+    axes.set_aspect("equal")
+    axes.invert_yaxis()
+    axes.set_yticks([0.5, 2.5, 4.5, 6.5], ["Mon", "Wed", "Fri", "Sun"])
+    month_starts = [date.fromisoformat(d["date"]) for d in days if d["date"].endswith("-01")]
+    axes.set_xticks(
+        [(m - grid_start).days // 7 + 0.5 for m in month_starts],
+        [f"{m:%b}" for m in month_starts],
+    )
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    axes.set_title("Every day of the last 12 months")
+    bar = figure.colorbar(mesh, ax=axes, shrink=0.8, extend="min", pad=0.02)
+    bar.set_label("Episodes (grey: none)")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+
+
+def _describe_calendar(document: Document) -> TextAlternative:
+    calendar = document["patterns"]["calendar"]
+    by_month: dict[str, list[int]] = {}
+    for item in calendar["days"]:
+        by_month.setdefault(item["date"][:7], []).append(item["episodes"])
+    rows = tuple(
+        (month, str(sum(counts)), str(sum(1 for c in counts if c)))
+        for month, counts in by_month.items()
+    )
+    sentence = (
+        f"From {calendar['start']} to {calendar['end']}: "
+        f"{sum(int(r[1]) for r in rows)} episodes on {sum(int(r[2]) for r in rows)} days."
+    )
+    return TextAlternative(sentence, ("Month", "Episodes", "Days with episodes"), rows)
+
+
+CHARTS: dict[str, Chart] = {
+    chart.name: chart
+    for chart in (
+        Chart("triggers", "Triggers", (6.4, 7.5), _draw_triggers, _describe_triggers),
+        Chart("water", "Water and cramps", (6.4, 3.4), _draw_water, _describe_water),
+        Chart("weekly", "Episodes per week", (6.4, 3.2), _draw_weekly, _describe_weekly),
+        Chart("hours", "Time of day", (6.4, 3.2), _draw_hours, _describe_hours),
+        Chart("muscles", "Muscle and side", (6.4, 3.6), _draw_muscles, _describe_muscles),
+        Chart("intensity", "Intensity", (6.4, 3.0), _draw_intensity, _describe_intensity),
+        Chart("duration", "Duration", (6.4, 3.0), _draw_duration, _describe_duration),
+        Chart("calendar", "Calendar", (6.4, 1.9), _draw_calendar, _describe_calendar),
+    )
+}
+
+
+def _for_both_themes(svg: bytes) -> bytes:
+    """Lighten the foreground colour when the system is in dark mode.
+
+    matplotlib writes colours into style attributes; an !important rule in the SVG's own
+    stylesheet overrides them. No script is involved, so the image works as an <img>.
+    """
+    colour = FOREGROUND.lower()
+    stylesheet = (
+        "<style>@media (prefers-color-scheme: dark) {"
+        f'[style*="fill: {colour}"] {{ fill: {DARK_MODE_FOREGROUND} !important; }}'
+        f'[style*="stroke: {colour}"] {{ stroke: {DARK_MODE_FOREGROUND} !important; }}'
+        "}</style>"
+    ).encode()
+    return re.sub(rb"(<svg[^>]*>)", lambda m: m.group(1) + stylesheet, svg, count=1)
+
+
+def _without_scripts(svg: bytes) -> bytes:
+    return re.sub(rb"<script\b.*?</script\s*>", b"", svg, flags=re.DOTALL | re.IGNORECASE)
+
+
+def render_svg(name: str, document: Document) -> bytes:
+    """The chart `name` for the insights document, as SVG bytes."""
+    chart = CHARTS[name]
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=chart.size, layout="constrained")
+        chart.draw(figure, document)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+    return _for_both_themes(_without_scripts(buffer.getvalue()))
+
+
+def describe(name: str, document: Document) -> TextAlternative:
+    return CHARTS[name].describe(document)

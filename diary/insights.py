@@ -1,0 +1,191 @@
+"""One person's insights for a window of local dates: gathered with a fixed handful of queries,
+computed by the pure modules (day table, triggers, patterns, red flags), returned as the JSON
+document that /insights.json and `manage.py insights` emit and the dashboard renders."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from diary.days import day_bounds, local_date
+from diary.daytable import (
+    CheckInRecord,
+    EpisodeRecord,
+    MedicationRecord,
+    build_day_table,
+    episodes_per_day,
+)
+from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
+from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
+from diary.models import CheckIn, Episode, Medication, Profile
+from diary.patterns import build_patterns, calendar_start
+from diary.redflags import red_flags
+from diary.triggers import (
+    CORRELATION_NOTE,
+    analyse_factors,
+    medication_onsets,
+    trend,
+    trigger_factors,
+    water_dose_response,
+)
+
+# The analysis reads the diary file's fields (the data contract), less the free text.
+EPISODE_FIELDS = ("id", *(name for name in DIARY_EPISODE_FIELDS if name != "notes"))
+CHECKIN_FIELDS = tuple(
+    name for name in DIARY_CHECKIN_FIELDS if name not in {"date", "medications_taken", "notes"}
+)
+PRESETS = {"30": 30, "90": 90, "365": 365}
+DEFAULT_PRESET = "90"
+# Part of every cache key: bump it when the document or a chart changes.
+CACHE_GENERATION = 1
+CACHE_SECONDS = 7 * 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Diary:
+    """Everything the insights need, as plain data."""
+
+    zone: ZoneInfo
+    first_day: date
+    last_day: date
+    diary_first_day: date | None  # the first local date with any episode or check-in
+    episodes: list[EpisodeRecord]  # from the calendar's start or first_day, whichever is earlier
+    checkins: list[CheckInRecord]  # from the day before first_day
+    medications: list[MedicationRecord]
+
+
+def diary_first_day(user, zone: ZoneInfo) -> date | None:
+    first_episode = Episode.objects.for_user(user).aggregate(first=Min("started_at"))["first"]
+    first_checkin = CheckIn.objects.for_user(user).aggregate(first=Min("date"))["first"]
+    candidates = [first_checkin, first_episode and local_date(first_episode, zone)]
+    return min((day for day in candidates if day is not None), default=None)
+
+
+def load_diary(user, zone: ZoneInfo, first_day: date, last_day: date) -> Diary:
+    """The user's diary for the window, in six queries however long it is."""
+    since, until = day_bounds(min(first_day, calendar_start(last_day)), last_day, zone)
+    episodes = [
+        EpisodeRecord(
+            **{
+                **row,
+                "relief": tuple(row["relief"] or ()),
+                "symptoms": tuple(row["symptoms"] or ()),
+            }
+        )
+        for row in Episode.objects.for_user(user)
+        .between(since, until)
+        .order_by("started_at")
+        .values(*EPISODE_FIELDS)
+    ]
+    checkin_rows = list(
+        CheckIn.objects.for_user(user)
+        .between(first_day - timedelta(days=1), last_day)
+        .values("id", "date", *CHECKIN_FIELDS)
+    )
+    taken: dict[int, list[str]] = {}
+    for checkin_id, name in CheckIn.medications_taken.through.objects.filter(
+        checkin_id__in=CheckIn.objects.for_user(user)
+        .between(first_day - timedelta(days=1), last_day)
+        .values("id")
+    ).values_list("checkin_id", "medication__name"):
+        taken.setdefault(checkin_id, []).append(name)
+    checkins = [
+        {
+            **{key: value for key, value in row.items() if key != "id"},
+            "medications_taken": taken.get(row["id"], []),
+        }
+        for row in checkin_rows
+    ]
+    medications = [
+        MedicationRecord(**row)
+        for row in Medication.objects.for_user(user).values(
+            "name", "kind", "started_on", "stopped_on"
+        )
+    ]
+    return Diary(
+        zone, first_day, last_day, diary_first_day(user, zone), episodes, checkins, medications
+    )
+
+
+def build_document(diary: Diary) -> dict[str, Any]:
+    """The insights document: every number the dashboard shows, as plain JSON data."""
+    first_day, last_day, zone = diary.first_day, diary.last_day, diary.zone
+    rows = build_day_table(diary.episodes, diary.checkins, zone, first_day, last_day)
+    factors = analyse_factors(rows, trigger_factors(m.name for m in diary.medications))
+    counts = episodes_per_day(diary.episodes, zone)
+    started = diary.diary_first_day or first_day
+    trend_result = trend(counts, started, first_day, last_day)
+    onsets = medication_onsets(diary.medications, counts, started, first_day, last_day)
+    in_window = [
+        e for e in diary.episodes if first_day <= local_date(e.started_at, zone) <= last_day
+    ]
+    flags = red_flags(in_window, zone, last_day, trend_result, onsets)
+    return {
+        "window": {"start": first_day.isoformat(), "end": last_day.isoformat()},
+        "days_with_checkin": len(rows),
+        "episodes": len(in_window),
+        "factors": [result.as_json() for result in factors],
+        "red_flags": [flag.as_json() for flag in flags],
+        "patterns": build_patterns(diary.episodes, zone, first_day, last_day),
+        "water_dose_response": water_dose_response(rows),
+        "trend": trend_result.as_json(),
+        "medication_onsets": [onset.as_json() for _, onset in onsets],
+        "note": CORRELATION_NOTE,
+    }
+
+
+def window_for_preset(
+    preset: str, today: date, first_day_of_diary: date | None
+) -> tuple[date, date]:
+    """The window a preset names: the last 30, 90 or 365 days, or the whole diary ("all")."""
+    if preset == "all":
+        return min(first_day_of_diary or today, today), today
+    return today - timedelta(days=PRESETS[preset] - 1), today
+
+
+def data_version(user, profile: Profile) -> str:
+    """Changes whenever the user's diary changes: any write or delete of an episode, check-in or
+    medication (count and latest update), or of the profile."""
+    parts = []
+    for model in (Episode, CheckIn, Medication):
+        summary = model.objects.for_user(user).aggregate(
+            count=Count("pk"), latest=Max("updated_at")
+        )
+        latest = summary["latest"].timestamp() if summary["latest"] else 0
+        parts.append(f"{summary['count']}.{latest}")
+    parts.append(str(profile.updated_at.timestamp()))
+    return "-".join(parts)
+
+
+def version_digest(version: str) -> str:
+    """A short token for a data version, safe to show in a URL."""
+    return hashlib.sha256(f"{CACHE_GENERATION}:{version}".encode()).hexdigest()[:24]
+
+
+def cache_key(user, first_day: date, last_day: date, version: str, item: str) -> str:
+    """A key that changes with the user, the window and the diary's data version."""
+    return f"insights:{user.pk}:{first_day}:{last_day}:{version_digest(version)}:{item}"
+
+
+def cached_document(
+    user, profile: Profile, first_day: date, last_day: date, version: str | None = None
+) -> dict[str, Any]:
+    """The insights document, computed at most once per data version."""
+    key = cache_key(user, first_day, last_day, version or data_version(user, profile), "document")
+    document = cache.get(key)
+    if document is None:
+        document = build_document(load_diary(user, profile.zone, first_day, last_day))
+        cache.set(key, document, CACHE_SECONDS)
+    return document
+
+
+def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
+    """The red flags of the default window (the last 90 days), for the home page."""
+    today = local_date(timezone.now(), profile.zone)
+    first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
+    return cached_document(user, profile, first_day, last_day)["red_flags"]

@@ -1,0 +1,124 @@
+from datetime import date
+
+from csp.constants import NONE, UNSAFE_INLINE
+from csp.decorators import csp_replace
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from diary import charts
+from diary.days import local_date
+from diary.forms.insights import PERIOD_CHOICES, InsightsWindowForm
+from diary.insights import (
+    CACHE_SECONDS,
+    DEFAULT_PRESET,
+    cache_key,
+    cached_document,
+    data_version,
+    diary_first_day,
+    version_digest,
+    window_for_preset,
+)
+
+CHART_WIDTH_PX = 640
+PATTERN_CHARTS = ("weekly", "hours", "muscles", "intensity", "duration", "calendar")
+# Charts with long labels that scroll sideways on a phone rather than shrink.
+SCROLLING_CHARTS = ("triggers",)
+RELIEF_COLUMNS = ("Method", "Tried", "Helped a lot or fully", "Share")
+
+
+def _window(request: HttpRequest) -> tuple[InsightsWindowForm, date, date]:
+    zone = request.profile.zone
+    today = local_date(timezone.now(), zone)
+    form = InsightsWindowForm(request.GET, today=today)
+    if form.is_valid():
+        return form, *form.window(lambda: diary_first_day(request.user, zone))
+    return form, *window_for_preset(DEFAULT_PRESET, today, None)
+
+
+def _current_preset(form: InsightsWindowForm) -> str | None:
+    if not form.is_valid():
+        return DEFAULT_PRESET
+    if form.cleaned_data["start"] or form.cleaned_data["end"]:
+        return None
+    return form.cleaned_data["period"] or DEFAULT_PRESET
+
+
+def _chart(name: str, document: dict, query: str) -> dict:
+    chart = charts.CHARTS[name]
+    width, height = chart.size
+    return {
+        "name": name,
+        "title": chart.title,
+        "url": f"{reverse('diary:insights_chart', args=[name])}?{query}",
+        "text": charts.describe(name, document),
+        "width": CHART_WIDTH_PX,
+        "height": round(CHART_WIDTH_PX * height / width),
+        "scrolls": name in SCROLLING_CHARTS,
+    }
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, first_day, last_day = _window(request)
+    version = data_version(request.user, request.profile)
+    document = cached_document(request.user, request.profile, first_day, last_day, version)
+    dates = urlencode({"start": first_day, "end": last_day})
+    # The version in the image URLs lets the browser keep a chart until the diary changes.
+    query = f"{dates}&{urlencode({'v': version_digest(version)})}"
+    return render(
+        request,
+        "diary/insights/dashboard.html",
+        {
+            "form": form,
+            "presets": [
+                {"value": value, "label": label, "current": value == _current_preset(form)}
+                for value, label in PERIOD_CHOICES
+            ],
+            "first_day": first_day,
+            "last_day": last_day,
+            "document": document,
+            "triggers_chart": _chart("triggers", document, query),
+            "water_chart": _chart("water", document, query),
+            "pattern_charts": [_chart(name, document, query) for name in PATTERN_CHARTS],
+            "relief_columns": RELIEF_COLUMNS,
+            "relief_rows": [
+                (r["label"], r["uses"], r["helped"], f"{r['share_helped']:.0%}")
+                for r in document["patterns"]["relief"]
+            ],
+            "json_url": reverse("diary:insights_json") + "?" + dates,
+        },
+    )
+
+
+@require_GET
+def document_json(request: HttpRequest) -> JsonResponse:
+    _, first_day, last_day = _window(request)
+    document = cached_document(request.user, request.profile, first_day, last_day)
+    return JsonResponse(document, json_dumps_params={"allow_nan": False, "ensure_ascii": False})
+
+
+# An SVG shown through <img> is its own document; its inline styles need this policy in the
+# browsers that apply an image's own CSP header to it. It runs no script and loads nothing.
+@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
+@require_GET
+def chart(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in charts.CHARTS:
+        raise Http404("No such chart.")
+    _, first_day, last_day = _window(request)
+    version = data_version(request.user, request.profile)
+    key = cache_key(request.user, first_day, last_day, version, f"chart:{name}")
+    svg = cache.get(key)
+    if svg is None:
+        document = cached_document(request.user, request.profile, first_day, last_day, version)
+        svg = charts.render_svg(name, document)
+        cache.set(key, svg, CACHE_SECONDS)
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = (
+        "private, max-age=86400" if "v" in request.GET else "private, no-cache"
+    )
+    return response

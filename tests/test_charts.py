@@ -1,0 +1,141 @@
+import io
+import re
+import time
+import xml.etree.ElementTree as ElementTree
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from synthetic_diary import ZONE, PlantedEffects, generate
+
+from diary import charts
+from diary.daytable import EpisodeRecord, MedicationRecord
+from diary.insights import Diary, build_document, load_diary
+from diary.models import Profile
+
+LAST_DAY = date(2025, 6, 30)
+
+
+def document_for(episodes, checkins=(), medications=(), days: int = 90) -> dict:
+    first_day = LAST_DAY - timedelta(days=days - 1)
+    diary_start = min((c["date"] for c in checkins), default=first_day)
+    return build_document(
+        Diary(
+            ZONE,
+            first_day,
+            LAST_DAY,
+            diary_start,
+            list(episodes),
+            list(checkins),
+            list(medications),
+        )
+    )
+
+
+def empty_document() -> dict:
+    return document_for([])
+
+
+def one_episode_document() -> dict:
+    episode = EpisodeRecord(datetime(2025, 6, 29, 3, 15, tzinfo=ZONE), "calf", "right", 9, 700)
+    return document_for([episode], [{"date": date(2025, 6, 29), "water_ml": 900}])
+
+
+def big_document() -> dict:
+    diary = generate(4, PlantedEffects(low_water=3.0), days=730, last_day=LAST_DAY)
+    medications = [MedicationRecord("Furosemide", "diuretic", started_on=date(2025, 3, 1))]
+    return document_for(diary.episodes, diary.checkins, medications, days=730)
+
+
+DOCUMENTS = {"empty": empty_document, "one episode": one_episode_document, "big": big_document}
+
+
+def parse_svg(svg: bytes) -> ElementTree.Element:
+    root = ElementTree.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return root
+
+
+@pytest.mark.parametrize("name", list(charts.CHARTS))
+@pytest.mark.parametrize("diary", list(DOCUMENTS))
+def test_every_chart_renders_for_every_diary(name, diary, db):
+    document = DOCUMENTS[diary]()
+    svg = charts.render_svg(name, document)
+    parse_svg(svg)
+    assert b"<script" not in svg
+    text = charts.describe(name, document)
+    assert text.sentence
+    assert all(len(row) == len(text.columns) for row in text.rows)
+
+
+def test_each_chart_renders_for_the_demo_diary(db):
+    call_command("seed_demo", "--days", "365", "--username", "demo", stdout=io.StringIO())
+    user = User.objects.get(username="demo")
+    profile = Profile.for_user(user)
+    today = datetime.now(profile.zone).date()
+    document = build_document(load_diary(user, profile.zone, today - timedelta(days=364), today))
+    for name in charts.CHARTS:
+        parse_svg(charts.render_svg(name, document))
+
+
+def test_charts_carry_a_dark_mode_stylesheet_for_their_text():
+    svg = charts.render_svg("hours", empty_document()).decode()
+    assert "@media (prefers-color-scheme: dark)" in svg
+    assert f"fill: {charts.FOREGROUND.lower()}" in svg  # the colour the stylesheet swaps
+
+
+def test_the_same_document_gives_the_same_bytes():
+    document = one_episode_document()
+    assert charts.render_svg("triggers", document) == charts.render_svg("triggers", document)
+
+
+def test_scripts_are_stripped_from_svg():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><g/></svg>'
+    assert charts._without_scripts(svg) == b'<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>'
+
+
+def test_the_forest_plot_marks_significant_rows_and_greys_thin_ones():
+    document = big_document()
+    text = charts.describe("triggers", document)
+    assert "Significantly associated with your cramps: water < 1.5 L (same day)" in text.sentence
+    medication_rows = [row for row in text.rows if row[0].startswith("took Furosemide")]
+    assert medication_rows and all(row[3] == "–" for row in medication_rows)
+    assert all(row[6].startswith("Not enough data yet") for row in medication_rows)
+
+
+def test_the_water_chart_text_gives_each_bins_rate(db):
+    text = charts.describe("water", one_episode_document())
+    assert (
+        text.sentence
+        == "Episodes per check-in day, by the water recorded that day: < 1 L: 1.00 a day."
+    )
+    assert text.rows[0] == ("< 1 L", "1", "1", "1.00", "0.03 to 5.57")
+
+
+def test_the_calendar_text_sums_each_month():
+    text = charts.describe("calendar", one_episode_document())
+    assert text.rows[-1] == ("2025-06", "1", "1")
+    assert len(text.rows) == 12
+    assert text.sentence == "From 2024-07-01 to 2025-06-30: 1 episodes on 1 days."
+
+
+def test_the_hours_text_counts_night_episodes():
+    text = charts.describe("hours", one_episode_document())
+    assert text.sentence == "1 of 1 episodes were at night (asleep, or between 22:00 and 06:00)."
+    assert text.rows[3] == ("03:00", "1")
+
+
+def test_rendering_every_chart_of_a_big_diary_takes_under_10_seconds():
+    document = big_document()
+    charts.render_svg("hours", document)  # warm up fonts
+    started = time.perf_counter()
+    for name in charts.CHARTS:
+        charts.render_svg(name, document)
+    assert time.perf_counter() - started < 10
+
+
+def test_svg_has_no_style_that_could_run_code():
+    svg = charts.render_svg("muscles", big_document()).decode()
+    assert not re.search(r"url\((?!#)", svg)  # no external references
+    assert "javascript:" not in svg

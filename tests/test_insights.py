@@ -1,0 +1,329 @@
+import io
+import json
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from diary import charts
+from diary.days import local_date
+from diary.insights import build_document, load_diary, recent_red_flags
+from diary.models import CheckIn, Episode, Medication, Profile
+
+FACTOR_KEYS = {
+    "key",
+    "exposure",
+    "lag_days",
+    "exposed_days",
+    "unexposed_days",
+    "exposed_episodes",
+    "unexposed_episodes",
+    "rate_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "q_value",
+    "significant",
+    "enough_data",
+}
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "insights-tests",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def today_for(user) -> date:
+    return local_date(timezone.now(), Profile.for_user(user).zone)
+
+
+def add_episode(user, day: date, hour: int = 3, **fields) -> Episode:
+    zone = Profile.for_user(user).zone
+    values = {"muscle": "calf", "side": "left", "intensity": 5} | fields
+    return Episode.objects.create(
+        user=user, started_at=datetime.combine(day, time(hour), tzinfo=zone), **values
+    )
+
+
+def seeded_user(username: str, days: int) -> User:
+    call_command("seed_demo", "--days", str(days), "--username", username, stdout=io.StringIO())
+    return User.objects.get(username=username)
+
+
+# The document
+
+
+def test_the_document_counts_a_hand_made_diary(user):
+    today = today_for(user)
+    furosemide = Medication.objects.create(user=user, name="Furosemide", kind="diuretic")
+    for n in range(10):
+        day = today - timedelta(days=n)
+        checkin = CheckIn.objects.create(user=user, date=day, water_ml=1000 if n % 2 else 2000)
+        if n < 3:
+            checkin.medications_taken.add(furosemide)
+    for n in (1, 3, 3, 5):
+        add_episode(user, today - timedelta(days=n))
+    add_episode(user, today - timedelta(days=20))  # checked-in days only; and outside 14 days
+    profile = Profile.for_user(user)
+    document = build_document(load_diary(user, profile.zone, today - timedelta(days=13), today))
+    assert document["window"] == {
+        "start": (today - timedelta(days=13)).isoformat(),
+        "end": today.isoformat(),
+    }
+    assert document["days_with_checkin"] == 10
+    assert document["episodes"] == 4
+    water = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"] == 0)
+    assert (water["exposed_days"], water["exposed_episodes"]) == (5, 4)
+    assert (water["unexposed_days"], water["unexposed_episodes"]) == (5, 0)
+    assert water["enough_data"] is False
+    assert water["rate_ratio"] is None and water["p_value"] is None
+    taken = next(f for f in document["factors"] if f["key"] == "medication:Furosemide")
+    assert (taken["exposed_days"], taken["unexposed_days"]) == (3, 7)
+    # Lag 1 on the oldest check-in day has no previous check-in.
+    water_lag1 = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"])
+    assert water_lag1["exposed_days"] + water_lag1["unexposed_days"] == 9
+
+
+def test_the_document_has_the_documented_shape(user):
+    today = today_for(user)
+    add_episode(user, today, intensity=9)
+    document = build_document(load_diary(user, Profile.for_user(user).zone, today, today))
+    assert set(document) >= {"window", "days_with_checkin", "episodes", "factors", "red_flags"}
+    assert set(document) >= {"patterns", "water_dose_response", "trend", "medication_onsets"}
+    assert len(document["factors"]) == 22  # 11 factors at lags 0 and 1, no medications
+    for factor in document["factors"]:
+        assert set(factor) >= FACTOR_KEYS
+        assert factor["lag_days"] in (0, 1)
+    assert document["red_flags"][0]["code"] == "severe"
+    assert set(document["red_flags"][0]) >= {"code", "message", "evidence"}
+    json.dumps(document, allow_nan=False)
+
+
+# The pages
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, db):
+    for name in ("diary:insights", "diary:insights_json"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    response = client.get(reverse("diary:insights_chart", args=["triggers"]))
+    assert response.status_code == 302
+
+
+def test_the_dashboard_shows_red_flags_first_then_triggers_then_patterns(auth_client, user):
+    add_episode(user, today_for(user), intensity=9, symptoms=["numbness"])
+    response = auth_client.get(reverse("diary:insights"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    flags, triggers, patterns = (
+        page.index("Worth talking to a doctor about"),
+        page.index("What goes with your cramps"),
+        page.index('id="patterns-heading"'),
+    )
+    assert flags < triggers < patterns
+    assert "1 episode rated 8 or more out of 10." in page
+    assert "1 episode with muscle weakness, numbness or tingling." in page
+    for name in charts.CHARTS:
+        assert reverse("diary:insights_chart", args=[name]) in page
+    assert "style=" not in page
+    assert "<script>" not in page
+
+
+def test_the_dashboard_defaults_to_the_last_90_days(auth_client, user):
+    today = today_for(user)
+    response = auth_client.get(reverse("diary:insights"))
+    assert response.context["first_day"] == today - timedelta(days=89)
+    assert response.context["last_day"] == today
+
+
+@pytest.mark.parametrize("period, days", [("30", 30), ("365", 365)])
+def test_presets_choose_the_window(auth_client, user, period, days):
+    response = auth_client.get(reverse("diary:insights"), {"period": period})
+    assert response.context["first_day"] == today_for(user) - timedelta(days=days - 1)
+
+
+def test_all_starts_at_the_first_record(auth_client, user):
+    first = today_for(user) - timedelta(days=500)
+    CheckIn.objects.create(user=user, date=first)
+    response = auth_client.get(reverse("diary:insights"), {"period": "all"})
+    assert response.context["first_day"] == first
+
+
+def test_custom_dates_choose_the_window(auth_client, user):
+    response = auth_client.get(
+        reverse("diary:insights"), {"start": "2025-01-01", "end": "2025-03-31"}
+    )
+    assert (response.context["first_day"], response.context["last_day"]) == (
+        date(2025, 1, 1),
+        date(2025, 3, 31),
+    )
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"start": "2025-03-01", "end": "2025-01-01"}, "The start must be on or before the end."),
+        ({"end": "2999-01-01"}, "The end can't be in the future."),
+        ({"start": "2025-02-30"}, "Enter a valid date."),
+    ],
+)
+def test_bad_dates_are_explained_and_the_default_window_shown(auth_client, user, query, message):
+    response = auth_client.get(reverse("diary:insights"), query)
+    assert response.status_code == 200
+    assert escape(message) in response.content.decode()
+    assert response.context["last_day"] == today_for(user)
+
+
+def test_the_json_matches_the_command(auth_client, user):
+    today = today_for(user)
+    for n in range(20):
+        CheckIn.objects.create(user=user, date=today - timedelta(days=n), alcohol_drinks=n % 2)
+        add_episode(user, today - timedelta(days=n), hour=2, intensity=n % 10)
+    query = {"start": (today - timedelta(days=29)).isoformat(), "end": today.isoformat()}
+    response = auth_client.get(reverse("diary:insights_json"), query)
+    assert response["Content-Type"] == "application/json"
+    out = io.StringIO()
+    call_command(
+        "insights", "alice", "--start", query["start"], "--end", query["end"], "--json", stdout=out
+    )
+    assert json.loads(out.getvalue()) == response.json()
+    assert response.json()["episodes"] == 20
+
+
+def test_the_command_explains_bad_input(user):
+    with pytest.raises(CommandError, match="No user called 'nobody'"):
+        call_command("insights", "nobody", "--json")
+    with pytest.raises(CommandError, match="--start must be on or before --end"):
+        call_command("insights", "alice", "--start", "2025-02-01", "--end", "2025-01-01")
+
+
+def test_the_command_prints_a_summary_without_json(user):
+    add_episode(user, today_for(user), intensity=9)
+    out = io.StringIO()
+    call_command("insights", "alice", stdout=out)
+    assert "1 episodes" in out.getvalue()
+    assert "Red flag: 1 episode rated 8 or more out of 10." in out.getvalue()
+
+
+def test_another_users_diary_never_appears(client, user, other_user):
+    add_episode(other_user, today_for(other_user), intensity=10, symptoms=["swelling"])
+    CheckIn.objects.create(user=other_user, date=today_for(other_user), water_ml=500)
+    Medication.objects.create(user=other_user, name="Secretamine", kind="statin")
+    client.force_login(user)
+    document = client.get(reverse("diary:insights_json")).json()
+    assert document["episodes"] == 0
+    assert document["days_with_checkin"] == 0
+    assert document["red_flags"] == []
+    page = client.get(reverse("diary:insights")).content.decode()
+    assert "Secretamine" not in page
+    svg = client.get(reverse("diary:insights_chart", args=["triggers"])).content.decode()
+    assert "Secretamine" not in json.dumps(document) and "Secretamine" not in svg
+
+
+def test_an_unknown_chart_is_404(auth_client):
+    assert auth_client.get(reverse("diary:insights_chart", args=["nope"])).status_code == 404
+
+
+def test_a_chart_is_an_svg_image_with_its_own_narrow_policy(auth_client):
+    response = auth_client.get(reverse("diary:insights_chart", args=["hours"]), {"v": "x"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<?xml")
+    assert "script-src 'none'" in response["Content-Security-Policy"]
+    assert response["Cache-Control"] == "private, max-age=86400"
+
+
+# Work that must not grow with the diary
+
+
+def count_queries(client, url: str, query=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, query).status_code == 200
+    return len(queries)
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
+    counts = []
+    for username, days in (("short", 14), ("long", 365)):
+        client.force_login(seeded_user(username, days))
+        cache.clear()
+        counts.append(count_queries(client, reverse("diary:insights"), {"period": "all"}))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 16
+
+
+def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, monkeypatch):
+    renders = []
+    real_render = charts.render_svg
+
+    def counting_render(name, document):
+        renders.append(name)
+        return real_render(name, document)
+
+    monkeypatch.setattr(charts, "render_svg", counting_render)
+    url = reverse("diary:insights_chart", args=["weekly"])
+    first = auth_client.get(url).content
+    assert auth_client.get(url).content == first
+    assert renders == ["weekly"]
+    episode = add_episode(user, today_for(user))
+    auth_client.get(url)
+    assert renders == ["weekly", "weekly"]
+    episode.intensity = 9
+    episode.save()
+    auth_client.get(url)
+    assert renders == ["weekly"] * 3
+    # Deleting it brings back the empty diary's version, whose chart is still cached.
+    episode.delete()
+    assert auth_client.get(url).content == first
+    assert renders == ["weekly"] * 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda user: CheckIn.objects.create(user=user, date=date(2025, 1, 1)),
+        lambda user: Medication.objects.create(user=user, name="Statin", kind="statin"),
+        lambda user: Profile.for_user(user).save(),
+    ],
+)
+def test_any_write_to_the_diary_makes_a_new_document(auth_client, user, change):
+    url = reverse("diary:insights_json")
+    auth_client.get(url)
+    change(user)
+    with CaptureQueriesContext(connection) as queries:
+        auth_client.get(url)
+    assert any("diary_episode" in q["sql"] and "started_at" in q["sql"] for q in queries)
+
+
+def test_a_cached_document_is_served_without_loading_the_diary(auth_client, user):
+    url = reverse("diary:insights_json")
+    auth_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        auth_client.get(url)
+    assert not any("diary_checkin_medications_taken" in q["sql"] for q in queries)
+
+
+def test_the_home_page_red_flags_come_from_the_same_rules(user, other_user):
+    add_episode(user, today_for(user), intensity=8)
+    add_episode(other_user, today_for(other_user), duration_seconds=900)
+    assert [f["code"] for f in recent_red_flags(user, Profile.for_user(user))] == ["severe"]
+    assert [f["code"] for f in recent_red_flags(other_user, Profile.for_user(other_user))] == [
+        "prolonged"
+    ]
