@@ -49,11 +49,23 @@ class Route:
         return self.name in PUBLIC_ROUTE_NAMES
 
     @property
+    def has_object_id(self) -> bool:
+        return any(is_object_id(keyword, converter) for keyword, converter in self.arguments)
+
+    @property
+    def has_date(self) -> bool:
+        return any(converter == "isodate" for _, converter in self.arguments)
+
+    @property
     def is_admin(self) -> bool:
         return self.namespace.split(":")[0] == ADMIN_NAMESPACE
 
     def __str__(self) -> str:
         return f"{self.name} ({self.route})"
+
+
+def is_object_id(keyword: str, converter: str) -> bool:
+    return converter == "int" and (keyword == "pk" or keyword.endswith(("_pk", "_id")))
 
 
 def _converter_names() -> dict[type, str]:
@@ -69,6 +81,7 @@ def _arguments(pattern, names: dict[type, str]) -> list[tuple[str, str]]:
 
 def discover_routes() -> list[Route]:
     """Every named and unnamed URL pattern, recursively, with its namespace and arguments."""
+    patterns = get_resolver().url_patterns  # first: importing the URLconfs registers converters
     names = _converter_names()
     found: list[Route] = []
 
@@ -86,7 +99,7 @@ def discover_routes() -> list[Route]:
                 full_name = f"{namespace}:{name}" if namespace else name
                 found.append(Route(full_name, route, tuple(arguments)))
 
-    walk(get_resolver().url_patterns, "/", "", [])
+    walk(patterns, "/", "", [])
     return found
 
 
@@ -102,25 +115,39 @@ OWNED_MODELS = {"episode": Episode, "medication": Medication, "checkin": CheckIn
 PUBLIC_ARGUMENTS = {"uidb64": "MQ", "token": "set-password"}
 
 
-def fill(route: Route, diary: "Diary") -> str:
-    """The route's path with its arguments taken from `diary` (one person's objects)."""
-    path = route.route
+def _chart_names() -> list[str]:
+    from diary.charts import CHARTS
+
+    return sorted(CHARTS)
+
+
+# Arguments from a fixed vocabulary rather than an owned object: every value is checked.
+VOCABULARIES = {("diary:insights_chart", "name"): _chart_names}
+
+
+def fill(route: Route, diary: "Diary") -> list[str]:
+    """The route's paths with its arguments taken from `diary` (one person's objects)."""
+    paths = [route.route]
     for keyword, converter in route.arguments:
-        value = _argument(route, keyword, converter, diary)
-        path = _replace_first_argument(path, keyword, value)
-    return path
+        values = _arguments_for(route, keyword, converter, diary)
+        paths = [
+            _replace_first_argument(path, keyword, value) for path in paths for value in values
+        ]
+    return paths
 
 
-def _argument(route: Route, keyword: str, converter: str, diary: "Diary") -> str:
+def _arguments_for(route: Route, keyword: str, converter: str, diary: "Diary") -> list[str]:
     if converter == "isodate":
-        return diary.day.isoformat()
-    if converter == "int" and (keyword == "pk" or keyword.endswith(("_pk", "_id"))):
+        return [diary.day.isoformat()]
+    if is_object_id(keyword, converter):
         short_name = route.name.rpartition(":")[2]
         for prefix, model in OWNED_MODELS.items():
             if short_name.startswith(prefix):
-                return str(diary.objects[model])
+                return [str(diary.objects[model])]
+    if (route.name, keyword) in VOCABULARIES:
+        return VOCABULARIES[route.name, keyword]()
     if route.is_public and keyword in PUBLIC_ARGUMENTS:
-        return PUBLIC_ARGUMENTS[keyword]
+        return [PUBLIC_ARGUMENTS[keyword]]
     raise UnfillableRoute(
         f"{route}: no rule to fill <{converter}:{keyword}>. Teach tests/security_routes.py "
         "how to make an owned object for it, so access control covers the new view."
