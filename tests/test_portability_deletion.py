@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from diary.models import Profile
+from diary.models import Medication, Profile
 from tests.conftest import make_user
 from tests.portability_helpers import fill_diary, row_counts
 
@@ -47,7 +47,7 @@ def test_the_delete_page_warns_and_offers_the_export_first(auth_client, user):
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "5 episodes, 4 check-ins and 3 medications" in content
+    assert "5 episodes, 4 check-ins and 3 medications, your conditions" in content
     assert "It can't be undone" in content
     assert reverse("diary:export_diary") in content
     assert 'type="password"' in content
@@ -161,6 +161,9 @@ def test_a_get_deletes_nothing(auth_client, user, name):
 def test_an_account_without_a_diary_can_be_deleted(client, db):
     lonely = make_user("lonely")
     client.force_login(lonely)
+    Medication.objects.create(user=lonely, name="Magnesium", kind="supplement")
+    page = client.get(reverse("diary:delete_account")).content.decode()
+    assert "0 episodes, 0 check-ins and 1 medication, your conditions" in page
 
     response = client.post(reverse("diary:delete_account"), {"password": PASSWORD})
 
