@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from diary.days import day_bounds, local_date
@@ -150,14 +151,21 @@ def window_for_preset(
 
 def data_version(user, profile: Profile) -> str:
     """Changes whenever the user's diary changes: any write or delete of an episode, check-in or
-    medication (count and latest update), or of the profile."""
-    parts = []
+    medication (their count and latest update), or of the profile. One query."""
+    summaries = {}
     for model in (Episode, CheckIn, Medication):
-        summary = model.objects.for_user(user).aggregate(
-            count=Count("pk"), latest=Max("updated_at")
+        own = model.objects.filter(user=OuterRef("pk")).order_by().values("user")
+        summaries[f"{model._meta.model_name}_count"] = Subquery(
+            own.annotate(count=Count("pk")).values("count")
         )
-        latest = summary["latest"].timestamp() if summary["latest"] else 0
-        parts.append(f"{summary['count']}.{latest}")
+        summaries[f"{model._meta.model_name}_latest"] = Subquery(
+            own.annotate(latest=Max("updated_at")).values("latest")
+        )
+    row = get_user_model().objects.filter(pk=user.pk).values(**summaries).get()
+    parts = [
+        f"{row[f'{name}_count'] or 0}.{row[f'{name}_latest'] and row[f'{name}_latest'].timestamp()}"
+        for name in ("episode", "checkin", "medication")
+    ]
     parts.append(str(profile.updated_at.timestamp()))
     return "-".join(parts)
 
