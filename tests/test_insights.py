@@ -191,6 +191,12 @@ def test_bad_dates_are_explained_and_the_default_window_shown(auth_client, user,
     assert response.context["last_day"] == today_for(user)
 
 
+def test_the_json_explains_bad_dates(auth_client):
+    response = auth_client.get(reverse("diary:insights_json"), {"start": "2025-02-30"})
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"start": ["Enter a valid date."]}}
+
+
 def test_the_json_matches_the_command(auth_client, user):
     today = today_for(user)
     for n in range(20):

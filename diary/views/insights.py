@@ -97,7 +97,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def document_json(request: HttpRequest) -> JsonResponse:
-    _, first_day, last_day = _window(request)
+    form, first_day, last_day = _window(request)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
     document = cached_document(request.user, request.profile, first_day, last_day)
     return JsonResponse(document, json_dumps_params={"allow_nan": False, "ensure_ascii": False})
 
