@@ -20,6 +20,9 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
 
+from diary.redflags import SEVERE_INTENSITY
+from diary.triggers import MIN_DAYS_EACH_SIDE, MIN_EPISODES
+
 Document = dict[str, Any]
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -88,10 +91,11 @@ def _factor_label(factor: dict[str, Any]) -> str:
 
 
 def _missing_text(factor: dict[str, Any]) -> str:
+    episodes = factor["exposed_episodes"] + factor["unexposed_episodes"]
     needs = [
-        f"{max(0, 7 - factor['exposed_days'])} exposed days",
-        f"{max(0, 7 - factor['unexposed_days'])} other days",
-        f"{max(0, 5 - factor['exposed_episodes'] - factor['unexposed_episodes'])} episodes",
+        f"{max(0, MIN_DAYS_EACH_SIDE - factor['exposed_days'])} exposed days",
+        f"{max(0, MIN_DAYS_EACH_SIDE - factor['unexposed_days'])} other days",
+        f"{max(0, MIN_EPISODES - episodes)} episodes",
     ]
     return "not enough data: needs " + ", ".join(n for n in needs if not n.startswith("0 "))
 
@@ -359,10 +363,11 @@ def _draw_intensity(figure: Figure, document: Document) -> None:
 def _describe_intensity(document: Document) -> TextAlternative:
     levels = document["patterns"]["intensity"]
     total = sum(lv["episodes"] for lv in levels)
-    severe = sum(lv["episodes"] for lv in levels if lv["intensity"] >= 8)
+    severe = sum(lv["episodes"] for lv in levels if lv["intensity"] >= SEVERE_INTENSITY)
     mean = sum(lv["intensity"] * lv["episodes"] for lv in levels) / total if total else None
     sentence = (
-        f"Average intensity {mean:.1f} out of 10; {severe} of {total} episodes rated 8 or more."
+        f"Average intensity {mean:.1f} out of 10; {severe} of {total} episodes rated "
+        f"{SEVERE_INTENSITY} or more."
         if total
         else "No episodes in this window."
     )

@@ -17,8 +17,8 @@ from scipy.stats import binomtest, chi2
 
 from diary.daytable import CheckInRecord, DayRow, MedicationRecord, days_between
 
-MIN_EXPOSED_DAYS = 7
-MIN_UNEXPOSED_DAYS = 7
+# A factor is judged only with this many exposed days, as many unexposed, and MIN_EPISODES.
+MIN_DAYS_EACH_SIDE = 7
 MIN_EPISODES = 5
 SIGNIFICANCE = 0.05
 LAGS = (0, 1)
@@ -172,7 +172,7 @@ class RateComparison:
     unexposed_days: int
     exposed_episodes: int
     unexposed_episodes: int
-    min_days: int = MIN_EXPOSED_DAYS
+    min_days: int = MIN_DAYS_EACH_SIDE
     min_episodes: int = MIN_EPISODES
 
     @property
