@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
+from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import get_converters
 from django.utils import timezone
@@ -205,6 +206,18 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
         day=checkins[0].date,
         objects={Episode: episode.pk, Medication: medication.pk, CheckIn: checkins[0].pk},
     )
+
+
+def owned_rows(user: User) -> str:
+    """Everything a person owns, serialised, to prove a request left it untouched."""
+    querysets = [
+        User.objects.filter(pk=user.pk),
+        Profile.objects.filter(user=user),
+        Medication.objects.for_user(user),
+        Episode.objects.for_user(user),
+        CheckIn.objects.for_user(user),
+    ]
+    return "".join(serializers.serialize("json", queryset.order_by("pk")) for queryset in querysets)
 
 
 def body(response) -> str:

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core import serializers
 from django.test import Client
 from django.urls import reverse
 
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, Episode
 from tests.conftest import make_user
 from tests.security_routes import (
     PUBLIC_ROUTE_NAMES,
@@ -26,6 +25,7 @@ from tests.security_routes import (
     discover_routes,
     fill,
     make_diary,
+    owned_rows,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,17 +56,6 @@ def filled(routes, diary: Diary) -> list[tuple[str, str]]:
             unfillable.append(str(error))
     assert not unfillable, "\n".join(unfillable)
     return paths
-
-
-def owned_rows(user) -> str:
-    """Everything a person owns, serialised, to prove a request left it untouched."""
-    querysets = [
-        Profile.objects.filter(user=user),
-        Medication.objects.for_user(user),
-        Episode.objects.for_user(user),
-        CheckIn.objects.for_user(user),
-    ]
-    return "".join(serializers.serialize("json", queryset.order_by("pk")) for queryset in querysets)
 
 
 def is_login_redirect(response) -> bool:
