@@ -15,7 +15,7 @@ import re
 import zoneinfo
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -102,6 +102,8 @@ class Text(Blankable):
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"{_show(value)} is not text")
+        if "\x00" in value:
+            raise ValueError("contains a NUL character, which text can't hold")
         if len(value) > self.max_length:
             raise ValueError(f"is {len(value)} characters long; the most is {self.max_length}")
         return value
@@ -274,7 +276,10 @@ class Instant(Kind):
             raise ValueError(f"{_show(value)} is not a time that exists") from None
         if moment.utcoffset() is None:
             raise ValueError(f"{_show(value)} has no UTC offset (such as +01:00)")
-        return moment
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{_show(value)} is out of range") from None
 
 
 # In a CSV cell, list items are joined with ";"; a ";" or "\" inside an item gets a "\".
@@ -438,13 +443,18 @@ def parse_document(
 
 
 class Errors:
-    """Collects problems across a whole file, so one upload shows all of them."""
+    """Collects problems across a whole file, so one upload shows all of them; stops at
+    MAX_MESSAGES, as a file that wrong is understood by then (and may be 20 MB of errors)."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
 
     def add(self, message: str) -> None:
         self.messages.append(message)
+        if len(self.messages) == MAX_MESSAGES:
+            raise DiaryFileError(
+                [*self.messages, f"Checking stopped after {MAX_MESSAGES} problems."]
+            )
 
     def check(self, where: str, convert: Callable[[Any], Any], value: Any) -> Any:
         try:
@@ -454,9 +464,6 @@ class Errors:
             return None
 
     def raise_if_any(self) -> None:
-        if len(self.messages) > MAX_MESSAGES:
-            hidden = len(self.messages) - MAX_MESSAGES
-            self.messages = [*self.messages[:MAX_MESSAGES], f"… and {hidden} more problems."]
         if self.messages:
             raise DiaryFileError(self.messages)
 
@@ -584,6 +591,8 @@ def _load_json(raw: bytes) -> dict:
         ) from None
     except RecursionError:
         raise DiaryFileError(["The file is not valid JSON: it is nested too deeply."]) from None
+    except ValueError:  # a number with more digits than Python converts
+        raise DiaryFileError(["The file is not valid JSON: it holds a number too long."]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else None
         raise DiaryFileError(

@@ -408,7 +408,32 @@ def test_it_lists_every_problem_but_not_endlessly():
 
     assert len(messages) == diaryfile.MAX_MESSAGES + 1
     assert messages[49] == "episodes[49].intensity: 11 is not between 0 and 10"
-    assert messages[-1] == "… and 30 more problems."
+    assert messages[-1] == "Checking stopped after 50 problems."
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"format": "spasmlog-diary", "version": 1' + b"0" * 5000 + b"}", "a number too long"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_it_refuses_json_that_python_cannot_hold(raw, message):
+    with pytest.raises(DiaryFileError) as error:
+        parse_document(raw, now=NOW)
+
+    assert message in error.value.messages[0]
+
+
+def test_it_refuses_a_time_out_of_range_and_a_nul_in_text():
+    doc = document([episode_row()], [checkin_row()])
+    doc["episodes"][0]["started_at"] = "0001-01-01T00:30:00+01:00"
+    doc["checkins"][0]["notes"] = "a\x00b"
+
+    assert rejection(doc) == [
+        'episodes[0].started_at: "0001-01-01T00:30:00+01:00" is out of range',
+        "checkins[0].notes: contains a NUL character, which text can't hold",
+    ]
 
 
 def test_a_message_does_not_echo_a_long_value():
