@@ -44,7 +44,8 @@ PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Part of every cache key: bump it when the document or a chart changes.
 CACHE_GENERATION = 1
-CACHE_SECONDS = 7 * 24 * 60 * 60
+# The default window moves on every day, so older entries are seldom asked for again.
+CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 import statsmodels.api as sm
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.stats import beta, binom
 from statsmodels.stats.multitest import multipletests
 from synthetic_diary import ZONE, PlantedEffects, generate
@@ -411,3 +413,34 @@ def test_planted_effects_are_found_in_most_of_500_seeds():
 @pytest.mark.slow
 def test_at_most_a_tenth_of_500_null_diaries_show_any_significant_factor():
     assert detection_rates(PlantedEffects(), range(1000, 1500))["any"] <= 0.1
+
+
+@given(
+    exposed_days=st.integers(0, 400),
+    unexposed_days=st.integers(0, 400),
+    exposed_episodes=st.integers(0, 300),
+    unexposed_episodes=st.integers(0, 300),
+)
+def test_any_counts_give_consistent_finite_or_null_numbers(
+    exposed_days, unexposed_days, exposed_episodes, unexposed_episodes
+):
+    result = RateComparison(exposed_days, unexposed_days, exposed_episodes, unexposed_episodes)
+    document = result.as_json()
+    json.dumps(document, allow_nan=False)
+    if not result.enough_data:
+        assert all(document[key] is None for key in ("rate_ratio", "ci_low", "ci_high", "p_value"))
+        return
+    assert 0 <= result.p_value <= 1
+    low, high = result.ci
+    assert low is not None and low >= 0
+    if result.rate_ratio is not None:
+        assert low <= result.rate_ratio * (1 + 1e-9)
+        assert high is None or result.rate_ratio <= high * (1 + 1e-9)
+
+
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=30))
+def test_q_values_are_at_least_the_p_values_and_keep_their_order(p_values):
+    q_values = benjamini_hochberg(p_values)
+    assert all(p <= q + 1e-12 <= 1 + 1e-12 for p, q in zip(p_values, q_values, strict=True))
+    ranked = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    assert all(q_values[a] <= q_values[b] for a, b in zip(ranked, ranked[1:], strict=False))
