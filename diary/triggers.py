@@ -246,9 +246,10 @@ class RateComparison:
         """The rate ratio's interval, applied to the unexposed days' rate, in episodes per week.
 
         Taken from the ratio's interval so that both tell the same story (an interval of the
-        difference that excludes zero exactly when the ratio's excludes one).
+        difference that excludes zero exactly when the ratio's excludes one). Without episodes
+        on the unexposed days there is no rate to apply it to, so it is not computable.
         """
-        if not self.enough_data:
+        if not self.enough_data or self.unexposed_episodes == 0:
             return None, None
         weekly = 7 * self.unexposed_rate
         return tuple(None if ratio is None else weekly * (ratio - 1) for ratio in self.ci)

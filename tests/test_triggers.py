@@ -89,6 +89,9 @@ def test_a_hand_worked_case_gives_the_exact_p_value_and_interval():
     assert result.ci[0] == pytest.approx(0.4439 / 0.5561, abs=1e-3)
     assert result.ci[1] == pytest.approx(0.9748 / 0.0252, rel=1e-2)
     assert result.rate_difference_per_week == pytest.approx(7 * (0.8 - 0.2))
+    # The ratio's interval applied to the unexposed rate of 1.4 a week.
+    assert result.rate_difference_ci[0] == pytest.approx(1.4 * (p_low / (1 - p_low) - 1))
+    assert result.rate_difference_ci[1] == pytest.approx(1.4 * (p_high / (1 - p_high) - 1))
 
 
 def test_unequal_day_counts_shift_the_null_proportion():
@@ -138,6 +141,8 @@ def test_no_episodes_on_unexposed_days_gives_null_not_infinity():
     assert result.ci[1] is None
     assert result.ci[0] > 1
     assert result.p_value == pytest.approx(2 * 0.5**6)
+    assert result.rate_difference_per_week == pytest.approx(7 * 0.6)
+    assert result.rate_difference_ci == (None, None)
     json.dumps(result.as_json(), allow_nan=False)  # raises on NaN or Infinity
 
 
