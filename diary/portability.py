@@ -45,7 +45,7 @@ def export_document(user, now: datetime) -> dict:
     )
 
 
-def export_filename(name: str, extension: str, now: datetime, user) -> str:
+def export_filename(user, name: str, extension: str, now: datetime) -> str:
     """Dated by the person's local day; no username, so a shared file doesn't say whose it is."""
     day = timezone.localtime(now, Profile.for_user(user).zone).date()
     return f"spasmlog-{name}-{day.isoformat()}.{extension}"

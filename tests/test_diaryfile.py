@@ -607,3 +607,18 @@ def test_the_format_document_lists_every_key_and_slug():
             assert f"`{slug}`" in text, f"{vocabulary.__name__}.{slug} is not documented"
     for key in [*fields, *diaryfile.TOP_LEVEL_KEYS]:
         assert f"`{key}`" in text, f"{key} is not documented"
+
+
+def test_the_documented_example_is_a_valid_diary_file():
+    example = DOC.read_text().split("```json\n")[1].split("```")[0]
+
+    parsed = parse_document(example.encode(), now=NOW)
+
+    assert parsed.profile == {
+        "conditions": ["diabetes", "other"],
+        "other_condition": "Gout",
+        "time_zone": "Europe/Berlin",
+    }
+    assert parsed.episodes[0]["started_at"] == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert parsed.checkins[0]["medications_taken"] == ["Magnesium"]
+    assert parsed.checkins[0]["sleep_hours"] == Decimal("6.5")

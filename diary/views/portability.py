@@ -28,7 +28,7 @@ def export_diary(request: HttpRequest) -> HttpResponse:
     return _download(
         diaryfile.dumps(document),
         "application/json; charset=utf-8",
-        portability.export_filename("diary", "json", now, request.user),
+        portability.export_filename(request.user, "diary", "json", now),
     )
 
 
@@ -40,7 +40,7 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
     return _download(
         csvfiles.to_csv(document, table),
         "text/csv; charset=utf-8",
-        portability.export_filename(table, "csv", now, request.user),
+        portability.export_filename(request.user, table, "csv", now),
     )
 
 
