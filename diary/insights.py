@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from diary.days import day_bounds, local_date
@@ -62,9 +62,23 @@ class Diary:
 
 
 def diary_first_day(user, zone: ZoneInfo) -> date | None:
-    first_episode = Episode.objects.for_user(user).aggregate(first=Min("started_at"))["first"]
-    first_checkin = CheckIn.objects.for_user(user).aggregate(first=Min("date"))["first"]
-    candidates = [first_checkin, first_episode and local_date(first_episode, zone)]
+    """The first local date with an episode or a check-in (one query)."""
+    firsts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            episode=Subquery(
+                Episode.objects.filter(user=OuterRef("pk"))
+                .order_by("started_at")
+                .values("started_at")[:1]
+            ),
+            checkin=Subquery(
+                CheckIn.objects.filter(user=OuterRef("pk")).order_by("date").values("date")[:1]
+            ),
+        )
+        .get()
+    )
+    candidates = [firsts["checkin"], firsts["episode"] and local_date(firsts["episode"], zone)]
     return min((day for day in candidates if day is not None), default=None)
 
 
