@@ -74,31 +74,40 @@ def test_an_episode_just_after_the_spring_gap_keeps_its_wall_clock_time(client, 
     assert (started.isoformat()[:16], started.hour) == (f"{day}T03:10", 3)
 
 
-def test_a_leap_day_check_in_and_episode_are_recorded(client):
-    user = signed_in(client, "Europe/Berlin")
-    leap_day = date(2024, 2, 29)
-    response = client.post(reverse("diary:checkin_day", args=[leap_day]), {"notes": "leap"})
-    assert response.status_code == 302
-    assert CheckIn.objects.for_user(user).get().date == leap_day
-    response = client.post(reverse("diary:episode_new"), full_episode("2024-02-29T23:30"))
-    assert response.status_code == 302
-    episode = Episode.objects.for_user(user).get()
-    assert episode.started_at == datetime(2024, 2, 29, 22, 30, tzinfo=UTC)
-    month = client.get(reverse("diary:checkin_list"), {"month": "2024-02"}).content.decode()
-    assert reverse("diary:checkin_day", args=[leap_day]) in month
-
-
-def test_the_next_leap_day_is_recorded_once_it_has_come(client, monkeypatch):
-    day_after = datetime(2028, 3, 1, 9, 0, tzinfo=UTC)
-    monkeypatch.setattr(timezone, "now", lambda: day_after)
-    user = signed_in(client, "America/New_York")
-    leap_day = date(2028, 2, 29)
+@pytest.mark.parametrize(
+    ("zone", "clock", "moment", "stored"),
+    [
+        pytest.param(
+            "Europe/Berlin",
+            None,
+            "2024-02-29T23:30",
+            datetime(2024, 2, 29, 22, 30, tzinfo=UTC),
+            id="last-leap-day",
+        ),
+        pytest.param(
+            "America/New_York",
+            datetime(2028, 3, 1, 9, 0, tzinfo=UTC),
+            "2028-02-29T21:00",
+            datetime(2028, 3, 1, 2, 0, tzinfo=UTC),
+            id="next-leap-day-once-it-has-come",
+        ),
+    ],
+)
+def test_a_leap_day_check_in_and_episode_are_recorded(
+    client, monkeypatch, zone, clock, moment, stored
+):
+    if clock:
+        monkeypatch.setattr(timezone, "now", lambda: clock)
+    user = signed_in(client, zone)
+    leap_day = date.fromisoformat(moment[:10])
     response = client.post(reverse("diary:checkin_day", args=[leap_day]), {"stress": "3"})
     assert response.status_code == 302
     assert CheckIn.objects.for_user(user).get().date == leap_day
-    response = client.post(reverse("diary:episode_new"), full_episode("2028-02-29T21:00"))
+    response = client.post(reverse("diary:episode_new"), full_episode(moment))
     assert response.status_code == 302
-    assert Episode.objects.for_user(user).get().started_at == datetime(2028, 3, 1, 2, 0, tzinfo=UTC)
+    assert Episode.objects.for_user(user).get().started_at == stored
+    month = client.get(reverse("diary:checkin_list"), {"month": moment[:7]}).content.decode()
+    assert reverse("diary:checkin_day", args=[leap_day]) in month
 
 
 def test_the_next_leap_day_is_still_in_the_future_today(client):
