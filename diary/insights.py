@@ -40,6 +40,8 @@ EPISODE_FIELDS = ("id", *(name for name in DIARY_EPISODE_FIELDS if name != "note
 CHECKIN_FIELDS = tuple(
     name for name in DIARY_CHECKIN_FIELDS if name not in {"date", "medications_taken", "notes"}
 )
+# No diary reaches back further; it also keeps date arithmetic clear of date.min.
+EARLIEST_START = date(1900, 1, 1)
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Part of every cache key: bump it when the document or a chart changes.
@@ -135,6 +137,8 @@ def build_document(diary: Diary) -> dict[str, Any]:
     factors = analyse_factors(rows, trigger_factors(m.name for m in diary.medications))
     counts = episodes_per_day(diary.episodes, zone)
     started = diary.diary_first_day or first_day
+    # Weeks before the first record are unknown, not weeks without cramps.
+    recorded_from = min(max(first_day, started), last_day)
     trend_result = trend(counts, started, first_day, last_day)
     onsets = medication_onsets(diary.medications, counts, started, first_day, last_day)
     in_window = [
@@ -147,7 +151,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
         "episodes": len(in_window),
         "factors": [result.as_json() for result in factors],
         "red_flags": [flag.as_json() for flag in flags],
-        "patterns": build_patterns(diary.episodes, zone, first_day, last_day),
+        "patterns": build_patterns(diary.episodes, zone, recorded_from, last_day),
         "water_dose_response": water_dose_response(rows),
         "trend": trend_result.as_json(),
         "medication_onsets": [onset.as_json() for _, onset in onsets],

@@ -101,6 +101,16 @@ def test_the_document_counts_a_hand_made_diary(user):
     assert water_lag1["exposed_days"] + water_lag1["unexposed_days"] == 9
 
 
+def test_weeks_before_the_first_record_are_left_out(user):
+    today = today_for(user)
+    add_episode(user, today - timedelta(days=10))
+    profile = Profile.for_user(user)
+    document = build_document(load_diary(user, profile.zone, today - timedelta(days=364), today))
+    weeks = document["patterns"]["episodes_per_week"]
+    assert date.fromisoformat(weeks[0]["week_start"]) > today - timedelta(days=18)
+    assert sum(week["days"] for week in weeks) == 11
+
+
 def test_the_document_has_the_documented_shape(user):
     today = today_for(user)
     add_episode(user, today, intensity=9)
@@ -198,6 +208,7 @@ def test_custom_dates_choose_the_window(auth_client, user):
         ({"start": "2025-03-01", "end": "2025-01-01"}, "The start must be on or before the end."),
         ({"end": "2999-01-01"}, "The end can't be in the future."),
         ({"start": "2025-02-30"}, "Enter a valid date."),
+        ({"start": "0001-01-01"}, "Choose a start from 1900 on."),
     ],
 )
 def test_bad_dates_are_explained_and_the_default_window_shown(auth_client, user, query, message):
@@ -234,6 +245,8 @@ def test_the_command_explains_bad_input(user):
         call_command("insights", "nobody", "--json")
     with pytest.raises(CommandError, match="--start must be on or before --end"):
         call_command("insights", "alice", "--start", "2025-02-01", "--end", "2025-01-01")
+    with pytest.raises(CommandError, match="--start must be in 1900 or later"):
+        call_command("insights", "alice", "--start", "0001-01-01", "--end", "2025-01-01")
 
 
 def test_the_command_prints_a_summary_without_json(user):

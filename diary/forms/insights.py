@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
-from diary.insights import DEFAULT_PRESET, PRESETS, window_for_preset
+from diary.insights import DEFAULT_PRESET, EARLIEST_START, PRESETS, window_for_preset
 
 PERIOD_CHOICES = [
     ("30", "30 days"),
@@ -28,6 +28,12 @@ class InsightsWindowForm(forms.Form):
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+
+    def clean_start(self) -> date | None:
+        start = self.cleaned_data["start"]
+        if start is not None and start < EARLIEST_START:
+            raise ValidationError(f"Choose a start from {EARLIEST_START.year} on.")
+        return start
 
     def clean_end(self) -> date | None:
         end = self.cleaned_data["end"]
