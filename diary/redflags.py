@@ -142,25 +142,26 @@ def _sleep_disrupted(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day
     )
 
 
+# code, the symptoms that raise it, words that complete "An episode …", advice.
 SYMPTOM_FLAGS = (
     (
         "weakness_or_numbness",
         (Symptom.WEAKNESS, Symptom.NUMBNESS),
-        "muscle weakness, numbness or tingling",
+        "with muscle weakness, numbness or tingling",
         "Weakness, numbness or tingling together with spasms can mean a nerve is involved; "
         "see a doctor about it.",
     ),
     (
         "swelling_or_redness",
         (Symptom.SWELLING, Symptom.REDNESS),
-        "swelling or redness",
+        "with swelling or redness",
         "Swelling or redness with a cramp can point to inflammation or an injury, which a "
         "doctor should look at.",
     ),
     (
         "after_injury",
         (Symptom.INJURY,),
-        "following an injury",
+        "after an injury",
         "Spasms after an injury should be assessed by a doctor, to rule out damage to the "
         "muscle or joint.",
     ),
@@ -175,8 +176,8 @@ def _symptom_flags(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[Re
             flags.append(
                 RedFlag(
                     code,
-                    f"An episode with {words}.",
-                    f"{_plural(len(matching), 'episode')} with {words}.",
+                    f"An episode {words}.",
+                    f"{_plural(len(matching), 'episode')} {words}.",
                     advice,
                     tuple(
                         _episode_evidence(

@@ -103,6 +103,12 @@ def test_each_associated_symptom_raises_its_flag(symptom, code):
     assert codes([episode(TODAY, symptoms=(symptom,))]) == [code]
 
 
+def test_the_symptom_flags_read_as_sentences():
+    episodes = [episode(TODAY, symptoms=("injury",)), episode(TODAY, symptoms=("swelling",))]
+    messages = [flag.message for flag in red_flags(episodes, ZONE, TODAY)]
+    assert messages == ["1 episode with swelling or redness.", "1 episode after an injury."]
+
+
 def test_soreness_the_next_day_is_not_a_red_flag():
     assert codes([episode(TODAY, symptoms=("soreness",))]) == []
 
