@@ -157,6 +157,13 @@ def test_the_dashboard_shows_red_flags_first_then_triggers_then_patterns(auth_cl
     assert "<script>" not in page
 
 
+def test_the_dashboard_says_when_no_warning_sign_showed(auth_client, user):
+    add_episode(user, today_for(user), intensity=3)
+    page = auth_client.get(reverse("diary:insights")).content.decode()
+    assert "None of the warning signs" in page
+    assert "alert-warning" not in page
+
+
 def test_the_dashboard_defaults_to_the_last_90_days(auth_client, user):
     today = today_for(user)
     response = auth_client.get(reverse("diary:insights"))
