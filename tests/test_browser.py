@@ -1,7 +1,6 @@
 """The real pages in the system Chromium at phone size: no request leaves the server, no CSP
 violation, dark mode, the two-tap quick log and axe-core's accessibility rules."""
 
-import os
 import re
 from urllib.parse import urlsplit
 
@@ -15,10 +14,6 @@ from diary.models import Episode
 from tests.conftest import make_user
 from tests.security_routes import app_routes, fill, make_diary
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are
-# still plain synchronous calls between page loads.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,6 +25,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests
+    # are still plain synchronous calls between page loads.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="module")
