@@ -203,6 +203,8 @@ class LoadResult:
     acknowledged: set[int] = field(default_factory=set)
     seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Set to end the load early; each writer still stops at its own count.
+    stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def server_errors(self) -> int:
@@ -221,9 +223,12 @@ def _write(port: int, person: tuple[str, str], count: int, result: LoadResult) -
     try:
         session.log_in(*person)
     except OSError:
-        result.unanswered += count
+        with result.lock:
+            result.unanswered += count
         return
     for number in range(count):
+        if result.stop.is_set():
+            return
         form = {"muscle": "calf", "side": "left" if number % 2 else "right", "intensity": "6"}
         try:
             result.record(session.post("/episodes/quick/", form))
