@@ -222,7 +222,8 @@ def test_the_list_needs_the_same_queries_for_a_big_diary(
     )
     with django_assert_max_num_queries(8):
         auth_client.get(reverse("diary:episode_list"))
-    with django_assert_max_num_queries(8):
+    # Home also builds the red flags: a handful more queries on the first visit after a change.
+    with django_assert_max_num_queries(12):
         auth_client.get(reverse("diary:home"))
 
 
@@ -286,6 +287,19 @@ def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client,
     ]
     assert "Today's check-in is missing" in response.content.decode()
     assert [episode.muscle for episode in response.context["recent_episodes"]] == ["neck"]
+
+
+def test_home_shows_red_flags_with_their_evidence(auth_client, user):
+    severe = episode_for(user, intensity=9, started_at=timezone.now() - timedelta(days=1))
+    content = auth_client.get(reverse("diary:home")).content.decode()
+    assert "Worth talking to a doctor about" in content
+    assert reverse("diary:episode_detail", args=[severe.pk]) in content
+
+
+def test_home_shows_no_red_flag_section_for_a_calm_diary(auth_client, user):
+    episode_for(user, intensity=3)
+    content = auth_client.get(reverse("diary:home")).content.decode()
+    assert "Worth talking to a doctor about" not in content
 
 
 def test_home_uses_the_persons_local_today(client, db):

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from diary.insights import recent_red_flags
 from diary.models import CheckIn, Episode
 
 RECENT_EPISODES_ON_HOME = 5
@@ -26,5 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "today_recorded": today in recorded,
             "missing_checkins": missing_checkins,
             "recent_episodes": Episode.objects.for_user(request.user)[:RECENT_EPISODES_ON_HOME],
+            "red_flags": recent_red_flags(request.user, request.profile),
         },
     )
