@@ -7,12 +7,16 @@ strings and (for file fields) arbitrary bytes or a diary file with arbitrary val
 """
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import User
+from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +27,8 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_FORM = 25
 # Every form the diary has today; a new one is fuzzed too, this only guards against losing one.
-EXPECTED_FORMS = {
+PUBLIC_FORMS = {"signup", "login", "password_reset"}
+SIGNED_IN_FORMS = {
     "diary:quick_log",
     "diary:episode_new",
     "diary:episode_edit",
@@ -234,7 +239,9 @@ def assert_every_row_is_valid(user) -> None:
     Profile.objects.get(user=user).full_clean()
 
 
-def fuzz(client, user, name: str, path: str, fields: dict[str, Field], tally: dict) -> None:
+def fuzz(client, name: str, path: str, fields: dict[str, Field], state, tally: Counter) -> None:
+    """Posts arbitrary submissions; `state()` must not change when one is rejected."""
+
     @settings(
         max_examples=EXAMPLES_PER_FORM,
         deadline=None,
@@ -244,29 +251,56 @@ def fuzz(client, user, name: str, path: str, fields: dict[str, Field], tally: di
     )
     @given(data=submission(fields))
     def submit(data):
-        before = owned_rows(user)
+        before = state()
         response = client.post(path, data)
         tally["run"] += 1
         assert response.status_code < 500, (name, data)
         if response.status_code != 302:
             tally["rejected"] += 1
-            assert owned_rows(user) == before, f"{name} saved a rejected submission"
+            assert state() == before, f"{name} saved a rejected submission"
 
     submit()
+
+
+def report(tally: Counter, forms: dict, who: str) -> None:
+    print(
+        f"fuzz ({who}): {tally['run']} examples over {len(forms)} forms "
+        f"({tally['rejected']} rejected, nothing saved from any of them)"
+    )
 
 
 def test_every_form_survives_arbitrary_input(client, user):
     diary = make_diary(user, "fuzz")
     client.force_login(user)
     forms = every_form(client, diary)
-    assert set(forms) >= EXPECTED_FORMS, f"forms no longer found: {EXPECTED_FORMS - set(forms)}"
-    tally = {"run": 0, "rejected": 0}
+    assert set(forms) >= SIGNED_IN_FORMS, f"forms no longer found: {SIGNED_IN_FORMS - set(forms)}"
+    tally = Counter()
     for name, (path, fields) in sorted(forms.items()):
-        rejected = tally["rejected"]
-        fuzz(client, user, name, path, fields, tally)
-        print(f"fuzz {name}: {tally['rejected'] - rejected} rejected")
+        fuzz(client, name, path, fields, lambda: owned_rows(user), tally)
         assert_every_row_is_valid(user)
-    print(
-        f"fuzz: {tally['run']} examples over {len(forms)} forms "
-        f"({tally['rejected']} rejected, nothing saved from any of them)"
-    )
+    report(tally, forms, "signed in")
+
+
+class LoggedOut(Client):
+    """A client that forgets any log-in a request made (a sign-up logs the new person in)."""
+
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        self.logout()
+        return response
+
+
+def every_account() -> str:
+    return serializers.serialize("json", [*User.objects.order_by("pk"), *Profile.objects.all()])
+
+
+def test_every_public_form_survives_arbitrary_input(user):
+    client = LoggedOut()
+    forms = every_form(client, make_diary(user, "fuzz"))
+    assert set(forms) >= PUBLIC_FORMS, f"forms no longer found: {PUBLIC_FORMS - set(forms)}"
+    tally = Counter()
+    for name, (path, fields) in sorted(forms.items()):
+        fuzz(client, name, path, fields, every_account, tally)
+    for profile in Profile.objects.all():
+        profile.full_clean()
+    report(tally, forms, "public")
