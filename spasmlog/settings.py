@@ -155,6 +155,17 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """The username axes records, cut to its 255-character column. Django's log-in form
+    doesn't limit the length it passes on, and on PostgreSQL a longer one failed the insert
+    (a 500); no account's name is that long (usernames hold 150)."""
+    username = (credentials or getattr(request, "data", request.POST)).get("username")
+    return username[:255] if isinstance(username, str) else username
+
+
+AXES_USERNAME_CALLABLE = axes_username
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = False
