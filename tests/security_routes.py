@@ -38,7 +38,7 @@ class UnfillableRoute(Exception):
 @dataclass(frozen=True)
 class Route:
     name: str  # "diary:episode_detail"
-    route: str  # "episodes/<int:pk>/"
+    route: str  # "/episodes/<int:pk>/"
     arguments: tuple[tuple[str, str], ...]  # (keyword, converter name), in order
 
     @property
