@@ -146,11 +146,11 @@ def _draw_triggers(figure: Figure, document: Document) -> None:
     axes.xaxis.set_major_locator(FixedLocator([t for t in RATIO_TICKS if low <= t <= high]))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}×"))
     axes.xaxis.set_minor_formatter(NullFormatter())
-    axes.set_xlabel("Rate ratio, log scale (right of 1×: more cramps when exposed)")
+    axes.set_xlabel("Rate ratio, log scale\n(right of 1×: more cramps when exposed)")
     axes.set_title("Cramp rate when exposed vs not (95% CI)")
     axes.plot([], [], "D", color=VERMILLION, label="significant (q < 0.05)")
     axes.plot([], [], "o", color=BLUE, label="not significant")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, fontsize=8)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=8)
 
 
 def _describe_triggers(document: Document) -> TextAlternative:
