@@ -154,17 +154,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-
-
-def axes_username(request, credentials: dict | None = None) -> str | None:
-    """The username axes records, cut to its 255-character column. Django's log-in form
-    doesn't limit the length it passes on, and on PostgreSQL a longer one failed the insert
-    (a 500); no account's name is that long (usernames hold 150)."""
-    username = (credentials or getattr(request, "data", request.POST)).get("username")
-    return username[:255] if isinstance(username, str) else username
-
-
-AXES_USERNAME_CALLABLE = axes_username
+AXES_USERNAME_CALLABLE = "diary.throttling.username"
+AXES_CLIENT_IP_CALLABLE = "diary.throttling.client_address"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -205,7 +196,9 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", False):
+# One reverse proxy in front, which sets X-Forwarded-Proto and appends to X-Forwarded-For.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -13,6 +13,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from diary import throttling
 from spasmlog import settings as project_settings
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,7 @@ def test_the_lock_lifts_after_the_cool_off(client, user):
 
 
 def test_the_client_address_is_not_taken_from_a_spoofable_header(client, user):
+    assert not settings.BEHIND_TLS_PROXY
     for attempt in range(5):
         client.post(
             reverse("login"),
@@ -185,3 +187,45 @@ def test_an_absurdly_long_username_fails_like_any_wrong_one(client, user):
     assert response.status_code == 200
     assert "enter a correct username and password" in response.content.decode()
     assert [len(attempt.username) for attempt in AccessAttempt.objects.all()] == [255]
+
+
+def log_in_through_proxy(client, username: str, password: str, forwarded_for: str):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.0.0.1",  # the proxy
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_one_visitors_failures_lock_only_that_visitor(
+    client, settings, user, other_user
+):
+    settings.BEHIND_TLS_PROXY = True
+    for attempt in range(5):
+        # The first entry is the visitor's own claim; the proxy appends the real address.
+        log_in_through_proxy(client, f"guess{attempt}", "wrong", f"192.0.2.{attempt}, 203.0.113.7")
+    assert_locked_out(log_in_through_proxy(client, "alice", PASSWORD, "203.0.113.7"), client)
+    # A claimed address in front of the real one doesn't escape the lock.
+    assert_locked_out(
+        log_in_through_proxy(client, "alice", PASSWORD, "198.51.100.1, 203.0.113.7"), client
+    )
+    # Another visitor through the same proxy logs in.
+    response = log_in_through_proxy(client, "mallory", PASSWORD, "203.0.113.8")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(other_user.pk)
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "forwarded_for", "address"),
+    [
+        (False, "203.0.113.7", "10.0.0.1"),
+        (True, "203.0.113.7", "203.0.113.7"),
+        (True, "192.0.2.1, 203.0.113.7", "203.0.113.7"),
+        (True, "", "10.0.0.1"),
+    ],
+)
+def test_the_throttled_address(rf, settings, behind_proxy, forwarded_for, address):
+    settings.BEHIND_TLS_PROXY = behind_proxy
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert throttling.client_address(request) == address
