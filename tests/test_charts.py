@@ -1,6 +1,5 @@
 import io
 import re
-import time
 import xml.etree.ElementTree as ElementTree
 from datetime import date, datetime, timedelta
 
@@ -124,15 +123,6 @@ def test_the_hours_text_counts_night_episodes():
     text = charts.describe("hours", one_episode_document())
     assert text.sentence == "1 of 1 episodes were at night (asleep, or between 22:00 and 06:00)."
     assert text.rows[3] == ("03:00", "1")
-
-
-def test_rendering_every_chart_of_a_big_diary_takes_under_10_seconds():
-    document = big_document()
-    charts.render_svg("hours", document)  # warm up fonts
-    started = time.perf_counter()
-    for name in charts.CHARTS:
-        charts.render_svg(name, document)
-    assert time.perf_counter() - started < 10
 
 
 def test_svg_has_no_style_that_could_run_code():

@@ -1,5 +1,4 @@
 import re
-import time
 from collections import Counter
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -358,11 +357,10 @@ def test_medications_are_ticked_only_on_days_they_are_taken():
 
 
 @pytest.mark.django_db
-def test_it_writes_a_year_in_bulk_and_quickly(django_assert_max_num_queries):
-    started = time.perf_counter()
+def test_it_writes_a_year_in_bulk(django_assert_max_num_queries):
+    # Bulk writes: the number of queries does not depend on the number of days.
     with django_assert_max_num_queries(40):
         seed("--days", "365")
-    assert time.perf_counter() - started < 5
     assert Episode.objects.count() > 100
 
 
