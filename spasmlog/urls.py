@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
+from diary.forms.accounts import LoginForm
 from diary.views.accounts import signup
 
 urlpatterns = [
     path("accounts/signup/", signup, name="signup"),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("diary.urls")),

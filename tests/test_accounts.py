@@ -80,6 +80,12 @@ def test_log_in_and_log_out_by_post(client, user):
     assert client.get(reverse("diary:home")).status_code == 302
 
 
+def test_log_in_refuses_a_username_longer_than_any_account_beside_the_field(client, user):
+    response = client.post(reverse("login"), {"username": "a" * 151, "password": "x"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.context["form"].errors["username"][0]
+
+
 def test_every_page_has_a_log_out_form_that_posts(auth_client):
     content = auth_client.get(reverse("diary:home")).content.decode()
     assert re.search(r'<form method="post" action="/accounts/logout/"', content)

@@ -2,8 +2,9 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 
 from diary.models import Profile
@@ -33,3 +34,12 @@ class SignupForm(UserCreationForm):
         user = super().save(commit=True)
         Profile.objects.create(user=user, time_zone=self.cleaned_data["time_zone"])
         return user
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets max_length after the field built its validators, so Django
+        # never enforces it; a name longer than any account's is refused beside the field.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
