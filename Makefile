@@ -27,9 +27,10 @@ $(DATA)/secret_key: | $(BIN)/python
 	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	chmod 600 $@
 
+# settings.py reads data/secret_key when SECRET_KEY is not in the environment.
 run: install $(DATA)/secret_key
-	DEBUG=1 SECRET_KEY="$$(cat $(DATA)/secret_key)" $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 SECRET_KEY="$$(cat $(DATA)/secret_key)" $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

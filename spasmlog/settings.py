@@ -40,10 +40,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# `make run` keeps a generated key in data/secret_key, so manage.py commands work beside it.
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be set when DEBUG is off (or kept in {SECRET_KEY_FILE})"
+        )
     SECRET_KEY = "insecure-development-key-used-only-with-DEBUG-on"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
