@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from diary.models import Profile
 
@@ -8,6 +9,15 @@ from diary.models import Profile
 def fast_password_hashing(settings):
     # Argon2 is the real hasher (see test_security); the suite creates many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    # Charts and insights are cached; each test starts empty and never touches data/cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(username: str, time_zone: str = "UTC") -> User:

@@ -37,19 +37,6 @@ FACTOR_KEYS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def private_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "insights-tests",
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def today_for(user) -> date:
     return local_date(timezone.now(), Profile.for_user(user).zone)
 
