@@ -3,6 +3,10 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# The first day the diary accepts anywhere (forms, URLs, imports, insight windows). Python's
+# dates end at year 1, and a day that close to the edge overflows once a zone shifts it.
+EARLIEST_DAY = date(1900, 1, 1)
+
 
 def local_date(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()

@@ -41,7 +41,6 @@ CHECKIN_FIELDS = tuple(
     name for name in DIARY_CHECKIN_FIELDS if name not in {"date", "medications_taken", "notes"}
 )
 # No diary reaches back further; it also keeps date arithmetic clear of date.min.
-EARLIEST_START = date(1900, 1, 1)
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Part of every cache key: bump it when the document or a chart changes.

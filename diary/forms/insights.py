@@ -4,7 +4,8 @@ from datetime import date, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 
-from diary.insights import DEFAULT_PRESET, EARLIEST_START, PRESETS, window_for_preset
+from diary.days import EARLIEST_DAY
+from diary.insights import DEFAULT_PRESET, PRESETS, window_for_preset
 
 PERIOD_CHOICES = [
     ("30", "30 days"),
@@ -31,8 +32,8 @@ class InsightsWindowForm(forms.Form):
 
     def clean_start(self) -> date | None:
         start = self.cleaned_data["start"]
-        if start is not None and start < EARLIEST_START:
-            raise ValidationError(f"Choose a start from {EARLIEST_START.year} on.")
+        if start is not None and start < EARLIEST_DAY:
+            raise ValidationError(f"Choose a start from {EARLIEST_DAY.year} on.")
         return start
 
     def clean_end(self) -> date | None:

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from diary.days import local_date
-from diary.insights import DEFAULT_PRESET, EARLIEST_START, PRESETS, build_document, load_diary
+from diary.days import EARLIEST_DAY, local_date
+from diary.insights import DEFAULT_PRESET, PRESETS, build_document, load_diary
 from diary.models import Profile
 
 
@@ -36,8 +36,8 @@ class Command(BaseCommand):
         start = start or end - timedelta(days=PRESETS[DEFAULT_PRESET] - 1)
         if start > end:
             raise CommandError("--start must be on or before --end.")
-        if start < EARLIEST_START:
-            raise CommandError(f"--start must be in {EARLIEST_START.year} or later.")
+        if start < EARLIEST_DAY:
+            raise CommandError(f"--start must be in {EARLIEST_DAY.year} or later.")
         document = build_document(load_diary(user, profile.zone, start, end))
         if options["json"]:
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
