@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -316,3 +317,56 @@ def test_the_profile_zone_defaults_to_the_time_zone_setting(client, db, settings
     client.force_login(person)
     client.get(reverse("diary:home"))
     assert Profile.objects.get(user=person).time_zone == "Europe/Lisbon"
+
+
+@pytest.mark.parametrize(
+    "started_at",
+    [
+        datetime(2026, 1, 10, 2, 15, 42, 123456, tzinfo=UTC),
+        # The second 02:30 of Berlin's autumn change (CET), which reads like the first (CEST).
+        datetime(2025, 10, 26, 1, 30, 5, tzinfo=UTC),
+    ],
+)
+def test_saving_the_edit_form_unchanged_keeps_the_exact_start(auth_client, user, started_at):
+    episode = episode_for(user, started_at=started_at)
+    edit = reverse("diary:episode_edit", args=[episode.pk])
+    page = auth_client.get(edit)
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    # The value the person's browser received, rendered in their zone.
+    data["started_at"] = re.search(r'name="started_at" value="([^"]+)"', page.content.decode())[1]
+    data["duration_seconds"] = ""
+    data["notes"] = "Only a note added"
+    response = auth_client.post(edit, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.notes == "Only a note added"
+    assert episode.started_at == started_at
+
+
+def test_changing_the_minute_in_the_edit_form_moves_the_start(auth_client, user):
+    episode = episode_for(user, started_at=datetime(2026, 1, 10, 2, 15, 42, tzinfo=UTC))
+    auth_client.post(
+        reverse("diary:episode_edit", args=[episode.pk]),
+        VALID | {"started_at": "2026-01-10T03:20"},
+    )
+    episode.refresh_from_db()
+    assert episode.started_at == datetime(2026, 1, 10, 2, 20, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("0001-01-01T00:10", "from 1900 on"),
+        ("1899-12-31T23:00", "from 1900 on"),
+        ("9999-12-31T23:59", "in the future"),
+        ("2026-13-45T10:00", "Enter a valid date/time"),
+    ],
+)
+def test_times_at_the_edges_of_the_calendar_are_refused_not_a_500(client, db, value, message):
+    person = make_user("west", "America/New_York")
+    client.force_login(person)
+    response = client.post(reverse("diary:episode_new"), VALID | {"started_at": value})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["started_at"])
+    assert not Episode.objects.exists()

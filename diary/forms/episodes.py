@@ -6,6 +6,7 @@ from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from diary.days import EARLIEST_DAY
 from diary.models import MAX_DURATION_SECONDS, Episode, Muscle, Relief, Side, Symptom
 from diary.quantities import format_duration, parse_duration
 
@@ -26,18 +27,38 @@ class LocalDateTimeField(forms.DateTimeField):
         if isinstance(value, datetime):
             naive = value
         else:
-            naive = parse_datetime(value.strip()) or BaseTemporalField.to_python(self, value)
+            try:
+                naive = parse_datetime(value.strip()) or BaseTemporalField.to_python(self, value)
+            except ValueError:  # well-formed but impossible, such as month 13
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if timezone.is_aware(naive):
             return naive
+        if naive.date() < EARLIEST_DAY:
+            raise ValidationError(
+                f"Choose a time from {EARLIEST_DAY.year} on.", code="before_earliest_day"
+            )
         zone = timezone.get_current_timezone()
         aware = naive.replace(tzinfo=zone, fold=0)
-        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        try:
+            round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        except OverflowError:  # the last hours of year 9999 west of UTC
+            raise ValidationError("This is in the future.", code="future") from None
+        if round_trip != naive:
             raise ValidationError(
                 f"{naive:%H:%M} did not happen on {naive:%Y-%m-%d} in {zone.key}: the clocks "
                 "jumped forward. Enter the time as the clock showed it after the change.",
                 code="nonexistent",
             )
         return aware
+
+
+def same_minute_on_the_clock(first: datetime, second: datetime) -> bool:
+    """Whether two instants read the same to the minute on the person's clock."""
+
+    def shown(instant: datetime) -> datetime:
+        return timezone.localtime(instant).replace(second=0, microsecond=0, tzinfo=None)
+
+    return shown(first) == shown(second)
 
 
 class DurationField(forms.CharField):
@@ -99,6 +120,14 @@ class EpisodeForm(forms.ModelForm):
             "intensity": forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean_started_at(self) -> datetime:
+        started_at = self.cleaned_data["started_at"]
+        # The form shows minutes only, and reads a repeated autumn time as its first occurrence.
+        # An untouched time must not move: keep the stored instant, its seconds and its fold.
+        if self.instance.pk and same_minute_on_the_clock(started_at, self.instance.started_at):
+            return self.instance.started_at
+        return started_at
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
