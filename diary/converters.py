@@ -1,13 +1,19 @@
 from datetime import date
 
+from diary.days import EARLIEST_DAY
+
 
 class IsoDateConverter:
-    """YYYY-MM-DD in a URL; a date that doesn't exist (2025-02-30) simply doesn't match: 404."""
+    """YYYY-MM-DD in a URL. A date that doesn't exist (2025-02-30), or comes before the diary's
+    earliest day, doesn't match: 404."""
 
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
+        if day < EARLIEST_DAY:
+            raise ValueError(f"{value} is before {EARLIEST_DAY}")
+        return day
 
     def to_url(self, value: date) -> str:
         return value.isoformat()

@@ -370,3 +370,29 @@ def test_times_at_the_edges_of_the_calendar_are_refused_not_a_500(client, db, va
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["started_at"])
     assert not Episode.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"start": "0001-01-01"}, "start", "from 1900 on"),
+        ({"end": "1899-12-31"}, "end", "from 1900 on"),
+    ],
+)
+def test_the_list_refuses_filter_dates_before_1900(auth_client, query, field, message):
+    response = auth_client.get(reverse("diary:episode_list"), query)
+    assert response.status_code == 200
+    assert message in response.context["filters"].errors[field][0]
+
+
+def test_the_list_reads_an_end_after_today_as_today(auth_client, user):
+    episode_for(user)
+    response = auth_client.get(reverse("diary:episode_list"), {"end": "9999-12-31"})
+    assert response.status_code == 200
+    assert response.context["filters"].cleaned_data["end"] == timezone.localdate()
+    assert len(response.context["page"]) == 1
+
+
+def test_a_checkin_url_before_1900_is_a_404(auth_client):
+    assert auth_client.get("/checkins/0001-01-01/").status_code == 404
+    assert auth_client.post("/checkins/1899-12-31/", {"water_ml": "1 l"}).status_code == 404

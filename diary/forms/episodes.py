@@ -1,7 +1,8 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -175,14 +176,25 @@ def muscles_recent_first(recent: list[str]) -> list[tuple[str, str]]:
     return [(slug, labels[slug]) for slug in ordered]
 
 
+def _filter_date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(EARLIEST_DAY, f"Choose a date from {EARLIEST_DAY.year} on.")],
+    )
+
+
 class EpisodeFilterForm(forms.Form):
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = _filter_date("From")
+    end = _filter_date("To")
     muscle = forms.ChoiceField(choices=[("", "All muscles"), *Muscle.choices], required=False)
+
+    def clean_end(self) -> date | None:
+        # Nothing has happened after today; reading a later end as today also keeps the day
+        # after it (the end of the range) inside the calendar.
+        end = self.cleaned_data["end"]
+        return min(end, timezone.localdate()) if end else end
 
     def clean(self):
         cleaned = super().clean()
