@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+\nfrom diary.days import EARLIEST_DAY
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -56,7 +57,10 @@ def parse_month(text: str) -> date:
     match = _MONTH.fullmatch(text.strip())
     if not match:
         raise ValueError(f"{text!r} is not a month such as 2025-03.")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    month = date(int(match.group(1)), int(match.group(2)), 1)
+    if month < EARLIEST_DAY:
+        raise ValueError(f"{text!r} is before the diary's earliest day, {EARLIEST_DAY}.")
+    return month
 
 
 def last_day_of_month(month: date) -> date:
