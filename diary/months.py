@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-\nfrom diary.days import EARLIEST_DAY
+
+from diary.days import EARLIEST_DAY
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 

@@ -583,3 +583,9 @@ def test_the_month_view_queries_do_not_grow_with_the_diary(
     assert count_queries() == small
     with django_assert_max_num_queries(small):
         auth_client.get(list_url("2025-06"))
+
+
+def test_a_month_before_1900_is_a_404(auth_client):
+    assert auth_client.get(list_url("0001-01")).status_code == 404
+    assert auth_client.get(list_url("1899-12")).status_code == 404
+    assert auth_client.get(list_url("1900-01")).status_code == 200
