@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import models
 
+from diary.days import EARLIEST_DAY
 from diary.models import (
     MAX_DURATION_SECONDS,
     MAX_NOTE_LENGTH,
@@ -252,9 +253,11 @@ class Day(Kind):
         if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
             raise ValueError(f"{_show(value)} is not a date written YYYY-MM-DD")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{_show(value)} is not a date that exists") from None
+        _check_not_before_earliest_day(day, value)
+        return day
 
 
 class Instant(Kind):
@@ -276,10 +279,18 @@ class Instant(Kind):
             raise ValueError(f"{_show(value)} is not a time that exists") from None
         if moment.utcoffset() is None:
             raise ValueError(f"{_show(value)} has no UTC offset (such as +01:00)")
+        # The date as written, as the episode form checks the time as entered.
+        _check_not_before_earliest_day(moment.date(), value)
         try:
             return moment.astimezone(UTC)
         except OverflowError:
             raise ValueError(f"{_show(value)} is out of range") from None
+
+
+def _check_not_before_earliest_day(day: date, value: str) -> None:
+    # Dates near year 1 overflow once a time zone shifts them, in the charts and the insights.
+    if day < EARLIEST_DAY:
+        raise ValueError(f"{value} is before {EARLIEST_DAY.isoformat()}")
 
 
 # In a CSV cell, list items are joined with ";"; a ";" or "\" inside an item gets a "\".

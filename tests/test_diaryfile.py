@@ -427,13 +427,44 @@ def test_it_refuses_json_that_python_cannot_hold(raw, message):
 
 def test_it_refuses_a_time_out_of_range_and_a_nul_in_text():
     doc = document([episode_row()], [checkin_row()])
-    doc["episodes"][0]["started_at"] = "0001-01-01T00:30:00+01:00"
+    doc["episodes"][0]["started_at"] = "9999-12-31T23:30:00-01:00"
     doc["checkins"][0]["notes"] = "a\x00b"
 
     assert rejection(doc) == [
-        'episodes[0].started_at: "0001-01-01T00:30:00+01:00" is out of range',
+        'episodes[0].started_at: "9999-12-31T23:30:00-01:00" is out of range',
         "checkins[0].notes: contains a NUL character, which text can't hold",
     ]
+
+
+def test_it_refuses_dates_before_1900():
+    doc = document(
+        [episode_row()],
+        [checkin_row(date=date(2025, 6, day)) for day in range(1, 5)],
+        [medication_row()],
+    )
+    doc["episodes"][0]["started_at"] = "0001-01-01T00:30:00+01:00"
+    doc["checkins"][3]["date"] = "0001-01-01"
+    doc["profile"]["medications"][0]["started_on"] = "1899-12-31"
+
+    assert rejection(doc) == [
+        "profile.medications[0].started_on: 1899-12-31 is before 1900-01-01",
+        "episodes[0].started_at: 0001-01-01T00:30:00+01:00 is before 1900-01-01",
+        "checkins[3].date: 0001-01-01 is before 1900-01-01",
+    ]
+
+
+def test_the_first_of_january_1900_is_accepted():
+    doc = document([episode_row()], [checkin_row()], [medication_row()])
+    # The date as written counts, as in the episode form, though in UTC it is still 1899.
+    doc["episodes"][0]["started_at"] = "1900-01-01T00:30:00+01:00"
+    doc["checkins"][0]["date"] = "1900-01-01"
+    doc["profile"]["medications"][0]["started_on"] = "1900-01-01"
+
+    parsed = parse(doc)
+
+    assert parsed.episodes[0]["started_at"] == datetime(1899, 12, 31, 23, 30, tzinfo=UTC)
+    assert parsed.checkins[0]["date"] == date(1900, 1, 1)
+    assert parsed.medications[0]["started_on"] == date(1900, 1, 1)
 
 
 def test_a_message_does_not_echo_a_long_value():
@@ -556,6 +587,14 @@ def test_a_csv_error_names_the_spreadsheet_row_and_column():
             'checkins.csv row 2.stretched: "yes" is not true, false or null',
         ),
         (b"date\n2025-06-01\n2025-06-01\n", "checkins.csv row 3.date: a second check-in"),
+        (
+            b"date\n2025-06-01\n0001-01-01\n",
+            "checkins.csv row 3.date: 0001-01-01 is before 1900-01-01",
+        ),
+        (
+            b"started_at,muscle,side,intensity\n0001-01-01T03:00:00+01:00,calf,left,5\n",
+            "episodes.csv row 2.started_at: 0001-01-01T03:00:00+01:00 is before 1900-01-01",
+        ),
         (b"date\n\xff\n", "The file is not UTF-8 text."),
     ],
 )
