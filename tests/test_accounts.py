@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
@@ -68,6 +70,13 @@ def test_the_sign_up_page_preselects_the_device_time_zone_by_script(client):
     assert "<script>" not in content
 
 
+def test_a_zone_chosen_on_a_refused_sign_up_is_not_replaced_by_the_device_zone(client):
+    response = signup(client, password2="something else entirely")
+    content = response.content.decode()
+    assert "data-detect-time-zone" not in content
+    assert '<option value="Asia/Tokyo" selected>' in content
+
+
 def test_log_in_and_log_out_by_post(client, user):
     response = client.post(
         reverse("login"), {"username": "alice", "password": "correct horse battery staple"}
@@ -132,5 +141,7 @@ def test_the_public_auth_pages_render_for_anonymous_visitors(client, name):
 
 
 def test_all_models_are_registered_in_the_admin(admin_client):
-    for name in ["episode", "checkin", "medication", "profile"]:
-        assert admin_client.get(f"/admin/diary/{name}/").status_code == 200
+    for model in apps.get_app_config("diary").get_models():
+        assert admin.site.is_registered(model)
+        url = f"/admin/diary/{model._meta.model_name}/"
+        assert model._meta.verbose_name_plural.encode() in admin_client.get(url).content

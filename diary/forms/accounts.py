@@ -22,12 +22,17 @@ class SignupForm(UserCreationForm):
         choices=time_zone_choices,
         initial=settings.TIME_ZONE,
         help_text="Your times are shown in this zone. Filled in from your device when it can.",
-        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
     )
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ["username", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # static/js/spasmlog.js fills in the device's zone, but only on a blank form.
+            self.fields["time_zone"].widget.attrs["data-detect-time-zone"] = ""
 
     @transaction.atomic
     def save(self, commit: bool = True) -> User:

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from diary.days import day_bounds
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
@@ -40,6 +40,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/episodes/quick_log.html", {"form": form})
 
 
+@require_safe
 def episode_list(request: HttpRequest) -> HttpResponse:
     episodes = Episode.objects.for_user(request.user)
     filters = EpisodeFilterForm(request.GET or None)

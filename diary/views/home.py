@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from diary.insights import recent_red_flags
 from diary.models import CheckIn, Episode
@@ -10,6 +11,7 @@ from diary.models import CheckIn, Episode
 RECENT_EPISODES_ON_HOME = 5
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
@@ -24,7 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "diary/home.html",
         {
             "today": today,
-            "today_recorded": today in recorded,
             "missing_checkins": missing_checkins,
             "recent_episodes": Episode.objects.for_user(request.user)[:RECENT_EPISODES_ON_HOME],
             "red_flags": recent_red_flags(request.user, request.profile),

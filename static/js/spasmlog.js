@@ -1,9 +1,10 @@
 // Small behaviours shared by every page. No inline scripts anywhere: a strict CSP stays possible.
 (function () {
-  // Pre-select the device's time zone where a form asks for one and the person hasn't chosen.
+  // Pre-select the device's time zone on a blank form (the form marks only a fresh select, so
+  // a zone the person already picked survives a form sent back with an error).
   document.querySelectorAll("select[data-detect-time-zone]").forEach(function (select) {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!zone || select.dataset.userChosen === "true") return;
+    if (!zone) return;
     var option = Array.prototype.find.call(select.options, function (o) { return o.value === zone; });
     if (option) select.value = zone;
   });
@@ -15,12 +16,5 @@
     var update = function () { output.textContent = range.value; };
     range.addEventListener("input", update);
     update();
-  });
-
-  // Ask before a destructive form is sent.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
   });
 })();
