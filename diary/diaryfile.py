@@ -409,6 +409,11 @@ def check_size(size: int, limit: int) -> None:
         )
 
 
+def stopped_upload_message(limit: int) -> str:
+    """For an upload stopped at the limit, whose whole size was never counted."""
+    return f"The file is larger than {limit / 2**20:g} MB, the largest accepted."
+
+
 def parse_document(
     raw: bytes, *, now: datetime, known_medications: Collection[str] = ()
 ) -> ParsedDiary:

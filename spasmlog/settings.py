@@ -195,6 +195,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spasmlog@localhost")
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# First, so a file past MAX_UPLOAD_BYTES is stopped before the others store it.
+FILE_UPLOAD_HANDLERS = [
+    "diary.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Transport security. Off only where a developer says so (make run, the test suite).
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)

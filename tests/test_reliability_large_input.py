@@ -3,7 +3,10 @@
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.test import Client
 from django.urls import reverse
 
 from diary.models import CheckIn, Episode, Medication
@@ -71,16 +74,82 @@ def count_reads(monkeypatch) -> list[str]:
     return reads
 
 
-def test_an_upload_over_20_mb_is_refused_before_it_is_read(auth_client, user, monkeypatch):
-    # Django streams a large upload to a temporary file in chunks; the import must look at
-    # its size and never call read() to pull 20 MB into memory.
-    reads = count_reads(monkeypatch)
-    upload = SimpleUploadedFile(
-        "diary.json", b'{"format": "spasmlog-diary", "pad": "' + b"x" * (21 * 2**20) + b'"}'
+def count_spooled_bytes(monkeypatch) -> list[int]:
+    """The size of every chunk Django's temporary-file handler writes to disk."""
+    chunks = []
+    write_chunk = TemporaryFileUploadHandler.receive_data_chunk
+
+    def receive_data_chunk(handler, raw_data, start):
+        chunks.append(len(raw_data))
+        return write_chunk(handler, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", receive_data_chunk)
+    return chunks
+
+
+def padded_diary(size: int) -> bytes:
+    """An empty diary file of exactly `size` bytes."""
+    document = b'{"format": "spasmlog-diary", "version": 1, "timezone": "Europe/Berlin"}'
+    return document + b" " * (size - len(document))
+
+
+@pytest.fixture
+def csrf_client(user):
+    # Enforces CSRF as a browser request meets it, so a refused upload can't end in a 403.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("diary:import"))
+    return client
+
+
+def post_with_csrf_token(client: Client, content: bytes):
+    # As the page's form sends it: the token field comes before the file.
+    token = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+    return client.post(
+        reverse("diary:import"),
+        {"csrfmiddlewaretoken": token, "file": SimpleUploadedFile("diary.json", content)},
     )
-    response = auth_client.post(reverse("diary:import"), {"file": upload})
+
+
+def test_an_upload_over_the_limit_is_stopped_as_it_arrives(csrf_client, settings, monkeypatch):
+    settings.MAX_UPLOAD_BYTES = 256 * 2**10
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10  # spooled to disk, as a 20 MB file is
+    spooled = count_spooled_bytes(monkeypatch)
+
+    response = post_with_csrf_token(csrf_client, padded_diary(2**20))
+
     assert response.status_code == 200
-    assert "The file is 21.0 MB; the largest accepted is 20 MB." in response.content.decode()
+    assert response.context["form"].errors["file"] == [
+        "The file is larger than 0.25 MB, the largest accepted."
+    ]
+    assert 0 < sum(spooled) <= settings.MAX_UPLOAD_BYTES
+    assert not Episode.objects.exists()
+
+
+def test_an_upload_of_exactly_the_limit_is_imported(csrf_client, settings, monkeypatch):
+    settings.MAX_UPLOAD_BYTES = 256 * 2**10
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10
+    spooled = count_spooled_bytes(monkeypatch)
+
+    response = post_with_csrf_token(csrf_client, padded_diary(settings.MAX_UPLOAD_BYTES))
+
+    assert response.status_code == 302
+    assert sum(spooled) == settings.MAX_UPLOAD_BYTES
+
+
+def test_an_upload_over_20_mb_is_refused_before_it_is_stored_whole(
+    csrf_client, settings, monkeypatch
+):
+    # The real limit: Django would spool all 21 MB to a temporary file; the upload handler
+    # stops it at 20 MB and the rest of the body is read and thrown away.
+    spooled = count_spooled_bytes(monkeypatch)
+    reads = count_reads(monkeypatch)
+
+    response = post_with_csrf_token(csrf_client, padded_diary(21 * 2**20))
+
+    assert response.status_code == 200
+    assert "The file is larger than 20 MB, the largest accepted." in response.content.decode()
+    assert sum(spooled) <= 20 * 2**20
     assert reads == []
     assert not Episode.objects.exists()
 

@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from diary.diaryfile import DiaryFileError, ParsedDiary, check_size
+from diary.diaryfile import DiaryFileError, ParsedDiary, stopped_upload_message
 from diary.portability import read_upload
 
 
@@ -15,15 +15,18 @@ class DiaryUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, stopped_for_size: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if stopped_for_size:
+            # diary.uploads stopped the file at the limit, so the field arrives empty.
+            self.fields["file"].error_messages["required"] = stopped_upload_message(
+                settings.MAX_UPLOAD_BYTES
+            )
 
     def clean_file(self) -> ParsedDiary:
         upload = self.cleaned_data["file"]
         try:
-            # The size first: a file over the limit is never read into memory.
-            check_size(upload.size, settings.MAX_UPLOAD_BYTES)
             return read_upload(self.user, upload.read())
         except DiaryFileError as error:
             raise ValidationError(error.messages) from None

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from diary import csvfiles, diaryfile, portability
+from diary import csvfiles, diaryfile, portability, uploads
 from diary.diaryfile import DiaryFileError
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.models import CheckIn, Episode, Medication
@@ -47,7 +47,12 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_diary(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = DiaryUploadForm(request.user, request.POST, request.FILES)
+        form = DiaryUploadForm(
+            request.user,
+            request.POST,
+            request.FILES,
+            stopped_for_size=uploads.stopped_for_size(request),
+        )
         if form.is_valid():
             try:
                 summary = portability.merge_diary(request.user, form.cleaned_data["file"])
