@@ -24,7 +24,7 @@ from diary.daytable import (
 from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
 from diary.models import CheckIn, Episode, Medication, Profile
-from diary.patterns import build_patterns, calendar_start
+from diary.patterns import build_patterns
 from diary.redflags import red_flags
 from diary.triggers import (
     CORRELATION_NOTE,
@@ -57,9 +57,19 @@ class Diary:
     first_day: date
     last_day: date
     diary_first_day: date | None  # the first local date with any episode or check-in
-    episodes: list[EpisodeRecord]  # from the calendar's start or first_day, whichever is earlier
+    # Every episode up to last_day: the trend and medication onsets reach back before the window.
+    episodes: list[EpisodeRecord]
     checkins: list[CheckInRecord]  # from the day before first_day
     medications: list[MedicationRecord]
+    # The person's local date when loaded; None when last_day is long over.
+    today: date | None = None
+
+    @property
+    def last_complete_day(self) -> date:
+        """The last day of the window that is over: today's cramps are not all in yet."""
+        if self.today is not None and self.last_day >= self.today:
+            return self.today - timedelta(days=1)
+        return self.last_day
 
 
 def diary_first_day(user, zone: ZoneInfo) -> date | None:
@@ -83,9 +93,11 @@ def diary_first_day(user, zone: ZoneInfo) -> date | None:
     return min((day for day in candidates if day is not None), default=None)
 
 
-def load_diary(user, zone: ZoneInfo, first_day: date, last_day: date) -> Diary:
-    """The user's diary for the window, in six queries however long it is."""
-    since, until = day_bounds(min(first_day, calendar_start(last_day)), last_day, zone)
+def load_diary(
+    user, zone: ZoneInfo, first_day: date, last_day: date, today: date | None = None
+) -> Diary:
+    """The user's diary for the window, in five queries however long it is."""
+    _, until = day_bounds(first_day, last_day, zone)
     episodes = [
         EpisodeRecord(
             **{
@@ -95,7 +107,7 @@ def load_diary(user, zone: ZoneInfo, first_day: date, last_day: date) -> Diary:
             }
         )
         for row in Episode.objects.for_user(user)
-        .between(since, until)
+        .filter(started_at__lt=until)
         .order_by("started_at")
         .values(*EPISODE_FIELDS)
     ]
@@ -125,7 +137,14 @@ def load_diary(user, zone: ZoneInfo, first_day: date, last_day: date) -> Diary:
         )
     ]
     return Diary(
-        zone, first_day, last_day, diary_first_day(user, zone), episodes, checkins, medications
+        zone,
+        first_day,
+        last_day,
+        diary_first_day(user, zone),
+        episodes,
+        checkins,
+        medications,
+        today if today is not None else local_date(timezone.now(), zone),
     )
 
 
@@ -138,8 +157,8 @@ def build_document(diary: Diary) -> dict[str, Any]:
     started = diary.diary_first_day or first_day
     # Weeks before the first record are unknown, not weeks without cramps.
     recorded_from = min(max(first_day, started), last_day)
-    trend_result = trend(counts, started, first_day, last_day)
-    onsets = medication_onsets(diary.medications, counts, started, first_day, last_day)
+    trend_result = trend(counts, started, diary.last_complete_day)
+    onsets = medication_onsets(diary.medications, counts, started, diary.last_complete_day)
     in_window = [
         e for e in diary.episodes if first_day <= local_date(e.started_at, zone) <= last_day
     ]
@@ -202,10 +221,14 @@ def cached_document(
     user, profile: Profile, first_day: date, last_day: date, version: str | None = None
 ) -> dict[str, Any]:
     """The insights document, computed at most once per data version."""
-    key = cache_key(user, first_day, last_day, version or data_version(user, profile), "document")
+    today = local_date(timezone.now(), profile.zone)
+    # A window that reaches today ends its trend yesterday; once today is over, the same dates
+    # end it a day later, so they need a document of their own.
+    item = "document" if last_day < today else f"document:{today}"
+    key = cache_key(user, first_day, last_day, version or data_version(user, profile), item)
     document = cache.get(key)
     if document is None:
-        document = build_document(load_diary(user, profile.zone, first_day, last_day))
+        document = build_document(load_diary(user, profile.zone, first_day, last_day, today))
         cache.set(key, document, CACHE_SECONDS)
     return document
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from scipy.stats import binomtest, chi2
 
-from diary.daytable import CheckInRecord, DayRow, MedicationRecord, days_between
+from diary.daytable import CheckInRecord, DayRow, MedicationRecord
 
 # A factor is judged only with this many exposed days, as many unexposed, and MIN_EPISODES.
 MIN_DAYS_EACH_SIDE = 7
@@ -478,7 +478,8 @@ class PeriodComparison:
 def _episodes_in(counts: dict[date, int], period: tuple[date, date] | None) -> int:
     if period is None:
         return 0
-    return sum(counts.get(day, 0) for day in days_between(*period))
+    first, last = period
+    return sum(episodes for day, episodes in counts.items() if first <= day <= last)
 
 
 def _length(period: tuple[date, date] | None) -> int:
@@ -521,16 +522,16 @@ def _compare_periods(
     return PeriodComparison(label, before, after, comparison, summary)
 
 
-def trend(counts: dict[date, int], diary_first_day: date, first_day: date, last_day: date):
-    """The last 28 days of the window against the 28 before, over days the diary was kept.
+def trend(counts: dict[date, int], diary_first_day: date, last_day: date) -> PeriodComparison:
+    """The 28 days that end on last_day against the 28 before, over days the diary was kept.
 
-    `counts` holds episodes per local date; every day from the diary's first record on counts,
+    `counts` holds episodes per local date; every day from the diary's first day on counts,
     with or without a check-in, since episodes are logged whether or not the day was checked in.
+    The earlier 28 days may lie before the window: the trend of a short window still needs them.
     """
-    start = max(first_day, diary_first_day)
-    recent = _clip(max(start, last_day - timedelta(days=TREND_DAYS - 1)), last_day)
+    recent = _clip(max(diary_first_day, last_day - timedelta(days=TREND_DAYS - 1)), last_day)
     earlier_end = last_day - timedelta(days=TREND_DAYS)
-    earlier = _clip(max(start, earlier_end - timedelta(days=TREND_DAYS - 1)), earlier_end)
+    earlier = _clip(max(diary_first_day, earlier_end - timedelta(days=TREND_DAYS - 1)), earlier_end)
     return _compare_periods(
         "trend",
         earlier,
@@ -545,20 +546,24 @@ def medication_onsets(
     medications: Iterable[MedicationRecord],
     counts: dict[date, int],
     diary_first_day: date,
-    first_day: date,
     last_day: date,
 ) -> list[tuple[MedicationRecord, PeriodComparison]]:
-    """For each medication with a start date in the window: the rate since it began vs before."""
-    start = max(first_day, diary_first_day)
+    """For each medication started after the diary began and by last_day: the rate from its
+    start to its stop (or last_day) against the rate from the diary's first day to its start.
+
+    The comparison ignores where a window begins: a medication started long ago is judged on
+    all the diary before and since. One started before the diary began has no "before" that
+    more logging could ever fill, so it is left out.
+    """
     onsets = []
     for medication in medications:
         began = medication.started_on
-        if began is None or not first_day < began <= last_day:
+        if began is None or not diary_first_day < began <= last_day:
             continue
         stopped = min(last_day, medication.stopped_on or last_day)
         comparison = _compare_periods(
             f"medication:{medication.name}",
-            _clip(start, began - timedelta(days=1)),
+            _clip(diary_first_day, began - timedelta(days=1)),
             _clip(began, stopped),
             counts,
             ONSET_MIN_DAYS,

@@ -356,3 +356,59 @@ def test_the_home_page_red_flags_come_from_the_same_rules(user, other_user):
     assert [f["code"] for f in recent_red_flags(other_user, Profile.for_user(other_user))] == [
         "prolonged"
     ]
+
+
+# The trend and medication onsets reach back before the window
+
+
+def test_a_medication_started_before_the_window_is_judged_on_all_the_diary(user):
+    today = today_for(user)
+    yesterday = today - timedelta(days=1)
+    began = today - timedelta(days=120)
+    CheckIn.objects.create(user=user, date=today - timedelta(days=239), stress=2)
+    Medication.objects.create(user=user, name="Furosemide", kind="diuretic", started_on=began)
+    before = [today - timedelta(days=n) for n in range(125, 240, 20)]
+    after = [today - timedelta(days=n) for n in range(1, 121, 2)]
+    for day in before + after:
+        add_episode(user, day)
+    profile = Profile.for_user(user)
+    document = build_document(load_diary(user, profile.zone, today - timedelta(days=89), today))
+    [onset] = document["medication_onsets"]
+    # Today is not over, so "since" ends yesterday.
+    assert onset["before"] == {
+        "start": (today - timedelta(days=239)).isoformat(),
+        "end": (began - timedelta(days=1)).isoformat(),
+    }
+    assert onset["after"] == {"start": began.isoformat(), "end": yesterday.isoformat()}
+    assert (onset["exposed_days"], onset["unexposed_days"]) == (120, 119)
+    assert (onset["exposed_episodes"], onset["unexposed_episodes"]) == (len(after), len(before))
+    assert onset["significant"] is True
+    assert "medication_onset" in [f["code"] for f in recent_red_flags(user, profile)]
+
+
+def test_the_30_day_window_judges_the_trend_with_the_weeks_before_it(auth_client, user):
+    yesterday = today_for(user) - timedelta(days=1)
+    CheckIn.objects.create(user=user, date=yesterday - timedelta(days=60), stress=2)
+    earlier = [yesterday - timedelta(days=n) for n in range(28, 56, 4)]
+    recent = [yesterday - timedelta(days=n) for n in range(28)]
+    for day in earlier + recent:
+        add_episode(user, day)
+    response = auth_client.get(reverse("diary:insights"), {"period": "30"})
+    trend = response.context["document"]["trend"]
+    assert trend["enough_data"] is True
+    assert trend["before"]["start"] == (yesterday - timedelta(days=55)).isoformat()
+    assert (trend["exposed_episodes"], trend["unexposed_episodes"]) == (28, 7)
+    assert "worsening" in [f["code"] for f in response.context["document"]["red_flags"]]
+
+
+def test_the_trend_ends_on_the_last_complete_day(user):
+    today = today_for(user)
+    yesterday = today - timedelta(days=1)
+    add_episode(user, today - timedelta(days=100))
+    profile = Profile.for_user(user)
+    to_today = build_document(load_diary(user, profile.zone, today - timedelta(days=89), today))
+    assert to_today["trend"]["after"]["end"] == yesterday.isoformat()
+    to_yesterday = build_document(
+        load_diary(user, profile.zone, yesterday - timedelta(days=89), yesterday)
+    )
+    assert to_yesterday["trend"]["after"]["end"] == yesterday.isoformat()

@@ -125,8 +125,8 @@ def test_worsening_needs_a_significant_rise():
     first = TODAY - timedelta(days=89)
     steady = [episode(TODAY - timedelta(days=n)) for n in range(0, 56, 4)]
     rising = steady + [episode(TODAY - timedelta(days=n), hour=9) for n in range(0, 28, 1)]
-    assert "worsening" not in codes(steady, trend=trend(counts_for(steady), first, first, TODAY))
-    rising_trend = trend(counts_for(rising), first, first, TODAY)
+    assert "worsening" not in codes(steady, trend=trend(counts_for(steady), first, TODAY))
+    rising_trend = trend(counts_for(rising), first, TODAY)
     assert rising_trend.significantly_up
     assert "worsening" in codes(rising, trend=rising_trend)
 
@@ -134,7 +134,7 @@ def test_worsening_needs_a_significant_rise():
 def test_falling_rates_are_not_worsening():
     first = TODAY - timedelta(days=89)
     falling = [episode(TODAY - timedelta(days=n)) for n in range(28, 56)]
-    falling_trend = trend(counts_for(falling), first, first, TODAY)
+    falling_trend = trend(counts_for(falling), first, TODAY)
     assert falling_trend.significant
     assert "worsening" not in codes(falling, trend=falling_trend)
 
@@ -148,7 +148,7 @@ def test_a_rise_since_starting_a_suspect_medication_is_flagged(kind, flagged):
     episodes = [episode(started + timedelta(days=n)) for n in range(30)]
     episodes.append(episode(first + timedelta(days=5)))
     medication = MedicationRecord("Pill", kind, started_on=started)
-    onsets = medication_onsets([medication], counts_for(episodes), first, first, TODAY)
+    onsets = medication_onsets([medication], counts_for(episodes), first, TODAY)
     flags = red_flags(episodes, ZONE, TODAY, onsets=onsets)
     assert ("medication_onset" in [f.code for f in flags]) is flagged
     if flagged:

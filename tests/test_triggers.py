@@ -322,7 +322,7 @@ def test_the_trend_compares_the_last_28_days_with_the_28_before():
     last = date(2025, 6, 30)
     counts = {last - timedelta(days=n): 1 for n in range(0, 28, 2)}  # 14 recent
     counts |= {last - timedelta(days=n): 1 for n in range(28, 56, 4)}  # 7 earlier
-    result = trend(counts, date(2025, 1, 1), date(2025, 4, 1), last)
+    result = trend(counts, date(2025, 1, 1), last)
     assert result.after == (date(2025, 6, 3), last)
     assert result.before == (date(2025, 5, 6), date(2025, 6, 2))
     assert result.comparison.exposed_episodes == 14
@@ -339,7 +339,7 @@ def binom_two_sided(k: int, n: int, p: float) -> float:
 def test_the_trend_needs_56_days_of_diary():
     last = date(2025, 6, 30)
     counts = {last - timedelta(days=n): 1 for n in range(40)}
-    result = trend(counts, last - timedelta(days=39), date(2025, 1, 1), last)
+    result = trend(counts, last - timedelta(days=39), last)
     assert not result.comparison.enough_data
     assert result.comparison.more_unexposed_days_needed == 16
     assert "16 more days of diary in the 4 weeks before" in result.summary
@@ -352,7 +352,7 @@ def test_medication_onset_compares_the_rate_since_it_started():
     counts[date(2025, 2, 10)] = 2
     statin = MedicationRecord("Atorvastatin", "statin", started_on=started)
     ignored = MedicationRecord("Magnesium", "supplement", started_on=None)
-    [(medication, onset)] = medication_onsets([statin, ignored], counts, first, first, last)
+    [(medication, onset)] = medication_onsets([statin, ignored], counts, first, last)
     assert medication is statin
     assert (onset.comparison.exposed_days, onset.comparison.unexposed_days) == (31, 59)
     assert (onset.comparison.exposed_episodes, onset.comparison.unexposed_episodes) == (11, 2)
@@ -364,7 +364,7 @@ def test_medication_onset_needs_14_days_on_each_side():
     first, last = date(2025, 1, 1), date(2025, 3, 31)
     counts = {date(2025, 3, 20) + timedelta(days=n): 1 for n in range(10)}
     late = MedicationRecord("Furosemide", "diuretic", started_on=date(2025, 3, 20))
-    [(_, onset)] = medication_onsets([late], counts, first, first, last)
+    [(_, onset)] = medication_onsets([late], counts, first, last)
     assert not onset.comparison.enough_data
     assert onset.comparison.more_exposed_days_needed == 2
 
@@ -449,3 +449,11 @@ def test_q_values_are_at_least_the_p_values_and_keep_their_order(p_values):
     assert all(p <= q + 1e-12 <= 1 + 1e-12 for p, q in zip(p_values, q_values, strict=True))
     ranked = sorted(range(len(p_values)), key=lambda i: p_values[i])
     assert all(q_values[a] <= q_values[b] for a, b in zip(ranked, ranked[1:], strict=False))
+
+
+def test_medication_onset_ignores_a_medication_started_before_the_diary():
+    first, last = date(2025, 1, 1), date(2025, 3, 31)
+    counts = {first + timedelta(days=n): 1 for n in range(0, 90, 3)}
+    old = MedicationRecord("Salbutamol", "bronchodilator", started_on=date(2024, 6, 1))
+    on_day_one = MedicationRecord("Atorvastatin", "statin", started_on=first)
+    assert medication_onsets([old, on_day_one], counts, first, last) == []
