@@ -56,7 +56,7 @@ class Diary:
     zone: ZoneInfo
     first_day: date
     last_day: date
-    diary_first_day: date | None  # the first local date with any episode or check-in
+    diary_first_day: date | None  # see diary_first_day()
     # Every episode up to last_day: the trend and medication onsets reach back before the window.
     episodes: list[EpisodeRecord]
     checkins: list[CheckInRecord]  # from the day before first_day
@@ -72,8 +72,14 @@ class Diary:
         return self.last_day
 
 
-def diary_first_day(user, zone: ZoneInfo) -> date | None:
-    """The first local date with an episode or a check-in (one query)."""
+def diary_first_day(user, zone: ZoneInfo) -> date:
+    """The local date the diary begins: the day of sign-up, or an earlier first check-in or
+    episode when someone backfilled (one query).
+
+    From that day on a day without a check-in is a missing check-in, and a day without an
+    episode is a day without cramps, for the check-in calendar and the insights alike; before
+    it nothing was being recorded, so those days are unknown, never zero.
+    """
     firsts = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -89,8 +95,12 @@ def diary_first_day(user, zone: ZoneInfo) -> date | None:
         )
         .get()
     )
-    candidates = [firsts["checkin"], firsts["episode"] and local_date(firsts["episode"], zone)]
-    return min((day for day in candidates if day is not None), default=None)
+    candidates = [
+        local_date(user.date_joined, zone),
+        firsts["checkin"],
+        firsts["episode"] and local_date(firsts["episode"], zone),
+    ]
+    return min(day for day in candidates if day is not None)
 
 
 def load_diary(

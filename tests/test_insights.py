@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from diary import charts
 from diary.days import local_date
-from diary.insights import build_document, load_diary, recent_red_flags
+from diary.insights import build_document, diary_first_day, load_diary, recent_red_flags
 from diary.models import CheckIn, Episode, Medication, Profile
 
 FACTOR_KEYS = {
@@ -412,3 +412,14 @@ def test_the_trend_ends_on_the_last_complete_day(user):
         load_diary(user, profile.zone, yesterday - timedelta(days=89), yesterday)
     )
     assert to_yesterday["trend"]["after"]["end"] == yesterday.isoformat()
+
+
+def test_the_diary_starts_at_sign_up_unless_an_entry_is_earlier(user):
+    user.date_joined = datetime(2025, 6, 20, 23, 30, tzinfo=ZoneInfo("UTC"))
+    user.save()
+    zone = Profile.for_user(user).zone
+    assert diary_first_day(user, zone) == date(2025, 6, 21)  # already the 21st in Berlin
+    CheckIn.objects.create(user=user, date=date(2025, 6, 2), stress=2)
+    assert diary_first_day(user, zone) == date(2025, 6, 2)
+    add_episode(user, date(2025, 5, 30))
+    assert diary_first_day(user, zone) == date(2025, 5, 30)

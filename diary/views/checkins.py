@@ -2,35 +2,21 @@ from datetime import date
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from diary.days import local_date
 from diary.forms.checkins import CheckInForm
-from diary.models import CheckIn, Episode
+from diary.insights import diary_first_day
+from diary.models import CheckIn
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
 
 
 def _month_url(day: date) -> str:
     # isoformat, not strftime: "%Y" drops the leading zeros of years before 1000.
     return f"{reverse('diary:checkin_list')}?month={day.isoformat()[:7]}"
-
-
-def _diary_start(request: HttpRequest) -> date:
-    """The local date the diary begins: sign-up, or the first entry if someone backfilled."""
-    zone = request.profile.zone
-    first_checkin = CheckIn.objects.for_user(request.user).aggregate(first=Min("date"))
-    first_episode = Episode.objects.for_user(request.user).aggregate(first=Min("started_at"))
-    starts = [local_date(request.user.date_joined, zone)]
-    if first_checkin["first"]:
-        starts.append(first_checkin["first"])
-    if first_episode["first"]:
-        starts.append(local_date(first_episode["first"], zone))
-    return min(starts)
 
 
 def _checkin_for_day(user, day: date) -> CheckIn:
@@ -54,7 +40,9 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
         .between(month, last_day_of_month(month))
         .values_list("date", flat=True)
     )
-    calendar = check_in_month(month, recorded, _diary_start(request), today)
+    calendar = check_in_month(
+        month, recorded, diary_first_day(request.user, request.profile.zone), today
+    )
     following = next_month(month)
     context = {
         "calendar": calendar,
