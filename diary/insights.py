@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
-from diary.days import day_bounds, local_date
+from diary.days import EARLIEST_DAY, day_bounds, local_date
 from diary.daytable import (
     CheckInRecord,
     EpisodeRecord,
@@ -192,7 +192,8 @@ def window_for_preset(
 ) -> tuple[date, date]:
     """The window a preset names: the last 30, 90 or 365 days, or the whole diary ("all")."""
     if preset == "all":
-        return min(first_day_of_diary or today, today), today
+        # A legacy row from before EARLIEST_DAY must not drag the window off the calendar.
+        return max(EARLIEST_DAY, min(first_day_of_diary or today, today)), today
     return today - timedelta(days=PRESETS[preset] - 1), today
 
 

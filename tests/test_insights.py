@@ -414,6 +414,14 @@ def test_the_trend_ends_on_the_last_complete_day(user):
     assert to_yesterday["trend"]["after"]["end"] == yesterday.isoformat()
 
 
+def test_all_of_a_diary_with_a_row_before_1900_starts_in_1900(auth_client, user):
+    # A legacy row from before the forms refused such dates.
+    CheckIn.objects.create(user=user, date=date(1, 1, 1), stress=2)
+    response = auth_client.get(reverse("diary:insights"), {"period": "all"})
+    assert response.status_code == 200
+    assert response.context["document"]["window"]["start"] == "1900-01-01"
+
+
 def test_the_diary_starts_at_sign_up_unless_an_entry_is_earlier(user):
     user.date_joined = datetime(2025, 6, 20, 23, 30, tzinfo=ZoneInfo("UTC"))
     user.save()
