@@ -139,17 +139,42 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
             current_taken[checkin.pk] != {name.casefold() for name in record["medications_taken"]}
         ),
     )
+    links = _medication_links(user, touched)
+    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in touched]).delete()
+    Taken.objects.bulk_create(links)
+    return summary
+
+
+def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
+    """The medications_taken rows of the check-ins, looked up inside the merge's transaction.
+
+    The file was checked against the medications of that moment; one deleted or renamed in
+    another tab since then leaves a name that links to nothing, which refuses the file.
+    """
     medication_ids = {
         name.casefold(): pk
         for name, pk in Medication.objects.for_user(user).values_list("name", "id")
     }
-    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in touched]).delete()
-    Taken.objects.bulk_create(
+    # Each missing medication once, at the first check-in that names it.
+    first_missing: dict[str, tuple[str, date]] = {}
+    for checkin, record in touched:
+        for name in record["medications_taken"]:
+            if name.casefold() not in medication_ids:
+                first_missing.setdefault(name.casefold(), (name, checkin.date))
+    if first_missing:
+        raise DiaryFileError(
+            [
+                f'The check-in for {day}: medications_taken: "{name}" is no longer one of this '
+                "diary's medications; it was deleted while the file was imported."
+                for name, day in first_missing.values()
+            ]
+            + ["Nothing was imported; try again."]
+        )
+    return [
         Taken(checkin_id=checkin.pk, medication_id=medication_ids[name.casefold()])
         for checkin, record in touched
         for name in record["medications_taken"]
-    )
-    return summary
+    ]
 
 
 def _medication_identity(record: Record) -> str:

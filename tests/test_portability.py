@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from diary.csvfiles import to_csv
-from diary.diaryfile import dumps
+from diary.diaryfile import DiaryFileError, dumps
 from diary.models import CheckIn, Episode, Medication, Profile
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
@@ -370,6 +370,39 @@ def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
     day = CheckIn.objects.for_user(user).get(date=date(2025, 6, 1))
     assert [medication.name for medication in day.medications_taken.all()] == ["Magnesium"]
     assert Profile.for_user(user).time_zone == "Europe/Berlin"
+
+
+def test_a_medication_deleted_between_checking_and_merging_refuses_the_whole_file(user):
+    magnesium = Medication.objects.create(user=user, name="Magnesium", kind="supplement")
+    document = {
+        "format": "spasmlog-diary",
+        "version": 1,
+        "timezone": "Europe/Berlin",
+        "episodes": [
+            {
+                "started_at": "2025-06-01T03:00:00+02:00",
+                "muscle": "calf",
+                "side": "left",
+                "intensity": 5,
+            }
+        ],
+        "checkins": [
+            {"date": "2025-06-01", "medications_taken": ["magnesium"]},
+            {"date": "2025-06-02", "medications_taken": ["Magnesium"]},
+        ],
+    }
+    parsed = read_upload(user, json.dumps(document).encode())
+    magnesium.delete()  # in another tab, while the file was being checked
+
+    with pytest.raises(DiaryFileError) as error:
+        merge_diary(user, parsed)
+
+    assert error.value.messages == [
+        'The check-in for 2025-06-01: medications_taken: "magnesium" is no longer one of this '
+        "diary's medications; it was deleted while the file was imported.",
+        "Nothing was imported; try again.",
+    ]
+    assert row_counts(user) == {"episodes": 0, "checkins": 0, "medications": 0, "taken": 0}
 
 
 def test_a_medication_name_matches_ignoring_case_as_in_the_profile_form(auth_client, user):
