@@ -431,3 +431,31 @@ def test_the_diary_starts_at_sign_up_unless_an_entry_is_earlier(user):
     assert diary_first_day(user, zone) == date(2025, 6, 2)
     add_episode(user, date(2025, 5, 30))
     assert diary_first_day(user, zone) == date(2025, 5, 30)
+
+
+def test_the_dashboard_says_each_judged_factor_in_plain_words_significant_first(auth_client, user):
+    today = today_for(user)
+    for n in range(1, 41):
+        day = today - timedelta(days=n)
+        low_water = n % 2 == 0
+        CheckIn.objects.create(
+            user=user, date=day, water_ml=1000 if low_water else 2500, stress=8 if n % 4 < 2 else 2
+        )
+        for _ in range(2 if low_water else n % 4 == 1):
+            add_episode(user, day)
+    response = auth_client.get(reverse("diary:insights"))
+    page = response.content.decode()
+    factors = response.context["document"]["factors"]
+    judged = [f for f in factors if f["enough_data"]]
+    water = next(f for f in judged if f["key"] == "water_ml" and f["lag_days"] == 0)
+    stress = next(f for f in judged if f["key"] == "stress" and f["lag_days"] == 0)
+    assert water["significant"] and not stress["significant"]
+    start = page.index('<ul class="factor-summaries">')
+    listed = page[start : page.index("</ul>", start)]
+    assert listed.count("<li") == len(judged)
+    for factor in judged:
+        assert escape(factor["summary"]) in listed
+    assert listed.index(escape(water["summary"])) < listed.index(escape(stress["summary"]))
+    assert "Not enough data" not in listed
+    assert listed.index("Associated with") < listed.index("No clear association")
+

@@ -62,6 +62,12 @@ def _chart(name: str, document: dict, query: str) -> dict:
     }
 
 
+def _judged_factors(document: dict) -> list[dict]:
+    """The factors with enough data to judge, the significant ones first, then by q-value."""
+    judged = [factor for factor in document["factors"] if factor["enough_data"]]
+    return sorted(judged, key=lambda factor: (not factor["significant"], factor["q_value"]))
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first_day, last_day = _window(request)
@@ -83,6 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "last_day": last_day,
             "document": document,
             "triggers_chart": _chart("triggers", document, query),
+            "judged_factors": _judged_factors(document),
             "water_chart": _chart("water", document, query),
             "pattern_charts": [_chart(name, document, query) for name in PATTERN_CHARTS],
             "relief_columns": RELIEF_COLUMNS,
