@@ -459,3 +459,7 @@ def test_the_dashboard_says_each_judged_factor_in_plain_words_significant_first(
     assert "Not enough data" not in listed
     assert listed.index("Associated with") < listed.index("No clear association")
 
+
+def test_the_insights_stylesheet_is_linked_in_the_head(auth_client):
+    page = auth_client.get(reverse("diary:insights")).content.decode()
+    assert page.index("css/insights.css") < page.index("</head>")
