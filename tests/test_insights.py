@@ -237,10 +237,21 @@ def test_the_json_matches_the_command(auth_client, user):
 def test_the_command_explains_bad_input(user):
     with pytest.raises(CommandError, match="No user called 'nobody'"):
         call_command("insights", "nobody", "--json")
-    with pytest.raises(CommandError, match="--start must be on or before --end"):
+    with pytest.raises(CommandError, match="The start must be on or before the end"):
         call_command("insights", "alice", "--start", "2025-02-01", "--end", "2025-01-01")
-    with pytest.raises(CommandError, match="--start must be in 1900 or later"):
+    with pytest.raises(CommandError, match="--start: Choose a start from 1900 on"):
         call_command("insights", "alice", "--start", "0001-01-01", "--end", "2025-01-01")
+    with pytest.raises(CommandError, match="--end: Enter a valid date"):
+        call_command("insights", "alice", "--end", "2025-13-01")
+
+
+def test_the_command_refuses_a_future_end_like_the_page(auth_client, user):
+    tomorrow = (today_for(user) + timedelta(days=1)).isoformat()
+    response = auth_client.get(reverse("diary:insights_json"), {"end": tomorrow})
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"end": ["The end can't be in the future."]}}
+    with pytest.raises(CommandError, match="--end: The end can't be in the future"):
+        call_command("insights", "alice", "--end", tomorrow, "--json", stdout=io.StringIO())
 
 
 def test_the_command_prints_a_summary_without_json(user):

@@ -1,21 +1,14 @@
 import json
-from argparse import ArgumentTypeError
-from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from diary.days import EARLIEST_DAY, local_date
-from diary.insights import DEFAULT_PRESET, PRESETS, build_document, load_diary
+from diary.days import local_date
+from diary.forms.insights import InsightsWindowForm
+from diary.insights import build_document, diary_first_day, load_diary
 from diary.models import Profile
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -23,22 +16,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--start", type=iso_date, help="first day (default: 90 days back)")
-        parser.add_argument("--end", type=iso_date, help="last day (default: today)")
+        parser.add_argument("--start", help="first day, YYYY-MM-DD (default: 90 days back)")
+        parser.add_argument("--end", help="last day, YYYY-MM-DD (default: today)")
         parser.add_argument("--json", action="store_true", help="print the JSON document")
 
-    def handle(self, *args, username: str, start: date | None, end: date | None, **options):
+    def handle(self, *args, username: str, start: str | None, end: str | None, **options):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user called {username!r}.")
         profile = Profile.for_user(user)
-        end = end or local_date(timezone.now(), profile.zone)
-        start = start or end - timedelta(days=PRESETS[DEFAULT_PRESET] - 1)
-        if start > end:
-            raise CommandError("--start must be on or before --end.")
-        if start < EARLIEST_DAY:
-            raise CommandError(f"--start must be in {EARLIEST_DAY.year} or later.")
-        document = build_document(load_diary(user, profile.zone, start, end))
+        today = local_date(timezone.now(), profile.zone)
+        # The dashboard's own form, so the command and the page accept the same windows.
+        form = InsightsWindowForm({"start": start or "", "end": end or ""}, today=today)
+        if not form.is_valid():
+            raise CommandError(
+                " ".join(
+                    message if field == NON_FIELD_ERRORS else f"--{field}: {message}"
+                    for field, messages in form.errors.items()
+                    for message in messages
+                )
+            )
+        start, end = form.window(lambda: diary_first_day(user, profile.zone))
+        document = build_document(load_diary(user, profile.zone, start, end, today))
         if options["json"]:
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
             return
