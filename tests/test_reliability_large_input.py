@@ -1,5 +1,7 @@
 """Input far larger than any diary entry is refused with a message, and never read whole."""
 
+import os
+from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
@@ -74,17 +76,25 @@ def count_reads(monkeypatch) -> list[str]:
     return reads
 
 
-def count_spooled_bytes(monkeypatch) -> list[int]:
-    """The size of every chunk Django's temporary-file handler writes to disk."""
-    chunks = []
+@dataclass
+class Spooled:
+    """What Django's temporary-file handler wrote to disk: chunk sizes, and the files."""
+
+    chunk_sizes: list[int] = field(default_factory=list)
+    paths: set[str] = field(default_factory=set)
+
+
+def watch_spooling(monkeypatch) -> Spooled:
+    spooled = Spooled()
     write_chunk = TemporaryFileUploadHandler.receive_data_chunk
 
     def receive_data_chunk(handler, raw_data, start):
-        chunks.append(len(raw_data))
+        spooled.chunk_sizes.append(len(raw_data))
+        spooled.paths.add(handler.file.temporary_file_path())
         return write_chunk(handler, raw_data, start)
 
     monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", receive_data_chunk)
-    return chunks
+    return spooled
 
 
 def padded_diary(size: int) -> bytes:
@@ -114,7 +124,7 @@ def post_with_csrf_token(client: Client, content: bytes):
 def test_an_upload_over_the_limit_is_stopped_as_it_arrives(csrf_client, settings, monkeypatch):
     settings.MAX_UPLOAD_BYTES = 256 * 2**10
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10  # spooled to disk, as a 20 MB file is
-    spooled = count_spooled_bytes(monkeypatch)
+    spooled = watch_spooling(monkeypatch)
 
     response = post_with_csrf_token(csrf_client, padded_diary(2**20))
 
@@ -122,19 +132,21 @@ def test_an_upload_over_the_limit_is_stopped_as_it_arrives(csrf_client, settings
     assert response.context["form"].errors["file"] == [
         "The file is larger than 0.25 MB, the largest accepted."
     ]
-    assert 0 < sum(spooled) <= settings.MAX_UPLOAD_BYTES
+    assert 0 < sum(spooled.chunk_sizes) <= settings.MAX_UPLOAD_BYTES
+    assert len(spooled.paths) == 1
+    assert not any(os.path.exists(path) for path in spooled.paths)  # the partial file is gone
     assert not Episode.objects.exists()
 
 
 def test_an_upload_of_exactly_the_limit_is_imported(csrf_client, settings, monkeypatch):
     settings.MAX_UPLOAD_BYTES = 256 * 2**10
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10
-    spooled = count_spooled_bytes(monkeypatch)
+    spooled = watch_spooling(monkeypatch)
 
     response = post_with_csrf_token(csrf_client, padded_diary(settings.MAX_UPLOAD_BYTES))
 
     assert response.status_code == 302
-    assert sum(spooled) == settings.MAX_UPLOAD_BYTES
+    assert sum(spooled.chunk_sizes) == settings.MAX_UPLOAD_BYTES
 
 
 def test_an_upload_over_20_mb_is_refused_before_it_is_stored_whole(
@@ -142,14 +154,14 @@ def test_an_upload_over_20_mb_is_refused_before_it_is_stored_whole(
 ):
     # The real limit: Django would spool all 21 MB to a temporary file; the upload handler
     # stops it at 20 MB and the rest of the body is read and thrown away.
-    spooled = count_spooled_bytes(monkeypatch)
+    spooled = watch_spooling(monkeypatch)
     reads = count_reads(monkeypatch)
 
     response = post_with_csrf_token(csrf_client, padded_diary(21 * 2**20))
 
     assert response.status_code == 200
     assert "The file is larger than 20 MB, the largest accepted." in response.content.decode()
-    assert sum(spooled) <= 20 * 2**20
+    assert sum(spooled.chunk_sizes) <= 20 * 2**20
     assert reads == []
     assert not Episode.objects.exists()
 
