@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
 
 from diary.redflags import SEVERE_INTENSITY
-from diary.triggers import MIN_DAYS_EACH_SIDE, MIN_EPISODES
+from diary.triggers import RateComparison
 
 Document = dict[str, Any]
 
@@ -91,13 +91,17 @@ def _factor_label(factor: dict[str, Any]) -> str:
 
 
 def _missing_text(factor: dict[str, Any]) -> str:
-    episodes = factor["exposed_episodes"] + factor["unexposed_episodes"]
+    """What a thin row still needs, in fewer words than its summary so that it fits the row."""
+    counts = ("exposed_days", "unexposed_days", "exposed_episodes", "unexposed_episodes")
+    comparison = RateComparison(**{name: factor[name] for name in counts})
     needs = [
-        f"{max(0, MIN_DAYS_EACH_SIDE - factor['exposed_days'])} exposed days",
-        f"{max(0, MIN_DAYS_EACH_SIDE - factor['unexposed_days'])} other days",
-        f"{max(0, MIN_EPISODES - episodes)} episodes",
+        (comparison.more_exposed_days_needed, "exposed day"),
+        (comparison.more_unexposed_days_needed, "other day"),
+        (comparison.more_episodes_needed, "episode"),
     ]
-    return "not enough data: needs " + ", ".join(n for n in needs if not n.startswith("0 "))
+    return "not enough data: needs " + ", ".join(
+        f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in needs if count
+    )
 
 
 def _clip_ratio(value: float | None, infinite_if_none: bool = True) -> float:
@@ -487,10 +491,6 @@ def _for_both_themes(svg: bytes) -> bytes:
     return re.sub(rb"(<svg[^>]*>)", lambda m: m.group(1) + stylesheet, svg, count=1)
 
 
-def _without_scripts(svg: bytes) -> bytes:
-    return re.sub(rb"<script\b.*?</script\s*>", b"", svg, flags=re.DOTALL | re.IGNORECASE)
-
-
 def render_svg(name: str, document: Document) -> bytes:
     """The chart `name` for the insights document, as SVG bytes."""
     chart = CHARTS[name]
@@ -499,7 +499,7 @@ def render_svg(name: str, document: Document) -> bytes:
         chart.draw(figure, document)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
-    return _for_both_themes(_without_scripts(buffer.getvalue()))
+    return _for_both_themes(buffer.getvalue())
 
 
 def describe(name: str, document: Document) -> TextAlternative:

@@ -89,9 +89,19 @@ def test_the_same_document_gives_the_same_bytes():
     assert charts.render_svg("triggers", document) == charts.render_svg("triggers", document)
 
 
-def test_scripts_are_stripped_from_svg():
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><g/></svg>'
-    assert charts._without_scripts(svg) == b'<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>'
+@pytest.mark.parametrize(
+    "counts, text",
+    [
+        ((3, 5, 1, 0), "needs 4 exposed days, 2 other days, 4 episodes"),
+        ((6, 9, 2, 2), "needs 1 exposed day, 1 episode"),
+        ((9, 6, 5, 0), "needs 1 other day"),
+    ],
+)
+def test_a_thin_row_of_the_forest_plot_says_what_is_missing(counts, text):
+    names = ("exposed_days", "unexposed_days", "exposed_episodes", "unexposed_episodes")
+    assert charts._missing_text(dict(zip(names, counts, strict=True))) == (
+        f"not enough data: {text}"
+    )
 
 
 def test_the_forest_plot_marks_significant_rows_and_greys_thin_ones():
