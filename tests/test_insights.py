@@ -282,12 +282,23 @@ def test_an_unknown_chart_is_404(auth_client):
 
 
 def test_a_chart_is_an_svg_image_with_its_own_narrow_policy(auth_client):
-    response = auth_client.get(reverse("diary:insights_chart", args=["hours"]), {"v": "x"})
+    response = auth_client.get(reverse("diary:insights_chart", args=["hours"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b"<?xml")
     assert "script-src 'none'" in response["Content-Security-Policy"]
-    assert response["Cache-Control"] == "private, max-age=86400"
+
+
+def test_a_chart_is_kept_a_day_only_under_the_current_data_version(auth_client, user):
+    chart_url = auth_client.get(reverse("diary:insights")).context["triggers_chart"]["url"]
+    assert "v=" in chart_url
+    assert auth_client.get(chart_url)["Cache-Control"] == "private, max-age=86400"
+    unversioned = reverse("diary:insights_chart", args=["triggers"])
+    assert auth_client.get(unversioned)["Cache-Control"] == "private, no-cache"
+    add_episode(user, today_for(user))
+    assert auth_client.get(chart_url)["Cache-Control"] == "private, no-cache"
+    made_up = auth_client.get(unversioned, {"v": "0" * 24})
+    assert made_up["Cache-Control"] == "private, no-cache"
 
 
 # Work that must not grow with the diary

@@ -127,7 +127,10 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         svg = charts.render_svg(name, document)
         cache.set(key, svg, CACHE_SECONDS)
     response = HttpResponse(svg, content_type="image/svg+xml")
+    # A URL naming the current data version shows this chart until the diary changes, and a
+    # change gives the page new URLs; any other URL must be checked again every time.
+    current = request.GET.get("v") == version_digest(version)
     response["Cache-Control"] = (
-        "private, max-age=86400" if "v" in request.GET else "private, no-cache"
+        f"private, max-age={CACHE_SECONDS}" if current else "private, no-cache"
     )
     return response
