@@ -320,6 +320,14 @@ def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
     assert counts[1] <= 10
 
 
+@pytest.mark.parametrize("query, uncached, cached", [({}, 9, 4), ({"period": "all"}, 10, 5)])
+def test_the_dashboard_needs_the_queries_the_readme_states(client, db, query, uncached, cached):
+    client.force_login(seeded_user("counted", 60))
+    cache.clear()
+    assert count_queries(client, reverse("diary:insights"), query) == uncached
+    assert count_queries(client, reverse("diary:insights"), query) == cached
+
+
 def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, monkeypatch):
     renders = []
     real_render = charts.render_svg
