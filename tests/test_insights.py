@@ -16,7 +16,13 @@ from django.utils.html import escape
 
 from diary import charts
 from diary.days import local_date
-from diary.insights import build_document, diary_first_day, load_diary, recent_red_flags
+from diary.insights import (
+    build_document,
+    cached_document,
+    diary_first_day,
+    load_diary,
+    recent_red_flags,
+)
 from diary.models import CheckIn, Episode, Medication, Profile
 
 FACTOR_KEYS = {
@@ -493,3 +499,16 @@ def test_the_dashboard_says_each_judged_factor_in_plain_words_significant_first(
 def test_the_insights_stylesheet_is_linked_in_the_head(auth_client):
     page = auth_client.get(reverse("diary:insights")).content.decode()
     assert page.index("css/insights.css") < page.index("</head>")
+
+
+def test_a_window_ending_today_is_computed_again_once_today_is_over(user, monkeypatch):
+    today = today_for(user)
+    add_episode(user, today - timedelta(days=100))
+    profile = Profile.for_user(user)
+    first_day = today - timedelta(days=89)
+    document = cached_document(user, profile, first_day, today)
+    assert document["trend"]["after"]["end"] == (today - timedelta(days=1)).isoformat()
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    document = cached_document(user, profile, first_day, today)
+    assert document["trend"]["after"]["end"] == today.isoformat()
