@@ -136,7 +136,9 @@ def test_an_episode_can_be_edited_and_deleted(auth_client, user):
     assert (episode.intensity, episode.notes) == (3, "Better")
 
     delete = reverse("diary:episode_delete", args=[episode.pk])
-    assert auth_client.get(delete).status_code == 200
+    confirm = auth_client.get(delete).content.decode()
+    detail = reverse("diary:episode_detail", args=[episode.pk])
+    assert f'<a class="btn btn-outline-secondary" href="{detail}">Keep it</a>' in confirm
     assert Episode.objects.filter(pk=episode.pk).exists()
     response = auth_client.post(delete)
     assert response["Location"] == reverse("diary:episode_list")
