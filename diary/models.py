@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -279,6 +280,9 @@ class Episode(models.Model):
         "other symptoms", default=list, blank=True, validators=[ChoiceListValidator(Symptom)]
     )
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_NOTE_LENGTH)])
+    # Made by the page that sent the form (or by the phone's offline queue), so a double tap
+    # or a resend saves one episode; blank for episodes from the diary file or older pages.
+    client_id = models.UUIDField("id from the page", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -296,10 +300,16 @@ class Episode(models.Model):
                 | Q(duration_seconds__lte=MAX_DURATION_SECONDS),
                 name="episode_duration_at_most_a_day",
             ),
+            models.UniqueConstraint(
+                fields=["user", "client_id"], name="episode_client_id_unique_per_user"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_muscle_display()} {self.get_kind_display().split(' (')[0].lower()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("diary:episode_detail", args=[self.pk])
 
     def relief_labels(self) -> list[str]:
         return [Relief(slug).label for slug in self.relief]

@@ -1,4 +1,5 @@
-from datetime import UTC, date, datetime
+import uuid
+from datetime import UTC, date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +9,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from diary.days import EARLIEST_DAY
-from diary.models import MAX_DURATION_SECONDS, Episode, Muscle, Relief, Side, Symptom
+from diary.models import (
+    MAX_DURATION_SECONDS,
+    Episode,
+    Muscle,
+    Relief,
+    Side,
+    Symptom,
+    validate_not_in_future,
+)
 from diary.quantities import format_duration, parse_duration
 
 
@@ -92,7 +101,20 @@ def _checkboxes(choices, label):
     )
 
 
+# How far back the phone's offline queue may date a quick log when it finally sends it.
+QUEUED_LOG_MAX_AGE = timedelta(days=30)
+
+
+def page_made_id_field() -> forms.UUIDField:
+    """The id a page sends with a new episode, so a double tap or a resend saves it once.
+
+    Optional: a bare POST without it still saves. Each rendering of the form gets a new one.
+    """
+    return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
+
+
 class EpisodeForm(forms.ModelForm):
+    client_id = page_made_id_field()
     started_at = LocalDateTimeField(label="Started", initial=timezone.now)
     duration_seconds = DurationField(label="How long it lasted")
     relief = _checkboxes(Relief.choices, "What you tried")
@@ -101,6 +123,7 @@ class EpisodeForm(forms.ModelForm):
     class Meta:
         model = Episode
         fields = [
+            "client_id",
             "started_at",
             "duration_seconds",
             "muscle",
@@ -132,6 +155,8 @@ class EpisodeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["client_id"]  # an edit changes the one episode it is about
         for name in ("activity", "hydration", "relief_effect"):
             # The model's blank choice reads "---------"; here it means nothing was recorded.
             self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
@@ -140,9 +165,13 @@ class EpisodeForm(forms.ModelForm):
 class QuickLogForm(forms.ModelForm):
     """The few taps someone makes while the cramp is still happening; the rest comes later."""
 
+    client_id = page_made_id_field()
+    # Sent by the offline queue: the moment Save was tapped, not the moment it got through.
+    tapped_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Episode
-        fields = ["muscle", "side", "intensity"]
+        fields = ["client_id", "muscle", "side", "intensity"]
         widgets = {
             "muscle": forms.RadioSelect,
             "side": forms.RadioSelect,
@@ -166,6 +195,23 @@ class QuickLogForm(forms.ModelForm):
         self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
         self.initial.setdefault("side", recent_side or Side.LEFT)
         self.initial.setdefault("intensity", self.DEFAULT_INTENSITY)
+
+    def clean_tapped_at(self) -> datetime | None:
+        tapped_at = self.cleaned_data["tapped_at"]
+        if tapped_at is None:
+            return None
+        validate_not_in_future(tapped_at)
+        if tapped_at < timezone.now() - QUEUED_LOG_MAX_AGE:
+            raise ValidationError(
+                f"This was tapped more than {QUEUED_LOG_MAX_AGE.days} days ago: "
+                "add it with the full form and the time it happened.",
+                code="too_old",
+            )
+        return tapped_at
+
+    def save(self, commit: bool = True) -> Episode:
+        self.instance.started_at = self.cleaned_data["tapped_at"] or timezone.now()
+        return super().save(commit)
 
 
 def muscles_recent_first(recent: list[str]) -> list[tuple[str, str]]:

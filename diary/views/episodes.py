@@ -1,6 +1,10 @@
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import IntegrityError, transaction
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,6 +22,34 @@ def _get_episode(request: HttpRequest, pk: int) -> Episode:
     return get_object_or_404(Episode.objects.for_user(request.user), pk=pk)
 
 
+def _episode_sent_before(request: HttpRequest) -> Episode | None:
+    """The episode an earlier POST with this page-made id saved, if any."""
+    try:
+        client_id = uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        return None
+    return Episode.objects.for_user(request.user).filter(client_id=client_id).first()
+
+
+def _save_once(request: HttpRequest, form: ModelForm) -> Episode:
+    """Save the form's new episode; if a twin POST with its id won the race, that one."""
+    episode = form.save(commit=False)
+    episode.user = request.user
+    try:
+        with transaction.atomic():
+            episode.save()
+    except IntegrityError:
+        if episode.client_id is None:
+            raise
+        return Episode.objects.for_user(request.user).get(client_id=episode.client_id)
+    return episode
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    # The phone's offline queue asks for JSON; a form in a page gets the usual redirect.
+    return request.accepts("application/json") and not request.accepts("text/html")
+
+
 @require_http_methods(["GET", "POST"])
 def quick_log(request: HttpRequest) -> HttpResponse:
     recent = list(
@@ -30,13 +62,17 @@ def quick_log(request: HttpRequest) -> HttpResponse:
         recent_muscles=[row["muscle"] for row in recent],
         recent_side=recent[0]["side"] if recent else "",
     )
-    if request.method == "POST" and form.is_valid():
-        episode = form.save(commit=False)
-        episode.user = request.user
-        episode.started_at = timezone.now()
-        episode.save()
-        messages.success(request, f"Logged at {timezone.localtime(episode.started_at):%H:%M}.")
-        return redirect("diary:episode_detail", pk=episode.pk)
+    if request.method == "POST":
+        episode = _episode_sent_before(request) or (
+            _save_once(request, form) if form.is_valid() else None
+        )
+        if _wants_json(request):
+            if episode is None:
+                return JsonResponse({"errors": form.errors}, status=400)
+            return JsonResponse({"episode": episode.pk, "url": episode.get_absolute_url()})
+        if episode is not None:
+            messages.success(request, f"Logged at {timezone.localtime(episode.started_at):%H:%M}.")
+            return redirect(episode)
     return render(request, "diary/episodes/quick_log.html", {"form": form})
 
 
@@ -65,12 +101,13 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def episode_new(request: HttpRequest) -> HttpResponse:
     form = EpisodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        episode = form.save(commit=False)
-        episode.user = request.user
-        episode.save()
-        messages.success(request, "Episode saved.")
-        return redirect("diary:episode_detail", pk=episode.pk)
+    if request.method == "POST":
+        episode = _episode_sent_before(request) or (
+            _save_once(request, form) if form.is_valid() else None
+        )
+        if episode is not None:
+            messages.success(request, "Episode saved.")
+            return redirect(episode)
     return render(request, "diary/episodes/form.html", {"form": form, "episode": None})
 
 
