@@ -161,18 +161,21 @@ def load_diary(
 def build_document(diary: Diary) -> dict[str, Any]:
     """The insights document: every number the dashboard shows, as plain JSON data."""
     first_day, last_day, zone = diary.first_day, diary.last_day, diary.zone
-    rows = build_day_table(diary.episodes, diary.checkins, zone, first_day, last_day)
+    # Today's cramps are not all in yet: a half-counted day would make it look better than it
+    # is, so every rate (day table, water bins, trend, the frequency flags) stops at yesterday.
+    complete_day = diary.last_complete_day
+    rows = build_day_table(diary.episodes, diary.checkins, zone, first_day, complete_day)
     factors = analyse_factors(rows, trigger_factors(m.name for m in diary.medications))
     counts = episodes_per_day(diary.episodes, zone)
     started = diary.diary_first_day or first_day
     # Weeks before the first record are unknown, not weeks without cramps.
     recorded_from = min(max(first_day, started), last_day)
-    trend_result = trend(counts, started, diary.last_complete_day)
-    onsets = medication_onsets(diary.medications, counts, started, diary.last_complete_day)
+    trend_result = trend(counts, started, complete_day)
+    onsets = medication_onsets(diary.medications, counts, started, complete_day)
     in_window = [
         e for e in diary.episodes if first_day <= local_date(e.started_at, zone) <= last_day
     ]
-    flags = red_flags(in_window, zone, last_day, trend_result, onsets)
+    flags = red_flags(in_window, zone, complete_day, trend_result, onsets)
     return {
         "window": {"start": first_day.isoformat(), "end": last_day.isoformat()},
         "days_with_checkin": len(rows),

@@ -97,7 +97,9 @@ def _prolonged(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> RedFlag | N
 
 def _recent(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day: date):
     first_day = last_day - timedelta(days=7 * RECENT_WEEKS - 1)
-    return first_day, [e for e in episodes if local_date(e.started_at, zone) >= first_day]
+    return first_day, [
+        e for e in episodes if first_day <= local_date(e.started_at, zone) <= last_day
+    ]
 
 
 def _weekly_evidence(
@@ -244,7 +246,9 @@ def red_flags(
 ) -> list[RedFlag]:
     """Every rule met by `episodes` (the window's), the most pressing first.
 
-    The frequency rules look at the 4 weeks that end on last_day.
+    The frequency rules look at the 4 weeks that end on last_day (the last complete day: a
+    window that ends today still shows today's severe or unusual episodes, but does not count
+    an unfinished day into a rate).
     """
     flags = [
         _severe(episodes, zone),

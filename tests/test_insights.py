@@ -80,18 +80,19 @@ def test_the_document_counts_a_hand_made_diary(user):
         "start": (today - timedelta(days=13)).isoformat(),
         "end": today.isoformat(),
     }
-    assert document["days_with_checkin"] == 10
+    # Today is not over, so its check-in is not in the day table.
+    assert document["days_with_checkin"] == 9
     assert document["episodes"] == 4
     water = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"] == 0)
     assert (water["exposed_days"], water["exposed_episodes"]) == (5, 4)
-    assert (water["unexposed_days"], water["unexposed_episodes"]) == (5, 0)
+    assert (water["unexposed_days"], water["unexposed_episodes"]) == (4, 0)
     assert water["enough_data"] is False
     assert water["rate_ratio"] is None and water["p_value"] is None
     taken = next(f for f in document["factors"] if f["key"] == "medication:Furosemide")
-    assert (taken["exposed_days"], taken["unexposed_days"]) == (3, 7)
+    assert (taken["exposed_days"], taken["unexposed_days"]) == (2, 7)
     # Lag 1 on the oldest check-in day has no previous check-in.
     water_lag1 = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"])
-    assert water_lag1["exposed_days"] + water_lag1["unexposed_days"] == 9
+    assert water_lag1["exposed_days"] + water_lag1["unexposed_days"] == 8
 
 
 def test_weeks_before_the_first_record_are_left_out(user):
@@ -448,6 +449,28 @@ def test_the_trend_ends_on_the_last_complete_day(user):
         load_diary(user, profile.zone, yesterday - timedelta(days=89), yesterday)
     )
     assert to_yesterday["trend"]["after"]["end"] == yesterday.isoformat()
+
+
+def test_todays_unfinished_day_counts_in_no_rate(user):
+    today = today_for(user)
+    yesterday = today - timedelta(days=1)
+    for day in (today, yesterday):
+        CheckIn.objects.create(user=user, date=day, water_ml=800)
+    for day in [today - timedelta(days=n % 27 + 1) for n in range(11)]:
+        add_episode(user, day)
+    for _ in range(5):
+        add_episode(user, today, intensity=9)  # 16 in 28 days with today, 11 without
+    profile = Profile.for_user(user)
+    document = build_document(load_diary(user, profile.zone, today - timedelta(days=29), today))
+    assert document["days_with_checkin"] == 1
+    water = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"] == 0)
+    assert (water["exposed_days"], water["exposed_episodes"]) == (1, 1)
+    low_bin = document["water_dose_response"][0]
+    assert (low_bin["days"], low_bin["episodes"]) == (1, 1)
+    codes = [flag["code"] for flag in document["red_flags"]]
+    # Today's severe episodes are shown; today's count does not tip the frequency rules.
+    assert "severe" in codes and "frequent" not in codes
+    assert document["episodes"] == 16
 
 
 def test_all_of_a_diary_with_a_row_before_1900_starts_in_1900(auth_client, user):

@@ -155,3 +155,9 @@ def test_a_rise_since_starting_a_suspect_medication_is_flagged(kind, flagged):
         flag = next(f for f in flags if f.code == "medication_onset")
         assert flag.evidence[0].day == started
         assert "Don't stop Pill on your own" in flag.advice
+
+
+def test_episodes_after_the_last_day_do_not_count_as_frequent():
+    episodes = [episode(day) for day in recent_days(11)]
+    episodes.append(episode(TODAY + timedelta(days=1)))
+    assert "frequent" not in codes(episodes)
