@@ -26,6 +26,7 @@ from diary.models import (
     MAX_DURATION_SECONDS,
     MAX_NOTE_LENGTH,
     Activity,
+    CheckInQuestion,
     Condition,
     Electrolyte,
     EpisodeKind,
@@ -342,11 +343,13 @@ CHECKIN_FIELDS: dict[str, Kind] = {
     "sitting_hours": Number(0, 24, places=1),
     "cold_exposure": Boolean(),
     "medications_taken": NameList(),
+    "episodes_all_logged": Boolean(),
     "notes": Text(MAX_NOTE_LENGTH),
 }
 PROFILE_FIELDS: dict[str, Kind] = {
     "conditions": ChoiceList(Condition),
     "other_condition": Text(200),
+    "hidden_checkin_questions": ChoiceList(CheckInQuestion),
 }
 TOP_LEVEL_KEYS = ("format", "version", "exported_at", "timezone", "profile", "episodes", "checkins")
 

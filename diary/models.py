@@ -129,6 +129,22 @@ class Condition(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class CheckInQuestion(models.TextChoices):
+    """The check-in's questions a person may hide; a hidden question stays not recorded."""
+
+    WATER = "water", "Water drunk"
+    CAFFEINE = "caffeine", "Caffeinated drinks"
+    ALCOHOL = "alcohol", "Alcoholic drinks"
+    ELECTROLYTES = "electrolytes", "Electrolytes taken"
+    EXERCISE = "exercise", "Exercise (minutes, intensity, warm-up)"
+    STRETCHING = "stretching", "Stretching"
+    SLEEP = "sleep", "Hours of sleep"
+    STRESS = "stress", "Stress"
+    SITTING = "sitting", "Hours sitting"
+    COLD = "cold", "Cold exposure"
+    MEDICATIONS = "medications", "Medications taken"
+
+
 class MedicationKind(models.TextChoices):
     DIURETIC = "diuretic", "Diuretic"
     STATIN = "statin", "Statin"
@@ -189,6 +205,12 @@ class Profile(models.Model):
     )
     other_condition = models.CharField(
         "other condition", max_length=200, blank=True, help_text="Used when 'Other' is ticked."
+    )
+    hidden_checkin_questions = models.JSONField(
+        "questions left off the check-in",
+        default=list,
+        blank=True,
+        validators=[ChoiceListValidator(CheckInQuestion)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -373,6 +395,8 @@ class CheckIn(models.Model):
     )
     cold_exposure = models.BooleanField("exposed to cold", null=True, blank=True)
     medications_taken = models.ManyToManyField(Medication, blank=True, related_name="checkins")
+    # True: every episode of the day is logged, so its count is confirmed; None: not asked.
+    episodes_all_logged = models.BooleanField("all episodes logged", null=True, blank=True)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_NOTE_LENGTH)])
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ Pure functions over dates; the month view fetches the recorded dates and renders
 
 import calendar
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -27,6 +28,8 @@ class CalendarDay:
     day: date
     state: DayState
     is_today: bool
+    # The check-in says every episode of the day is logged: its count is confirmed.
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ class CheckInMonth:
     @property
     def recorded_count(self) -> int:
         return sum(day.state is DayState.RECORDED for day in self.days)
+
+    @property
+    def confirmed_count(self) -> int:
+        return sum(day.confirmed for day in self.days)
 
     @property
     def expected_count(self) -> int:
@@ -91,12 +98,22 @@ def day_state(day: date, recorded: set[date], diary_start: date, today: date) ->
 
 
 def check_in_month(
-    month: date, recorded: set[date], diary_start: date, today: date
+    month: date,
+    recorded: set[date],
+    diary_start: date,
+    today: date,
+    confirmed: Collection[date] = (),
 ) -> CheckInMonth:
-    """The calendar of `month`: each day recorded, missing, before the diary, or in the future."""
+    """The calendar of `month`: each day recorded, missing, before the diary, or in the future,
+    and whether its episodes are confirmed all logged (`confirmed`, a subset of `recorded`)."""
     weeks = [
         [
-            CalendarDay(day, day_state(day, recorded, diary_start, today), day == today)
+            CalendarDay(
+                day,
+                day_state(day, recorded, diary_start, today),
+                day == today,
+                day in confirmed and day in recorded,
+            )
             if day.month == month.month
             else None
             for day in week

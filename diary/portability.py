@@ -15,6 +15,7 @@ from diary.diaryfile import (
     CHECKIN_FIELDS,
     EPISODE_FIELDS,
     MEDICATION_FIELDS,
+    PROFILE_FIELDS,
     DiaryFileError,
     ParsedDiary,
     Record,
@@ -36,7 +37,7 @@ def export_document(user, now: datetime) -> dict:
     checkins = CheckIn.objects.for_user(user).values("id", *_CHECKIN_COLUMNS)
     return diaryfile.build_document(
         time_zone=profile.time_zone,
-        profile={"conditions": profile.conditions, "other_condition": profile.other_condition},
+        profile={key: getattr(profile, key) for key in PROFILE_FIELDS},
         medications=Medication.objects.for_user(user).values(*MEDICATION_FIELDS),
         episodes=Episode.objects.for_user(user).values(*EPISODE_FIELDS),
         checkins=[{**row, "medications_taken": taken[row["id"]]} for row in checkins],
@@ -191,7 +192,7 @@ def _checkin_identity(record: Record) -> date:
 
 def _merge_profile(user, record: Record) -> bool:
     profile = Profile.for_user(user)
-    wanted = {key: record[key] for key in ("time_zone", "conditions", "other_condition")}
+    wanted = {key: record[key] for key in ("time_zone", *PROFILE_FIELDS)}
     if all(getattr(profile, key) == value for key, value in wanted.items()):
         return False
     for key, value in wanted.items():

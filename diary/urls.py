@@ -16,6 +16,7 @@ urlpatterns = [
     path("episodes/<int:pk>/edit/", episodes.episode_edit, name="episode_edit"),
     path("episodes/<int:pk>/delete/", episodes.episode_delete, name="episode_delete"),
     path("checkins/", checkins.checkin_list, name="checkin_list"),
+    path("checkins/questions/", checkins.checkin_questions, name="checkin_questions"),
     path("checkins/<isodate:day>/", checkins.checkin_day, name="checkin_day"),
     path("checkins/<isodate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
     path("account/", profile.account, name="account"),

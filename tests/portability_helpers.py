@@ -24,6 +24,7 @@ ALL_NULL_CHECKIN = {
     "stress": None,
     "sitting_hours": None,
     "cold_exposure": None,
+    "episodes_all_logged": None,
     "notes": "",
 }
 
@@ -108,6 +109,7 @@ def fill_diary(user) -> None:
         stress=7,
         sitting_hours=Decimal("9.0"),
         cold_exposure=False,
+        episodes_all_logged=True,
         notes="Lauf im Regen ☔",
     )
     full.medications_taken.set([magnesium, diuretic])

@@ -2,15 +2,18 @@
 violation, dark mode, the two-tap quick log and axe-core's accessibility rules."""
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
-from diary.models import Episode
+from diary.models import CheckIn, Episode
 from tests.conftest import make_user
 from tests.security_routes import app_routes, fill, make_diary
 
@@ -158,3 +161,109 @@ def test_home_and_quick_log_have_no_serious_accessibility_violations(
     ]
     assert serious == []
     page.context.close()
+
+
+class Taps:
+    """Taps on a page, counted, each checked not to bring up the keyboard."""
+
+    TYPING = "el => el.matches('textarea, select, input:not([type=radio]):not([type=checkbox])')"
+
+    def __init__(self, page):
+        self.page = page
+        self.count = 0
+
+    def tap(self, locator, navigates: bool = False) -> None:
+        if navigates:
+            with self.page.expect_navigation():
+                locator.tap()
+        else:
+            locator.tap()
+        self.count += 1
+        assert not self.page.evaluate(f"({self.TYPING})(document.activeElement)"), (
+            f"tap {self.count} focused a field that opens the keyboard"
+        )
+
+
+def _labelled(page, field: str, label: str):
+    return page.locator(f"label[for^='id_{field}_']", has_text=label).first
+
+
+def test_a_typical_check_in_takes_at_most_twelve_taps_and_no_keyboard(browser, live_server):
+    user = make_user("alice", "Europe/Berlin")
+    Episode.objects.create(user=user, muscle="calf", side="left", intensity=4)
+    page = signed_in_page(browser, live_server, user)
+    recorder = Recorder(page)
+    page.goto(live_server.url + "/checkins/")
+    taps = Taps(page)
+    taps.tap(page.get_by_role("link", name="Fill in today"), navigates=True)
+    taps.tap(page.get_by_role("button", name="Water drunk: a glass more"))
+    taps.tap(page.get_by_role("button", name="Water drunk: a glass more"))
+    assert page.locator("#id_water_ml").input_value() == "1750 ml"
+    assert "7 glasses" in page.locator(".stepper-glasses").inner_text()
+    taps.tap(page.get_by_role("button", name="Caffeinated drinks: more by 1"))
+    taps.tap(page.get_by_role("button", name="Caffeinated drinks: more by 1"))
+    taps.tap(page.get_by_role("button", name="Alcoholic drinks: less by 1"))
+    taps.tap(_labelled(page, "exercise_intensity", "None"))
+    taps.tap(page.get_by_role("button", name="Hours of sleep the night before: more by 0.5"))
+    taps.tap(_labelled(page, "stress", "4"))
+    taps.tap(_labelled(page, "episodes_all_logged", "All logged (1)"))
+    taps.tap(page.get_by_role("button", name="Save check-in"), navigates=True)
+    page.wait_for_url(re.compile(r"/checkins/\?month="))
+    print(f"check-in: {taps.count} taps, no keyboard")
+    assert taps.count <= 12
+    checkin = CheckIn.objects.get(user=user)
+    assert (checkin.water_ml, checkin.caffeine_drinks, checkin.alcohol_drinks) == (1750, 2, 0)
+    assert (checkin.exercise_intensity, checkin.sleep_hours, checkin.stress) == ("none", 7, 4)
+    assert checkin.episodes_all_logged is True
+    assert checkin.sitting_hours is None and checkin.stretched is None
+    assert recorder.errors == []
+    page.context.close()
+
+
+def test_same_as_yesterday_is_a_check_in_in_four_taps(browser, live_server):
+    user = make_user("alice", "Europe/Berlin")
+    today = timezone.localdate(timezone=user.profile.zone)
+    CheckIn.objects.create(
+        user=user, date=today - timedelta(days=1), water_ml=2000, stress=3, stretched=True
+    )
+    page = signed_in_page(browser, live_server, user)
+    page.goto(live_server.url + f"/checkins/{today.isoformat()}/")
+    taps = Taps(page)
+    taps.tap(page.get_by_role("link", name="Same as yesterday"), navigates=True)
+    taps.tap(_labelled(page, "stress", "5"))
+    taps.tap(_labelled(page, "episodes_all_logged", "All logged (0)"))
+    taps.tap(page.get_by_role("button", name="Save check-in"), navigates=True)
+    page.wait_for_url(re.compile(r"/checkins/\?month="))
+    checkin = CheckIn.objects.get(user=user, date=today)
+    assert (checkin.water_ml, checkin.stress, checkin.stretched) == (2000, 5, True)
+    assert taps.count == 4
+    page.context.close()
+
+
+def test_the_check_in_works_without_javascript(browser, live_server):
+    user = make_user("alice", "Europe/Berlin")
+    client = signed_in_client(user)
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/checkins/")
+    page.get_by_role("link", name="Fill in today").click()
+    assert page.get_by_role("button", name="Water drunk: a glass more").count() == 0
+    page.locator("#id_water_ml").fill("6 glasses")
+    page.locator("#id_sleep_hours").fill("6.5")
+    _labelled(page, "stress", "8").click()
+    _labelled(page, "cold_exposure", "Yes").click()
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url(re.compile(r"/checkins/\?month="))
+    checkin = CheckIn.objects.get(user=user)
+    assert (checkin.water_ml, checkin.sleep_hours, checkin.stress) == (1500, Decimal("6.5"), 8)
+    assert checkin.cold_exposure is True
+    context.close()

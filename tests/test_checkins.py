@@ -324,7 +324,7 @@ def test_it_prefills_the_days_check_in(auth_client, user):
     assert form["electrolytes"].value() == [NONE_TAKEN]
     assert form["stretched"].value() is False
     assert "Calm day" in response.text
-    assert 'value="False"  id="id_stretched_1" checked' in response.text
+    assert 'id="id_stretched_1" value="False" checked' in response.text
 
 
 def test_it_saves_nothing_when_a_field_is_wrong(auth_client, user):

@@ -56,6 +56,7 @@ def checkin_row(**changes) -> dict:
         "sitting_hours": Decimal("8.0"),
         "cold_exposure": True,
         "medications_taken": [],
+        "episodes_all_logged": None,
         "notes": "",
     }
     return {**row, **changes}
@@ -75,7 +76,11 @@ def medication_row(**changes) -> dict:
 def document(episodes=(), checkins=(), medications=(), time_zone="Europe/Berlin") -> dict:
     return build_document(
         time_zone=time_zone,
-        profile={"conditions": ["diabetes", "other"], "other_condition": "Gicht"},
+        profile={
+            "conditions": ["diabetes", "other"],
+            "other_condition": "Gicht",
+            "hidden_checkin_questions": ["sitting", "cold"],
+        },
         medications=list(medications),
         episodes=list(episodes),
         checkins=list(checkins),
@@ -113,7 +118,12 @@ EDGE_EPISODES = [
 ]
 EDGE_CHECKINS = [
     checkin_row(),
-    checkin_row(date=date(2025, 6, 2), electrolytes=[], medications_taken=["Magnesium"]),
+    checkin_row(
+        date=date(2025, 6, 2),
+        electrolytes=[],
+        medications_taken=["Magnesium"],
+        episodes_all_logged=True,
+    ),
     checkin_row(
         date=date(2025, 10, 26),
         electrolytes=["magnesium", "sodium"],
@@ -133,6 +143,7 @@ def test_an_exported_document_parses_back_to_the_same_rows():
     assert parsed.profile == {
         "conditions": ["diabetes", "other"],
         "other_condition": "Gicht",
+        "hidden_checkin_questions": ["sitting", "cold"],
         "time_zone": "Europe/Berlin",
     }
 
@@ -170,7 +181,12 @@ def test_the_keys_are_the_documented_contract_in_order():
         "episodes",
         "checkins",
     ]
-    assert list(doc["profile"]) == ["conditions", "other_condition", "medications"]
+    assert list(doc["profile"]) == [
+        "conditions",
+        "other_condition",
+        "hidden_checkin_questions",
+        "medications",
+    ]
     assert list(doc["profile"]["medications"][0]) == [
         "name",
         "kind",
@@ -207,6 +223,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "sitting_hours",
         "cold_exposure",
         "medications_taken",
+        "episodes_all_logged",
         "notes",
     ]
 
@@ -656,6 +673,7 @@ def test_the_documented_example_is_a_valid_diary_file():
     assert parsed.profile == {
         "conditions": ["diabetes", "other"],
         "other_condition": "Gout",
+        "hidden_checkin_questions": ["sitting"],
         "time_zone": "Europe/Berlin",
     }
     assert parsed.episodes[0]["started_at"] == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)

@@ -131,7 +131,12 @@ def test_another_users_diary_never_appears_in_an_export(auth_client, user, other
     document = json.loads(response.content)
     assert [row["muscle"] for row in document["episodes"]] == ["neck"]
     assert document["checkins"] == []
-    assert document["profile"] == {"conditions": [], "other_condition": None, "medications": []}
+    assert document["profile"] == {
+        "conditions": [],
+        "other_condition": None,
+        "hidden_checkin_questions": [],
+        "medications": [],
+    }
     for table in ("episodes", "checkins"):
         csv_response = auth_client.get(reverse(f"diary:export_{table}_csv"))
         assert b"Gicht" not in csv_response.content

@@ -1,16 +1,17 @@
+from collections.abc import Collection
 from datetime import date
 
-from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils.html import format_html
 
-from diary.models import CheckIn, Electrolyte, ExerciseIntensity, Medication
-from diary.quantities import format_water, parse_water_ml
+from diary.models import CheckIn, CheckInQuestion, Electrolyte, ExerciseIntensity, Medication
+from diary.quantities import GLASS_ML, format_water, parse_water_ml
 
 # Ticked alone it records "took none"; nothing ticked at all means "not recorded".
 NONE_TAKEN = "none_taken"
@@ -27,6 +28,61 @@ _COUNT_MESSAGES = {
     "min_value": "Can't be negative.",
     "max_value": "That's more than %(limit_value)s; check the number.",
 }
+
+
+# The form fields each hideable question stands for.
+QUESTION_FIELDS: dict[str, tuple[str, ...]] = {
+    CheckInQuestion.WATER: ("water_ml",),
+    CheckInQuestion.CAFFEINE: ("caffeine_drinks",),
+    CheckInQuestion.ALCOHOL: ("alcohol_drinks",),
+    CheckInQuestion.ELECTROLYTES: ("electrolytes",),
+    CheckInQuestion.EXERCISE: ("exercise_minutes", "exercise_intensity", "warmed_up"),
+    CheckInQuestion.STRETCHING: ("stretched",),
+    CheckInQuestion.SLEEP: ("sleep_hours",),
+    CheckInQuestion.STRESS: ("stress",),
+    CheckInQuestion.SITTING: ("sitting_hours",),
+    CheckInQuestion.COLD: ("cold_exposure",),
+    CheckInQuestion.MEDICATIONS: ("medications_taken",),
+}
+# What "Same as yesterday" leaves out: these describe the day itself, not a habit.
+NOT_COPIED = ("notes", "episodes_all_logged")
+STRESS_LEVELS = range(0, 11)
+
+# Templates that draw a field as buttons (no keyboard) and as a +/− stepper (JS adds the
+# buttons; without JS the field is typed as usual).
+CHOICE_BUTTONS = "_choice_buttons_crispy.html"
+
+
+def _buttons(name: str, grid_class: str) -> Field:
+    return Field(name, template=CHOICE_BUTTONS, wrapper_class=grid_class)
+
+
+def _stepper(step: float, start: float, maximum: float, unit: str = "") -> dict[str, str]:
+    """Attributes for static/js/checkin.js: a blank field's first tap goes to `start`, so a
+    usual day is a tap or two away; `unit` "ml" reads and writes amounts of water."""
+    attrs = {
+        "data-stepper": str(step),
+        "data-stepper-start": str(start),
+        "data-stepper-min": "0",
+        "data-stepper-max": str(maximum),
+        "autocomplete": "off",
+    }
+    if unit:
+        attrs["data-stepper-unit"] = unit
+    return attrs
+
+
+def _count_widget(start: int, maximum: int, step: int = 1) -> forms.NumberInput:
+    return forms.NumberInput(
+        attrs={"min": 0, "max": maximum, "inputmode": "numeric"} | _stepper(step, start, maximum)
+    )
+
+
+def _hours_widget(start: float) -> forms.NumberInput:
+    return forms.NumberInput(
+        attrs={"min": 0, "max": 24, "step": "0.5", "inputmode": "decimal"}
+        | _stepper(0.5, start, 24)
+    )
 
 
 def _yes_no_field(label: str) -> forms.NullBooleanField:
@@ -49,22 +105,54 @@ def medications_for_day(user, day: date) -> QuerySet[Medication]:
     )
 
 
+def _field_name(part: str | Field) -> str:
+    return part if isinstance(part, str) else part.fields[0]
+
+
+def _initial_answers(checkin: CheckIn) -> dict:
+    """A saved check-in's answers as the form shows them (water in words, "None taken")."""
+    if checkin.pk is None:
+        return {}
+    answers = model_to_dict(checkin, fields=CheckInForm._meta.fields)
+    answers["water_ml"] = format_water(checkin.water_ml)
+    answers["electrolytes"] = (
+        [NONE_TAKEN] if checkin.electrolytes == [] else checkin.electrolytes or []
+    )
+    return answers
+
+
 def _medication_label(medication: Medication) -> str:
     label = f"{medication.name} {medication.dose}".strip()
     return label if medication.active else f"{label} (not current on this day)"
 
 
 class CheckInForm(forms.ModelForm):
-    """One day's check-in. The view sets the owner and the date on the instance."""
+    """One day's check-in. The view sets the owner and the date on the instance.
+
+    `hidden` names questions (CheckInQuestion) the person left off their check-in: their fields
+    are not on the form, so saving leaves them as they were (not recorded on a new day).
+    `copy_from` is another day's check-in whose answers fill a blank form ("Same as yesterday");
+    `episode_count` is how many episodes the day has, for "All logged (2)".
+    """
 
     water_ml = forms.CharField(
         label="Water drunk",
         required=False,
         max_length=40,
-        help_text="In ml, litres or glasses of 250 ml: 1500 ml, 1.5 l or 6 glasses.",
+        help_text=f"Tap + or − for a glass of {GLASS_ML} ml, or type any amount: "
+        "1500 ml, 1.5 l or 6 glasses.",
         # The model caps the amount; this says so in words people use.
         error_messages={"max_value": "That's more than %(limit_value)s ml; check the amount."},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs=_stepper(GLASS_ML, 6 * GLASS_ML, 20_000, unit="ml")),
+    )
+    stress = forms.TypedChoiceField(
+        label="Stress (0 calm, 10 extreme)",
+        required=False,
+        choices=[*((str(level), str(level)) for level in STRESS_LEVELS), ("", NOT_RECORDED)],
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Stress goes from 0 (calm) to 10 (extreme)."},
+        widget=forms.RadioSelect,
     )
     electrolytes = forms.MultipleChoiceField(
         label="Electrolytes taken",
@@ -76,6 +164,7 @@ class CheckInForm(forms.ModelForm):
     warmed_up = _yes_no_field("Warmed up before exercise")
     stretched = _yes_no_field("Stretched")
     cold_exposure = _yes_no_field("Exposed to cold")
+    episodes_all_logged = _yes_no_field("Are the day's episodes all logged?")
 
     class Meta:
         model = CheckIn
@@ -93,20 +182,23 @@ class CheckInForm(forms.ModelForm):
             "sitting_hours",
             "cold_exposure",
             "medications_taken",
+            "episodes_all_logged",
             "notes",
         ]
-        labels = {"medications_taken": "Medications taken", "stress": "Stress (0–10)"}
+        labels = {"medications_taken": "Medications taken"}
         help_texts = {
             "caffeine_drinks": "Coffee, tea, cola, energy drinks.",
-            "exercise_minutes": "Minutes in total.",
+            "exercise_minutes": "Minutes in total; + and − go by 15.",
             "medications_taken": "The list comes from your medications on the Account page.",
         }
         widgets = {
+            "caffeine_drinks": _count_widget(start=1, maximum=50),
+            "alcohol_drinks": _count_widget(start=1, maximum=50),
+            "exercise_minutes": _count_widget(start=30, maximum=24 * 60, step=15),
             "exercise_intensity": forms.RadioSelect,
             "medications_taken": forms.CheckboxSelectMultiple,
-            "sleep_hours": forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-            "sitting_hours": forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-            "stress": forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
+            "sleep_hours": _hours_widget(start=7),
+            "sitting_hours": _hours_widget(start=6),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
@@ -116,10 +208,6 @@ class CheckInForm(forms.ModelForm):
                 "min_value": "Can't be negative.",
                 "max_value": "A day has only %(limit_value)s minutes.",
             },
-            "stress": {
-                "min_value": "Stress goes from 0 (calm) to 10 (extreme).",
-                "max_value": "Stress goes from 0 (calm) to 10 (extreme).",
-            },
             "sleep_hours": _HOURS_MESSAGES,
             "sitting_hours": _HOURS_MESSAGES,
             "medications_taken": {
@@ -128,55 +216,95 @@ class CheckInForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self,
+        *args,
+        hidden: Collection[str] = (),
+        copy_from: CheckIn | None = None,
+        episode_count: int = 0,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         checkin = self.instance
-        self.initial["water_ml"] = format_water(checkin.water_ml)
-        self.initial["electrolytes"] = (
-            [NONE_TAKEN] if checkin.electrolytes == [] else checkin.electrolytes or []
-        )
-        self.fields["exercise_intensity"].choices = [
-            *ExerciseIntensity.choices,
+        for question in hidden:
+            for name in QUESTION_FIELDS.get(question, ()):
+                del self.fields[name]
+        self.initial.update(_initial_answers(checkin))
+        if copy_from is not None:
+            copied = _initial_answers(copy_from)
+            self.initial.update(
+                {name: value for name, value in copied.items() if name not in NOT_COPIED}
+            )
+        self.fields["episodes_all_logged"].widget.choices = [
+            ("True", f"All logged ({episode_count})"),
+            ("False", "I missed some"),
             ("", NOT_RECORDED),
         ]
+        if "exercise_intensity" in self.fields:
+            self.fields["exercise_intensity"].choices = [
+                *ExerciseIntensity.choices,
+                ("", NOT_RECORDED),
+            ]
+        medications_part = self._medications_part()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            *self._fieldset("Drinks", "water_ml", "caffeine_drinks", "alcohol_drinks"),
+            *self._fieldset("Electrolytes", _buttons("electrolytes", "choice-grid")),
+            *self._fieldset(
+                "Exercise",
+                "exercise_minutes",
+                _buttons("exercise_intensity", "choice-grid segmented"),
+                _buttons("warmed_up", "choice-grid segmented"),
+                _buttons("stretched", "choice-grid segmented"),
+            ),
+            *self._fieldset(
+                "Your day",
+                "sleep_hours",
+                _buttons("stress", "choice-grid scale"),
+                "sitting_hours",
+                _buttons("cold_exposure", "choice-grid segmented"),
+            ),
+            *medications_part,
+            Fieldset(
+                "Episodes",
+                _buttons("episodes_all_logged", "choice-grid segmented"),
+                HTML(
+                    format_html(
+                        '<p class="small">Missed one? <a href="{}">Log it</a>; '
+                        "saving with “I missed some” takes you there too.</p>",
+                        reverse("diary:episode_new"),
+                    )
+                ),
+            ),
+            "notes",
+        )
+
+    def _fieldset(self, legend: str, *parts) -> list[Fieldset]:
+        """A fieldset of the parts still on the form, or none when all are hidden."""
+        shown = [part for part in parts if _field_name(part) in self.fields]
+        return [Fieldset(legend, *shown)] if shown else []
+
+    def _medications_part(self) -> list:
+        if "medications_taken" not in self.fields:
+            return []
         medications = self.fields["medications_taken"]
-        medications.queryset = medications_for_day(checkin.user, checkin.date)
+        medications.queryset = medications_for_day(self.instance.user, self.instance.date)
         medications.label_from_instance = _medication_label
         if medications.queryset.exists():
-            medications_part = Fieldset("Medications", "medications_taken")
-        else:
-            # An empty list of boxes would hide even the error for a forged id.
-            del self.fields["medications_taken"]
-            medications_part = HTML(
+            return [Fieldset("Medications", _buttons("medications_taken", "choice-grid"))]
+        # An empty list of boxes would hide even the error for a forged id.
+        del self.fields["medications_taken"]
+        return [
+            HTML(
                 format_html(
                     '<p class="text-body-secondary">No medications on your profile yet: '
                     '<a href="{}">add them on your account page</a> to tick them here.</p>',
                     reverse("diary:account"),
                 )
             )
-
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Fieldset("Drinks", "water_ml", "caffeine_drinks", "alcohol_drinks", "electrolytes"),
-            Fieldset(
-                "Exercise",
-                "exercise_minutes",
-                InlineRadios("exercise_intensity"),
-                InlineRadios("warmed_up"),
-                InlineRadios("stretched"),
-            ),
-            Fieldset(
-                "Your day",
-                "sleep_hours",
-                "stress",
-                "sitting_hours",
-                InlineRadios("cold_exposure"),
-            ),
-            medications_part,
-            "notes",
-        )
+        ]
 
     def clean_water_ml(self) -> int | None:
         text = self.cleaned_data["water_ml"].strip()
@@ -207,3 +335,19 @@ class CheckInForm(forms.ModelForm):
                 "or come back to this day later."
             )
         return cleaned
+
+
+class CheckInQuestionsForm(forms.Form):
+    """Which questions the person's check-in shows; the rest are left off, not recorded."""
+
+    shown = forms.MultipleChoiceField(
+        label="Questions on your check-in",
+        required=False,
+        choices=CheckInQuestion.choices,
+        help_text="Untick what you never want to answer. Answers already given are kept.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def hidden_questions(self) -> list[str]:
+        shown = set(self.cleaned_data["shown"])
+        return [question for question in CheckInQuestion.values if question not in shown]

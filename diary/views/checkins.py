@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from diary.forms.checkins import CheckInForm
+from diary.days import day_bounds
+from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
 from diary.insights import diary_first_day
-from diary.models import CheckIn
+from diary.models import CheckIn, CheckInQuestion, Episode
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
 
 
@@ -35,13 +36,18 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
         raise Http404("No such month.") from None
     if month > today:
         raise Http404("That month hasn't started yet.")
-    recorded = set(
+    answers = dict(
         CheckIn.objects.for_user(request.user)
         .between(month, last_day_of_month(month))
-        .values_list("date", flat=True)
+        .values_list("date", "episodes_all_logged")
     )
+    recorded = set(answers)
     calendar = check_in_month(
-        month, recorded, diary_first_day(request.user, request.profile.zone), today
+        month,
+        recorded,
+        diary_first_day(request.user, request.profile.zone),
+        today,
+        confirmed={day for day, all_logged in answers.items() if all_logged},
     )
     following = next_month(month)
     context = {
@@ -62,7 +68,17 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
         context = {"day": day, "today": today}
         return render(request, "diary/checkins/future.html", context, status=404)
     checkin = _checkin_for_day(request.user, day)
-    form = CheckInForm(request.POST if request.method == "POST" else None, instance=checkin)
+    previous = CheckIn.objects.for_user(request.user).filter(date=day - timedelta(days=1)).first()
+    copying = request.method == "GET" and request.GET.get("fill") == "yesterday"
+    form = CheckInForm(
+        request.POST if request.method == "POST" else None,
+        instance=checkin,
+        hidden=request.profile.hidden_checkin_questions,
+        copy_from=previous if copying else None,
+        episode_count=Episode.objects.for_user(request.user)
+        .between(*day_bounds(day, day, request.profile.zone))
+        .count(),
+    )
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -74,8 +90,20 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
             )
             return redirect("diary:checkin_day", day=day)
         messages.success(request, f"Check-in for {day:%A %-d %B %Y} saved.")
+        if form.cleaned_data.get("episodes_all_logged") is False:
+            messages.info(
+                request, "Log the episodes you missed, then confirm them on the check-in."
+            )
+            return redirect("diary:episode_new")
         return redirect(_month_url(day))
-    context = {"form": form, "checkin": checkin, "day": day, "today": today}
+    context = {
+        "form": form,
+        "checkin": checkin,
+        "day": day,
+        "today": today,
+        "previous": previous,
+        "copying": copying and previous is not None,
+    }
     return render(request, "diary/checkins/form.html", context)
 
 
@@ -87,3 +115,19 @@ def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
         messages.success(request, f"Check-in for {day:%A %-d %B %Y} deleted.")
         return redirect(_month_url(day))
     return render(request, "diary/checkins/delete.html", {"checkin": checkin})
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_questions(request: HttpRequest) -> HttpResponse:
+    profile = request.profile
+    hidden = set(profile.hidden_checkin_questions)
+    form = CheckInQuestionsForm(
+        request.POST or None,
+        initial={"shown": [q for q in CheckInQuestion.values if q not in hidden]},
+    )
+    if request.method == "POST" and form.is_valid():
+        profile.hidden_checkin_questions = form.hidden_questions()
+        profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
+        messages.success(request, "Your check-in's questions are saved.")
+        return redirect("diary:checkin_questions")
+    return render(request, "diary/checkins/questions.html", {"form": form})
