@@ -3,9 +3,13 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from diary.forms.accounts import LoginForm
+from diary.views import app
 from diary.views.accounts import signup
 
 urlpatterns = [
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
     path("accounts/signup/", signup, name="signup"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

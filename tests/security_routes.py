@@ -16,9 +16,13 @@ from django.utils import timezone
 
 from diary.models import CheckIn, Episode, Medication, Profile
 
-# Reachable without logging in, by design: Django's auth pages and sign-up.
+# Reachable without logging in, by design: Django's auth pages and sign-up, and what makes the
+# app installable (a browser fetches the manifest without cookies; no health data in any).
 PUBLIC_ROUTE_NAMES = frozenset(
     {
+        "manifest",
+        "service_worker",
+        "offline",
         "login",
         "signup",
         "password_reset",

@@ -2,6 +2,7 @@
 violation, dark mode, the two-tap quick log and axe-core's accessibility rules."""
 
 import re
+import time
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -9,9 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from diary.models import CheckIn, Episode
 from tests.conftest import make_user
@@ -75,11 +77,8 @@ def signed_in_client(user) -> Client:
     return client
 
 
-def signed_in_page(browser, live_server, user, color_scheme: str = "light"):
+def sign_in(context, live_server, user) -> None:
     client = signed_in_client(user)
-    context = browser.new_context(
-        viewport=PHONE, color_scheme=color_scheme, has_touch=True, is_mobile=True
-    )
     context.add_cookies(
         [
             {
@@ -89,6 +88,13 @@ def signed_in_page(browser, live_server, user, color_scheme: str = "light"):
             }
         ]
     )
+
+
+def signed_in_page(browser, live_server, user, color_scheme: str = "light"):
+    context = browser.new_context(
+        viewport=PHONE, color_scheme=color_scheme, has_touch=True, is_mobile=True
+    )
+    sign_in(context, live_server, user)
     return context.new_page()
 
 
@@ -267,3 +273,129 @@ def test_the_check_in_works_without_javascript(browser, live_server):
     assert (checkin.water_ml, checkin.sleep_hours, checkin.stress) == (1500, Decimal("6.5"), 8)
     assert checkin.cold_exposure is True
     context.close()
+
+
+# The installable, offline app (issue 16). The service worker keeps the quick log for a night
+# without a connection; these tests drive it as a phone would.
+def wait_for_offline_ready(page) -> None:
+    """The service worker is in control and this person's quick log is kept for offline."""
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function(
+        "navigator.serviceWorker.controller && caches.open('spasmlog-pages')"
+        ".then(cache => cache.match('/episodes/quick/')).then(Boolean)",
+        polling=100,
+    )
+
+
+def queued_entries(page) -> list[dict]:
+    return page.evaluate("SpasmlogQueue.entries(null, true)")
+
+
+def wait_until_queue_is_empty(page) -> None:
+    page.wait_for_function(
+        "SpasmlogQueue.entries(null, true).then(all => all.length === 0)", polling=100
+    )
+
+
+def queue_one_offline(page, live_server) -> tuple:
+    """Go offline, open the quick log from the phone's copy and save; the moments around it."""
+    page.goto(live_server.url + "/")
+    wait_for_offline_ready(page)
+    page.context.set_offline(True)
+    assert page.goto(live_server.url + "/episodes/quick/").ok
+    page.locator("label", has_text="Hamstring").click()
+    before = timezone.now()
+    page.get_by_role("button", name="Save: it's happening now").click()
+    status = page.locator("[data-offline-queue]")
+    expect(status).to_contain_text(
+        "Saved on this phone, it will be sent when you are online (1 waiting)."
+    )
+    after = timezone.now()
+    time.sleep(1.5)  # so that the moment of sending differs from the moment of the tap
+    return before, after
+
+
+def test_chromium_finds_the_app_installable(browser, live_server, tmp_path):
+    # A browser profile of its own: Chromium never offers to install from an incognito one.
+    context = browser.browser_type.launch_persistent_context(
+        tmp_path, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE
+    )
+    sign_in(context, live_server, make_user("alice"))
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.evaluate("navigator.serviceWorker.ready")
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"] == live_server.url + "/manifest.webmanifest"
+    assert manifest["errors"] == []
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    page.context.close()
+
+
+def test_a_spasm_logged_offline_is_kept_on_the_phone_and_sent_with_its_tap_time(
+    browser, live_server
+):
+    user = make_user("alice", "Europe/Berlin")
+    page = signed_in_page(browser, live_server, user)
+    before, after = queue_one_offline(page, live_server)
+    assert not Episode.objects.exists()
+    page.context.set_offline(False)  # the page's `online` event sends it
+    expect(page.locator("[data-offline-queue]")).to_be_hidden()
+    episode = Episode.objects.for_user(user).get()
+    assert (episode.muscle, episode.side) == ("hamstring", "left")
+    assert before <= episode.started_at <= after
+    assert queued_entries(page) == []
+    page.context.close()
+
+
+def test_a_queue_sent_twice_saves_one_episode(browser, live_server):
+    user = make_user("alice")
+    page = signed_in_page(browser, live_server, user)
+    queue_one_offline(page, live_server)
+    [entry] = queued_entries(page)
+    page.context.set_offline(False)
+    page.reload()  # while the `online` event's round may still be sending
+    page.reload()
+    wait_until_queue_is_empty(page)
+    # The answer was lost on the way: the phone still has the entry and sends it again.
+    page.evaluate("entry => SpasmlogQueue.add(entry)", entry)
+    page.reload()
+    wait_until_queue_is_empty(page)
+    assert Episode.objects.for_user(user).count() == 1
+    page.context.close()
+
+
+def test_an_entry_queued_before_the_session_expired_is_sent_after_logging_in(browser, live_server):
+    user = make_user("alice")
+    page = signed_in_page(browser, live_server, user)
+    before, after = queue_one_offline(page, live_server)
+    Session.objects.all().delete()
+    page.context.set_offline(False)
+    page.goto(live_server.url + "/")
+    expect(page.locator("[data-offline-queue]")).to_contain_text(
+        "1 entry saved on this phone will be sent after you log in."
+    )
+    assert len(queued_entries(page)) == 1
+    assert not Episode.objects.exists()
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/")
+    wait_until_queue_is_empty(page)
+    assert before <= Episode.objects.for_user(user).get().started_at <= after
+    page.context.close()
+
+
+def test_logging_out_deletes_the_cached_pages_and_the_queue(browser, live_server):
+    page = signed_in_page(browser, live_server, make_user("alice"))
+    queue_one_offline(page, live_server)
+    page.context.set_offline(False)
+    page.route("**/episodes/quick/", lambda route: route.abort())  # keep the entry waiting
+    page.goto(live_server.url + "/episodes/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name="Log out alice").click()
+    page.wait_for_url(re.compile(r"/accounts/(login|logout)/"))
+    assert queued_entries(page) == []
+    assert page.evaluate("caches.keys()") == []
+    page.context.close()

@@ -66,12 +66,13 @@ def quick_log(request: HttpRequest) -> HttpResponse:
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
         )
-        if _wants_json(request):
-            if episode is None:
-                return JsonResponse({"errors": form.errors}, status=400)
-            return JsonResponse({"episode": episode.pk, "url": episode.get_absolute_url()})
+        if episode is None and _wants_json(request):
+            return JsonResponse({"errors": form.errors}, status=400)
         if episode is not None:
+            # Also for the phone's queue: the next page then says that its entry got through.
             messages.success(request, f"Logged at {timezone.localtime(episode.started_at):%H:%M}.")
+            if _wants_json(request):
+                return JsonResponse({"episode": episode.pk, "url": episode.get_absolute_url()})
             return redirect(episode)
     return render(request, "diary/episodes/quick_log.html", {"form": form})
 
