@@ -7,7 +7,7 @@ UTF-8 with a byte order mark, which is what makes Excel read it as UTF-8.
 
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -51,9 +51,15 @@ def unneutralise(cell: str) -> str:
 
 
 def parse_csv(
-    raw: bytes, *, zone: ZoneInfo, now: datetime, known_medications: Collection[str]
+    raw: bytes,
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    known_medications: Collection[str],
+    known_factors: Mapping[str, str] | None = None,
 ) -> ParsedDiary:
-    """Check an episodes or check-ins CSV, told apart by its header."""
+    """Check an episodes or check-ins CSV, told apart by its header. `known_factors`: the
+    account's own factors by name, with their kinds (a CSV carries no profile)."""
     try:
         lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     except UnicodeDecodeError:
@@ -106,7 +112,7 @@ def parse_csv(
         errors.raise_if_any()
         return ParsedDiary(profile=None, medications=[], episodes=episodes, checkins=[])
     checkins = parse_checkins(
-        records, now.astimezone(zone).date(), known_medications, locate, errors
+        records, now.astimezone(zone).date(), known_medications, locate, errors, known_factors
     )
     errors.raise_if_any()
     return ParsedDiary(profile=None, medications=[], episodes=[], checkins=checkins)

@@ -19,6 +19,10 @@ from django.utils.deconstruct import deconstructible
 
 MAX_NOTE_LENGTH = 10_000
 MAX_DURATION_SECONDS = 24 * 60 * 60
+# A person's own check-in factors: how many, and the largest count one can answer.
+MAX_CUSTOM_FACTORS = 20
+MAX_CUSTOM_COUNT = 50
+SCALE_MAX = 10
 
 
 class Muscle(models.TextChoices):
@@ -338,6 +342,78 @@ class Episode(models.Model):
 
     def symptom_labels(self) -> list[str]:
         return [Symptom(slug).label for slug in self.symptoms]
+
+
+class CustomFactorKind(models.TextChoices):
+    YES_NO = "yes_no", "Yes or no"
+    COUNT = "count", "A count"
+    SCALE = "scale", "A scale from 0 to 10"
+
+
+class CustomFactor(models.Model):
+    """A check-in question of the person's own, judged by the insights like the built-in ones.
+
+    Answers refer to it by id, so renaming keeps them; deleting it deletes them. A count or a
+    scale is "exposed" on days whose answer reaches `threshold`; a yes/no on days answered yes.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_factors"
+    )
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=CustomFactorKind.choices)
+    threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_CUSTOM_COUNT)],
+        help_text="Days with this much or more are compared with the other days.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # The diary file refers to a factor by its name, like a medication.
+            models.UniqueConstraint(fields=["user", "name"], name="custom_factor_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind=CustomFactorKind.YES_NO, threshold__isnull=True)
+                | Q(kind=CustomFactorKind.COUNT, threshold__gte=1, threshold__lte=MAX_CUSTOM_COUNT)
+                | Q(kind=CustomFactorKind.SCALE, threshold__gte=1, threshold__lte=SCALE_MAX),
+                name="custom_factor_threshold_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def largest_answer(self) -> int:
+        return {
+            CustomFactorKind.YES_NO: 1,
+            CustomFactorKind.COUNT: MAX_CUSTOM_COUNT,
+            CustomFactorKind.SCALE: SCALE_MAX,
+        }[self.kind]
+
+
+class CustomAnswer(models.Model):
+    """One day's answer to a custom factor: 1/0 for yes/no, else the count or the scale."""
+
+    checkin = models.ForeignKey("CheckIn", on_delete=models.CASCADE, related_name="custom_answers")
+    factor = models.ForeignKey(CustomFactor, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_CUSTOM_COUNT)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "factor"], name="one_answer_per_factor"),
+            models.CheckConstraint(
+                condition=Q(value__lte=MAX_CUSTOM_COUNT), name="custom_answer_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.value}"
 
 
 class CheckInQuerySet(OwnedQuerySet):

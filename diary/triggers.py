@@ -15,7 +15,7 @@ from typing import Any
 
 from scipy.stats import binomtest, chi2
 
-from diary.daytable import CheckInRecord, DayRow, MedicationRecord
+from diary.daytable import CheckInRecord, CustomFactorRecord, DayRow, MedicationRecord
 
 # A factor is judged only with this many exposed days, as many unexposed, and MIN_EPISODES.
 MIN_DAYS_EACH_SIDE = 7
@@ -108,8 +108,32 @@ def _took(name: str) -> Exposure:
     return lambda checkin: name in (checkin.get("medications_taken") or ())
 
 
-def trigger_factors(medication_names: Iterable[str] = ()) -> list[Factor]:
-    """The factors the documents name, each on its risk side, plus one per medication."""
+def custom_factor(factor: CustomFactorRecord) -> Factor:
+    """A factor of the person's own: exposed on a yes, or from its threshold on."""
+    name, threshold = factor.name, factor.threshold
+
+    def is_exposed(checkin: CheckInRecord) -> bool | None:
+        answer = (checkin.get("custom_factors") or {}).get(name)
+        if answer is None:
+            return None
+        return bool(answer) if threshold is None else answer >= threshold
+
+    if threshold is None:
+        return Factor(f"custom:{name}", f"{name}: yes", f"you answered yes to “{name}”", is_exposed)
+    of_ten = " of 10" if factor.kind == "scale" else ""
+    return Factor(
+        f"custom:{name}",
+        f"{name} ≥ {threshold}{of_ten}",
+        f"“{name}” was {threshold}{of_ten} or more",
+        is_exposed,
+    )
+
+
+def trigger_factors(
+    medication_names: Iterable[str] = (), custom_factors: Iterable[CustomFactorRecord] = ()
+) -> list[Factor]:
+    """The factors the documents name, each on its risk side, plus one per medication and one
+    per factor of the person's own: all judged as one family (one set of q-values)."""
     factors = [
         Factor("water_ml", "water < 1.5 L", "you drank less than 1.5 L", _below("water_ml", 1500)),
         Factor(
@@ -161,6 +185,7 @@ def trigger_factors(medication_names: Iterable[str] = ()) -> list[Factor]:
         Factor(f"medication:{name}", f"took {name}", f"you took {name}", _took(name))
         for name in medication_names
     ]
+    factors += [custom_factor(factor) for factor in custom_factors]
     return factors
 
 

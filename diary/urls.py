@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, home, insights, portability, profile
+from diary.views import checkins, episodes, factors, home, insights, portability, profile
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("episodes/<int:pk>/delete/", episodes.episode_delete, name="episode_delete"),
     path("checkins/", checkins.checkin_list, name="checkin_list"),
     path("checkins/questions/", checkins.checkin_questions, name="checkin_questions"),
+    path("checkins/factors/new/", factors.customfactor_new, name="customfactor_new"),
+    path("checkins/factors/<int:pk>/edit/", factors.customfactor_edit, name="customfactor_edit"),
+    path(
+        "checkins/factors/<int:pk>/delete/",
+        factors.customfactor_delete,
+        name="customfactor_delete",
+    ),
     path("checkins/<isodate:day>/", checkins.checkin_day, name="checkin_day"),
     path("checkins/<isodate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
     path("account/", profile.account, name="account"),

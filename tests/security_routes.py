@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import get_converters
 from django.utils import timezone
 
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 
 # Reachable without logging in, by design: Django's auth pages and sign-up, and what makes the
 # app installable (a browser fetches the manifest without cookies; no health data in any).
@@ -114,7 +114,12 @@ def app_routes() -> list[Route]:
 
 
 # An object id in a route names its model by the route's name: episode_edit -> Episode.
-OWNED_MODELS = {"episode": Episode, "medication": Medication, "checkin": CheckIn}
+OWNED_MODELS = {
+    "episode": Episode,
+    "medication": Medication,
+    "checkin": CheckIn,
+    "customfactor": CustomFactor,
+}
 
 # Values for the password-reset link's arguments: any string reaches the "invalid link" page.
 PUBLIC_ARGUMENTS = {"uidb64": "MQ", "token": "set-password"}
@@ -204,11 +209,18 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
         )
         checkin.medications_taken.add(medication)
         checkins.append(checkin)
+    factor = CustomFactor.objects.create(user=user, name=f"{marker} factor", kind="yes_no")
+    CustomAnswer.objects.create(checkin=checkins[0], factor=factor, value=1)
     return Diary(
         user=user,
         marker=marker,
         day=checkins[0].date,
-        objects={Episode: episode.pk, Medication: medication.pk, CheckIn: checkins[0].pk},
+        objects={
+            Episode: episode.pk,
+            Medication: medication.pk,
+            CheckIn: checkins[0].pk,
+            CustomFactor: factor.pk,
+        },
     )
 
 
@@ -220,6 +232,8 @@ def owned_rows(user: User) -> str:
         Medication.objects.for_user(user),
         Episode.objects.for_user(user),
         CheckIn.objects.for_user(user),
+        CustomFactor.objects.for_user(user),
+        CustomAnswer.objects.filter(checkin__user=user),
     ]
     return "".join(serializers.serialize("json", queryset.order_by("pk")) for queryset in querysets)
 

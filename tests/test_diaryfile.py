@@ -56,6 +56,7 @@ def checkin_row(**changes) -> dict:
         "sitting_hours": Decimal("8.0"),
         "cold_exposure": True,
         "medications_taken": [],
+        "custom_factors": {},
         "episodes_all_logged": None,
         "notes": "",
     }
@@ -186,6 +187,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "other_condition",
         "hidden_checkin_questions",
         "medications",
+        "custom_factors",
     ]
     assert list(doc["profile"]["medications"][0]) == [
         "name",
@@ -223,6 +225,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "sitting_hours",
         "cold_exposure",
         "medications_taken",
+        "custom_factors",
         "episodes_all_logged",
         "notes",
     ]
@@ -634,6 +637,7 @@ def test_a_hand_made_csv_may_leave_out_columns_and_blank_lines():
         water_ml=2000,
         exercise_intensity="",
         medications_taken=[],
+        custom_factors={},
     )
     assert checkin == expected
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from diary.days import day_bounds
 from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
 from diary.insights import diary_first_day
-from diary.models import CheckIn, CheckInQuestion, Episode
+from diary.models import MAX_CUSTOM_FACTORS, CheckIn, CheckInQuestion, CustomFactor, Episode
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
 
 
@@ -78,6 +78,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
         episode_count=Episode.objects.for_user(request.user)
         .between(*day_bounds(day, day, request.profile.zone))
         .count(),
+        custom_factors=list(CustomFactor.objects.for_user(request.user)),
     )
     if form.is_valid():
         try:
@@ -130,4 +131,9 @@ def checkin_questions(request: HttpRequest) -> HttpResponse:
         profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
         messages.success(request, "Your check-in's questions are saved.")
         return redirect("diary:checkin_questions")
-    return render(request, "diary/checkins/questions.html", {"form": form})
+    context = {
+        "form": form,
+        "factors": CustomFactor.objects.for_user(request.user),
+        "max_factors": MAX_CUSTOM_FACTORS,
+    }
+    return render(request, "diary/checkins/questions.html", context)

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from diary.forms.profile import MedicationForm, ProfileForm
 from diary.models import Medication
+from diary.views.named import save_named
 
 
 def _get_medication_for_user(request: HttpRequest, pk: int) -> Medication:
@@ -29,16 +29,8 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def _edit_medication(request: HttpRequest, medication: Medication, heading: str) -> HttpResponse:
     form = MedicationForm(_posted(request), instance=medication)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            # A double tap: the first request saved this name after the second checked it.
-            form.add_error("name", f"You already have a medication called “{medication.name}”.")
-        else:
-            messages.success(request, f"{medication.name} saved.")
-            return redirect("diary:account")
+    if saved := save_named(request, form, "medication", "diary:account"):
+        return saved
     context = {"form": form, "heading": heading, "submit_label": "Save medication"}
     return render(request, "diary/profile/medication_form.html", context)
 
