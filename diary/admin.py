@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 
 
 @admin.register(Profile)
@@ -30,3 +30,16 @@ class CheckInAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["user__username"]
     filter_horizontal = ["medications_taken"]
+
+
+@admin.register(CustomFactor)
+class CustomFactorAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "kind", "threshold"]
+    list_filter = ["kind"]
+    search_fields = ["name", "user__username"]
+
+
+@admin.register(CustomAnswer)
+class CustomAnswerAdmin(admin.ModelAdmin):
+    list_display = ["checkin", "factor", "value"]
+    search_fields = ["factor__name", "checkin__user__username"]
