@@ -77,6 +77,22 @@ def test_the_quick_log_puts_recent_muscles_first_and_preselects_them(auth_client
     assert form.initial["intensity"] == 5
 
 
+def test_the_full_episode_form_starts_from_the_last_muscle_and_side(auth_client, user):
+    episode_for(user, muscle="neck", side="right", started_at=timezone.now() - timedelta(days=2))
+    episode_for(user, muscle="foot", side="both", started_at=timezone.now() - timedelta(days=1))
+    response = auth_client.get(reverse("diary:episode_new"))
+    form = response.context["form"]
+    assert [slug for slug, _ in form.fields["muscle"].choices][:3] == ["foot", "neck", "calf"]
+    assert (form.initial["muscle"], form.initial["side"]) == ("foot", "both")
+    assert re.search(r'name="side" value="both"[^>]*checked', response.content.decode())
+
+
+def test_the_full_episode_form_never_offers_a_blank_side(auth_client, user):
+    page = auth_client.get(reverse("diary:episode_new")).content.decode()
+    assert "---------" not in page
+    assert re.search(r'name="side" value="left"[^>]*checked', page)
+
+
 def test_the_quick_log_rejects_intensity_11_and_saves_nothing(auth_client, user):
     response = auth_client.post(
         reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "11"}
@@ -150,7 +166,8 @@ def test_another_persons_episode_is_a_404(auth_client, other_user, name):
     theirs = episode_for(other_user, notes="private")
     url = reverse(f"diary:{name}", args=[theirs.pk])
     assert auth_client.get(url).status_code == 404
-    assert auth_client.post(url, VALID).status_code == 404
+    # The episode page takes no POST at all, so it refuses one before looking at the id.
+    assert auth_client.post(url, VALID).status_code == (405 if name == "episode_detail" else 404)
     theirs.refresh_from_db()
     assert theirs.notes == "private"
 

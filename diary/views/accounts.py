@@ -4,9 +4,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
 from diary.forms.accounts import SignupForm
+from diary.http import form_page
 
 
 @login_not_required
+@form_page
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
     if request.user.is_authenticated:

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from diary import charts
 from diary.days import local_date
@@ -68,7 +68,7 @@ def _judged_factors(document: dict) -> list[dict]:
     return sorted(judged, key=lambda factor: (not factor["significant"], factor["q_value"]))
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first_day, last_day = _window(request)
     version = data_version(request.user, request.profile)
@@ -102,7 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def document_json(request: HttpRequest) -> JsonResponse:
     form, first_day, last_day = _window(request)
     if not form.is_valid():
@@ -114,7 +114,7 @@ def document_json(request: HttpRequest) -> JsonResponse:
 # An SVG shown through <img> is its own document; its inline styles need this policy in the
 # browsers that apply an image's own CSP header to it. It runs no script and loads nothing.
 @csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
-@require_GET
+@require_safe
 def chart(request: HttpRequest, name: str) -> HttpResponse:
     if name not in charts.CHARTS:
         raise Http404("No such chart.")

@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
 
 from diary.forms.profile import MedicationForm, ProfileForm
+from diary.http import form_page
 from diary.models import Medication
 from diary.views.named import save_named
 
@@ -16,7 +16,7 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(_posted(request), instance=request.profile)
     if form.is_valid():
@@ -35,18 +35,18 @@ def _edit_medication(request: HttpRequest, medication: Medication, heading: str)
     return render(request, "diary/profile/medication_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_new(request: HttpRequest) -> HttpResponse:
     return _edit_medication(request, Medication(user=request.user), "Add a medication")
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     return _edit_medication(request, medication, f"Edit {medication.name}")
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     if request.method == "POST":
