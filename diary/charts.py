@@ -22,6 +22,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 
 from diary.redflags import SEVERE_INTENSITY
 from diary.triggers import RateComparison
+from diary.words import count_of
 
 Document = dict[str, Any]
 
@@ -100,7 +101,7 @@ def _missing_text(factor: dict[str, Any]) -> str:
         (comparison.more_episodes_needed, "episode"),
     ]
     return "not enough data: needs " + ", ".join(
-        f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in needs if count
+        count_of(count, noun) for count, noun in needs if count
     )
 
 

@@ -29,6 +29,7 @@ from diary.models import (
     MAX_DURATION_SECONDS,
     MAX_NOTE_LENGTH,
     SCALE_MAX,
+    TIME_ZONES,
     Activity,
     CheckInQuestion,
     Condition,
@@ -496,7 +497,7 @@ def parse_document(
     for key in sorted(document.keys() - set(TOP_LEVEL_KEYS)):
         errors.add(f"{key}: is not a key of a diary file")
     time_zone = document.get("timezone")
-    if time_zone not in zoneinfo.available_timezones():
+    if time_zone not in TIME_ZONES:
         errors.add(f"timezone: {_show(time_zone)} is not a known IANA time zone")
         time_zone = "UTC"  # check the rest as well, against some zone
     if document.get("exported_at") is not None:

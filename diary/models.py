@@ -174,7 +174,8 @@ class ChoiceListValidator:
         allowed = set(self.choices.values)
         unknown = [str(item) for item in value if item not in allowed]
         if unknown:
-            raise ValidationError(f"Unknown choice: {', '.join(unknown)}.")
+            shown = ", ".join(item if len(item) <= 40 else item[:39] + "…" for item in unknown)
+            raise ValidationError(f"Unknown choice: {shown}.")
         if len(set(value)) != len(value):
             raise ValidationError("A choice is listed twice.")
 
@@ -182,8 +183,19 @@ class ChoiceListValidator:
         return isinstance(other, ChoiceListValidator) and self.choices is other.choices
 
 
+# tzdata also names "localtime" (whatever zone the server runs in), "Factory" (a placeholder
+# shown as "-00") and, on some systems, posix/ and right/ copies of the real zones: none is a
+# place someone lives, so none is offered or accepted.
+_NOT_PLACES = {"localtime", "Factory", "posixrules"}
+TIME_ZONES = frozenset(
+    name
+    for name in zoneinfo.available_timezones()
+    if name not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+)
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in TIME_ZONES:
         raise ValidationError(f"{value!r} is not a known time zone.")
 
 

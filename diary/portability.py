@@ -30,6 +30,7 @@ from diary.models import (
     Medication,
     Profile,
 )
+from diary.words import count_of
 
 Taken = CheckIn.medications_taken.through
 _CHECKIN_COLUMNS = [
@@ -104,8 +105,8 @@ class Tally:
         return self.added + self.updated + self.unchanged
 
     def describe(self, singular: str, plural: str) -> str:
-        noun = singular if self.added == 1 else plural
-        return f"{self.added} {noun} added, {self.updated} updated, {self.unchanged} unchanged"
+        added = count_of(self.added, singular, plural)
+        return f"{added} added, {self.updated} updated, {self.unchanged} unchanged"
 
 
 @dataclass

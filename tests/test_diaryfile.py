@@ -683,3 +683,11 @@ def test_the_documented_example_is_a_valid_diary_file():
     assert parsed.episodes[0]["started_at"] == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert parsed.checkins[0]["medications_taken"] == ["Magnesium"]
     assert parsed.checkins[0]["sleep_hours"] == Decimal("6.5")
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_it_rejects_a_time_zone_that_is_not_a_place(zone):
+    doc = document()
+    doc["timezone"] = zone
+
+    assert rejection(doc) == [f'timezone: "{zone}" is not a known IANA time zone']

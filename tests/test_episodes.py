@@ -304,6 +304,8 @@ def test_a_time_after_the_spring_change_is_stored_and_shown_correctly(client, db
 
 
 def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client, user):
+    user.date_joined -= timedelta(days=3)
+    user.save()
     episode_for(user, muscle="neck")
     response = auth_client.get(reverse("diary:home"))
     assert response.context["missing_checkins"] == [
@@ -312,6 +314,20 @@ def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client,
     ]
     assert "Today's check-in is missing" in response.content.decode()
     assert [episode.muscle for episode in response.context["recent_episodes"]] == ["neck"]
+
+
+def test_home_asks_only_for_todays_check_in_on_the_day_of_sign_up(auth_client, user):
+    response = auth_client.get(reverse("diary:home"))
+    assert response.context["missing_checkins"] == [timezone.localdate()]
+
+
+def test_home_asks_for_yesterday_when_the_diary_was_backfilled_to_it(auth_client, user):
+    episode_for(user, started_at=timezone.now() - timedelta(days=1, hours=1))
+    response = auth_client.get(reverse("diary:home"))
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
 
 
 def test_home_shows_red_flags_with_their_evidence(auth_client, user):
@@ -420,3 +436,20 @@ def test_the_list_reads_an_end_after_today_as_today(auth_client, user):
 def test_a_checkin_url_before_1900_is_a_404(auth_client):
     assert auth_client.get("/checkins/0001-01-01/").status_code == 404
     assert auth_client.post("/checkins/1899-12-31/", {"water_ml": "1 l"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "url_name", "field"),
+    [
+        ("post", "diary:quick_log", "muscle"),
+        ("post", "diary:episode_new", "relief"),
+        ("get", "diary:episode_list", "muscle"),
+    ],
+)
+def test_a_refused_choice_is_not_echoed_back(auth_client, user, method, url_name, field):
+    huge = "Z" * 40_000
+    data = VALID | {field: huge}
+    response = getattr(auth_client, method)(reverse(url_name), data)
+    assert response.status_code == 200
+    assert "Z" * 100 not in response.content.decode()
+    assert not Episode.objects.for_user(user).exists()

@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -7,11 +5,11 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 
-from diary.models import Profile
+from diary.models import TIME_ZONES, Profile
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(TIME_ZONES)]
 
 
 class SignupForm(UserCreationForm):
