@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from diary import throttling
 from spasmlog import settings as project_settings
+from tests.hang_guard import HANG_GUARD_SECONDS
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,7 @@ def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
 
 
