@@ -156,10 +156,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "diary:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures for one username, or from one address, lock that out.
+# Log-in throttling (README, "Log-in throttling"): 5 failures for one username from one address
+# lock that pair, 20 from one address lock the address; a lock ends one cool-off after the
+# failure that set it (tries during it don't count) or when the password is reset.
+AXES_HANDLER = "diary.throttling.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
