@@ -73,12 +73,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    # GET, HEAD and POST only (diary/http.py); before anything reads a body or a session.
-    "diary.http.OnlyFormMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "diary.middleware.PrivateResponsesMiddleware",
+    # GET, HEAD and POST only (diary/http.py); before anything reads a body.
+    "diary.http.OnlyFormMethodsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "diary.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -20,7 +20,6 @@ from diary.insights import (
     cached_document,
     data_version,
     diary_first_day,
-    version_digest,
     window_for_preset,
 )
 
@@ -74,8 +73,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     version = data_version(request.user, request.profile)
     document = cached_document(request.user, request.profile, first_day, last_day, version)
     dates = urlencode({"start": first_day, "end": last_day})
-    # The version in the image URLs lets the browser keep a chart until the diary changes.
-    query = f"{dates}&{urlencode({'v': version_digest(version)})}"
     return render(
         request,
         "diary/insights/dashboard.html",
@@ -88,10 +85,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "first_day": first_day,
             "last_day": last_day,
             "document": document,
-            "triggers_chart": _chart("triggers", document, query),
+            "triggers_chart": _chart("triggers", document, dates),
             "judged_factors": _judged_factors(document),
-            "water_chart": _chart("water", document, query),
-            "pattern_charts": [_chart(name, document, query) for name in PATTERN_CHARTS],
+            "water_chart": _chart("water", document, dates),
+            "pattern_charts": [_chart(name, document, dates) for name in PATTERN_CHARTS],
             "relief_columns": RELIEF_COLUMNS,
             "relief_rows": [
                 (r["label"], r["uses"], r["helped"], f"{r['share_helped']:.0%}")
@@ -126,11 +123,6 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         document = cached_document(request.user, request.profile, first_day, last_day, version)
         svg = charts.render_svg(name, document)
         cache.set(key, svg, CACHE_SECONDS)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    # A URL naming the current data version shows this chart until the diary changes, and a
-    # change gives the page new URLs; any other URL must be checked again every time.
-    current = request.GET.get("v") == version_digest(version)
-    response["Cache-Control"] = (
-        f"private, max-age={CACHE_SECONDS}" if current else "private, no-cache"
-    )
-    return response
+    # Like every signed-in response it is not stored by the browser (diary/middleware.py):
+    # the server's cache above is what makes showing it again cheap.
+    return HttpResponse(svg, content_type="image/svg+xml")
