@@ -57,6 +57,10 @@ STYLE = {
     "axes.spines.right": False,
     "legend.frameon": False,
     "svg.hashsalt": "spasmlog",  # stable element ids: the same data gives the same bytes
+    # Labels hold the person's own words (medication names): "$…$" in one is text, never
+    # mathtext, which failed on a malformed name and made the chart a 500.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 
