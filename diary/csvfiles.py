@@ -42,12 +42,18 @@ def to_csv(document: dict, table: str) -> bytes:
     return (BOM + buffer.getvalue()).encode()
 
 
+# A spreadsheet may also split a cell at ";" (a list joined with it, a note with one in it, or
+# a locale whose separator it is), and each piece then starts a formula of its own. So every
+# ";"-separated piece of every cell is neutralised, and the import undoes it piece by piece:
+# the two are exact inverses for any text.
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    return ";".join(
+        "'" + piece if piece.startswith(_FORMULA_STARTS) else piece for piece in cell.split(";")
+    )
 
 
 def unneutralise(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") else cell
+    return ";".join(piece[1:] if piece.startswith("'") else piece for piece in cell.split(";"))
 
 
 def parse_csv(
