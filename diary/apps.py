@@ -18,6 +18,8 @@ class DiaryConfig(AppConfig):
     verbose_name = "Spasm diary"
 
     def ready(self) -> None:
+        from diary import checks  # noqa: F401 - registers the system checks
+
         for field_class in _CHOICE_FIELDS:
             field_class.default_error_messages = {
                 **field_class.default_error_messages,

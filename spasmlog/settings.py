@@ -197,6 +197,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# With DEBUG off the operator must choose a backend (diary/checks.py refuses to start without
+# one): the console default would write live password-reset links into the log.
+EMAIL_BACKEND_CHOSEN = bool(os.environ.get("EMAIL_BACKEND"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

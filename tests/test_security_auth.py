@@ -190,7 +190,7 @@ def test_sign_up_refuses_a_weak_password(client, password, message):
     assert not User.objects.filter(username="nadia-nadia").exists()
 
 
-def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
+def run_deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
     environment = {
         "PATH": os.environ["PATH"],
         "DEBUG": "0",
@@ -199,8 +199,10 @@ def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
         "SECURE_SSL_REDIRECT": "1",
         "SECURE_COOKIES": "1",
         "DATABASE_URL": "sqlite:///:memory:",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         **overrides,
     }
+    environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
@@ -224,6 +226,18 @@ def test_the_deploy_check_would_catch_insecure_settings():
     assert result.returncode != 0
     for warning in ("security.W008", "security.W009", "security.W012", "security.W016"):
         assert warning in result.stderr
+
+
+def test_without_debug_an_unchosen_email_backend_stops_the_app():
+    result = run_deploy_check(EMAIL_BACKEND=None)
+    assert result.returncode != 0
+    assert "spasmlog.E001" in result.stderr
+    assert "password-reset mail would be written" in result.stderr
+
+
+def test_the_console_email_backend_chosen_on_purpose_is_accepted():
+    result = run_deploy_check(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    assert "spasmlog.E001" not in result.stderr
 
 
 def test_an_absurdly_long_username_at_the_admin_log_in_fails_like_any_wrong_one(client, user):

@@ -59,6 +59,7 @@ def server_environment(database_url: str, data_dir: Path) -> dict[str, str]:
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         # The load logs in once per person; throttling has its own tests.
         "AXES_ENABLED": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
 
