@@ -212,6 +212,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spasmlog@localhost")
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# One diary file per request; a second one is a 400 before it is stored.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # First, so a file past MAX_UPLOAD_BYTES is stopped before the others store it.
 FILE_UPLOAD_HANDLERS = [
     "diary.uploads.SizeLimitUploadHandler",
