@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
 
 from diary.forms.factors import CustomFactorForm
+from diary.http import form_page
 from diary.models import CustomFactor
 from diary.views.named import save_named
 
@@ -22,18 +22,18 @@ def _edit_factor(request: HttpRequest, factor: CustomFactor, heading: str) -> Ht
     return render(request, "diary/checkins/factor_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def customfactor_new(request: HttpRequest) -> HttpResponse:
     return _edit_factor(request, CustomFactor(user=request.user), "Add a factor of your own")
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def customfactor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     factor = _get_factor_for_user(request, pk)
     return _edit_factor(request, factor, f"Edit “{factor.name}”")
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def customfactor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     factor = _get_factor_for_user(request, pk)
     if request.method == "POST":
