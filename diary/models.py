@@ -216,6 +216,13 @@ class Profile(models.Model):
         blank=True,
         validators=[ChoiceListValidator(CheckInQuestion)],
     )
+    report_name = models.CharField(
+        "name for reports",
+        max_length=200,
+        blank=True,
+        help_text="Printed at the top of the doctor's report; your username when blank.",
+    )
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -309,7 +316,10 @@ class Episode(models.Model):
     # Made by the page that sent the form (or by the phone's offline queue), so a double tap
     # or a resend saves one episode; blank for episodes from the diary file or older pages.
     client_id = models.UUIDField("id from the page", null=True, blank=True)
+    # When it was entered: the report tells a doctor how many were written down late.
     created_at = models.DateTimeField(auto_now_add=True)
+    # Came in from a diary file, so created_at says when it was imported, not entered.
+    imported = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EpisodeQuerySet.as_manager()

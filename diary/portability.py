@@ -151,7 +151,13 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         Medication, user, parsed.medications, _name_identity, MEDICATION_FIELDS, now
     )
     summary.episodes, _ = _merge_rows(
-        Episode, user, parsed.episodes, _episode_identity, EPISODE_FIELDS, now
+        Episode,
+        user,
+        parsed.episodes,
+        _episode_identity,
+        EPISODE_FIELDS,
+        now,
+        created_values={"imported": True},
     )
     _merge_rows(
         CustomFactor, user, parsed.custom_factors, _name_identity, CUSTOM_FACTOR_FIELDS, now
@@ -283,9 +289,11 @@ def _merge_rows(
     columns: Iterable[str],
     now: datetime,
     m2m_differs: Callable[[models.Model, Record], bool] = lambda row, record: False,
+    created_values: dict | None = None,
 ) -> tuple[Tally, list[tuple[models.Model, Record]]]:
     """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
-    rows added or updated, with their records (for the many-to-many step)."""
+    rows added or updated, with their records (for the many-to-many step). `created_values`
+    are set on the rows added only."""
     columns = list(columns)
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
@@ -293,7 +301,7 @@ def _merge_rows(
         values = {name: record[name] for name in columns}
         row = existing.get(identity(record))
         if row is None:
-            added.append((model(user=user, **values), record))
+            added.append((model(user=user, **values, **(created_values or {})), record))
         elif any(getattr(row, name) != value for name, value in values.items()) or m2m_differs(
             row, record
         ):

@@ -1,7 +1,16 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, factors, home, insights, portability, profile
+from diary.views import (
+    checkins,
+    episodes,
+    factors,
+    home,
+    insights,
+    portability,
+    profile,
+    report,
+)
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -51,4 +60,7 @@ urlpatterns = [
     path("insights/", insights.dashboard, name="insights"),
     path("insights.json", insights.document_json, name="insights_json"),
     path("insights/charts/<slug:name>.svg", insights.chart, name="insights_chart"),
+    path("report/", report.report_page, name="report"),
+    path("report.pdf", report.report_pdf, name="report_pdf"),
+    path("report/charts/<slug:name>.svg", report.report_chart, name="report_chart"),
 ]

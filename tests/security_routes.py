@@ -131,8 +131,17 @@ def _chart_names() -> list[str]:
     return sorted(CHARTS)
 
 
+def _report_chart_names() -> list[str]:
+    from diary.report import APPENDIX_CHARTS
+
+    return list(APPENDIX_CHARTS)
+
+
 # Arguments from a fixed vocabulary rather than an owned object: every value is checked.
-VOCABULARIES = {("diary:insights_chart", "name"): _chart_names}
+VOCABULARIES = {
+    ("diary:insights_chart", "name"): _chart_names,
+    ("diary:report_chart", "name"): _report_chart_names,
+}
 
 
 def fill(route: Route, diary: "Diary") -> list[str]:

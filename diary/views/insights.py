@@ -23,12 +23,12 @@ from diary.insights import (
     version_digest,
     window_for_preset,
 )
+from diary.patterns import RELIEF_COLUMNS
 
 CHART_WIDTH_PX = 640
 PATTERN_CHARTS = ("weekly", "hours", "muscles", "intensity", "duration", "calendar")
 # Charts with long labels that scroll sideways on a phone rather than shrink.
 SCROLLING_CHARTS = ("triggers",)
-RELIEF_COLUMNS = ("Method", "Tried", "Helped a lot or fully", "Share")
 
 
 def _window(request: HttpRequest) -> tuple[InsightsWindowForm, date, date]:
