@@ -29,6 +29,7 @@ from diary.models import (
     Episode,
     Medication,
     Profile,
+    ShareLink,
 )
 
 Taken = CheckIn.medications_taken.through
@@ -318,8 +319,9 @@ def _merge_rows(
 
 @transaction.atomic
 def delete_diary_data(user) -> None:
-    """Delete every episode, check-in, medication and custom factor, and the conditions; keep
-    the account."""
+    """Delete every episode, check-in, medication and custom factor, the conditions and the
+    share links; keep the account."""
+    ShareLink.objects.for_user(user).delete()
     CheckIn.objects.for_user(user).delete()
     CustomFactor.objects.for_user(user).delete()
     Episode.objects.for_user(user).delete()

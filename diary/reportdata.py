@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from diary.days import day_bounds, local_date
 from diary.insights import cached_document
-from diary.models import Condition, Episode, Medication, Profile
+from diary.models import Condition, Episode, Medication, Profile, ShareLink
 from diary.report import EpisodeEntry, MedicationEntry, Report, ReportInput, build_report
 
 EPISODE_COLUMNS = (
@@ -86,4 +86,13 @@ def chosen_report(user, profile: Profile, form, sections: Sequence[str] | None =
     chosen = form.cleaned_data["sections"] if sections is None else sections
     return build_report(
         report_input(user, profile, first_day, last_day, form.cleaned_data["paper"], chosen)
+    )
+
+
+def shared_report(link: ShareLink, sections: Sequence[str] | None = None) -> Report:
+    """The report a share link names, from the diary as it is now."""
+    profile = Profile.for_user(link.user)
+    chosen = link.sections if sections is None else sections
+    return build_report(
+        report_input(link.user, profile, link.first_day, link.last_day, link.paper, chosen)
     )

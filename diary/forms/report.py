@@ -5,6 +5,7 @@ from django.http import QueryDict
 
 from diary.forms.insights import PERIOD_CHOICES, InsightsWindowForm
 from diary.report import APPENDIX_SECTIONS, DEFAULT_PAPER, PAPERS
+from diary.sharing import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
 
 MAX_PERIOD_YEARS = 10
 
@@ -63,3 +64,15 @@ class ReportForm(InsightsWindowForm):
             for field, messages in self.errors.items()
             for message in messages
         )
+
+
+class ShareForm(ReportForm):
+    """The report to share (its period, paper and sections, posted back) and for how long."""
+
+    days = forms.IntegerField(
+        label="The link works for",
+        min_value=MIN_DAYS,
+        max_value=MAX_DAYS,
+        initial=DEFAULT_DAYS,
+        help_text=f"Days, {MIN_DAYS} to {MAX_DAYS}. You can revoke it sooner on your account page.",
+    )

@@ -26,7 +26,7 @@ from diary.insights import (
 from diary.patterns import RELIEF_COLUMNS
 
 CHART_WIDTH_PX = 640
-PATTERN_CHARTS = ("weekly", "hours", "muscles", "intensity", "duration", "calendar")
+PATTERN_CHARTS = ("weekly", "medications", "hours", "muscles", "intensity", "duration", "calendar")
 # Charts with long labels that scroll sideways on a phone rather than shrink.
 SCROLLING_CHARTS = ("triggers",)
 

@@ -1,6 +1,6 @@
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from diary import report
 from diary.days import local_date
-from diary.forms.report import ReportForm
+from diary.forms.report import ReportForm, ShareForm
 from diary.reportdata import chosen_report
 
 
@@ -45,6 +45,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         query = report_query(form)
         context |= {
             "report": _build(request, form),
+            "share_form": ShareForm(QueryDict(), today=form.today),
             "pdf_url": f"{reverse('diary:report_pdf')}?{query}",
             "chart_route": "diary:report_chart",
             "query": query,
