@@ -292,8 +292,17 @@ def _draw_medications(figure: Figure, document: Document) -> None:
         2, 1, sharex=True, height_ratios=[2, max(1, 0.5 * len(medications))]
     )
     starts = [date.fromisoformat(w["week_start"]) for w in weeks]
-    rates = [7 * w["episodes"] / w["days"] for w in weeks]
-    rate_axes.step(starts, rates, where="post", color=BLUE, linewidth=1.5)
+    # Only whole weeks: a week the window cuts to a day or two would make a spike of nothing.
+    whole = [
+        (start, w["episodes"]) for start, w in zip(starts, weeks, strict=True) if w["days"] == 7
+    ]
+    rate_axes.bar(
+        [start for start, _ in whole],
+        [count for _, count in whole],
+        width=6,
+        align="edge",
+        color=SKY,
+    )
     rate_axes.set_ylim(bottom=0)
     rate_axes.set_ylabel("Episodes a week")
     rate_axes.set_title("Episodes a week, and when each medication was taken")

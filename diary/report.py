@@ -574,7 +574,12 @@ def render_chart(report: Report, name: str, text_as_paths: bool = True) -> bytes
         # Only the judged factors: a short plot for a few of them.
         width, _ = charts.CHARTS[name].size
         size = (width, min(MAX_FOREST_INCHES, 1.6 + 0.28 * len(source["factors"])))
-    return charts.render_svg(name, source, size, text_as_paths)
+    svg = charts.render_svg(name, source, size, text_as_paths)
+    if not text_as_paths:
+        # matplotlib writes a shape's alpha as `opacity`, which svglib ignores (the night band
+        # of the time-of-day chart came out solid grey); it reads `fill-opacity`.
+        svg = svg.replace(b"; opacity: ", b"; fill-opacity: ")
+    return svg
 
 
 # The PDF

@@ -262,7 +262,6 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
             Medication: medication.pk,
             CheckIn: checkins[0].pk,
             CustomFactor: factor.pk,
-        },
             ShareLink: link.pk,
         },
         share_token=share_token,
