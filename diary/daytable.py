@@ -34,6 +34,8 @@ class EpisodeRecord:
     relief_effect: str = ""
     symptoms: tuple[str, ...] = ()
     id: int | None = None
+    created_at: datetime | None = None  # when it was entered
+    imported: bool = False  # from a diary file: created_at is the import's time
 
 
 @dataclass(frozen=True)

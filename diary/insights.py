@@ -24,6 +24,7 @@ from diary.daytable import (
 )
 from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
+from diary.history import checkins_per_week, cramp_history
 from diary.models import (
     CheckIn,
     CustomAnswer,
@@ -45,7 +46,13 @@ from diary.triggers import (
 )
 
 # The analysis reads the diary file's fields (the data contract), less the free text.
-EPISODE_FIELDS = ("id", *(name for name in DIARY_EPISODE_FIELDS if name != "notes"))
+# The report also tells how many were entered late or imported.
+EPISODE_FIELDS = (
+    "id",
+    "created_at",
+    "imported",
+    *(name for name in DIARY_EPISODE_FIELDS if name != "notes"),
+)
 CHECKIN_FIELDS = tuple(
     name
     for name in DIARY_CHECKIN_FIELDS
@@ -55,7 +62,7 @@ CHECKIN_FIELDS = tuple(
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Part of every cache key: bump it when the document or a chart changes.
-CACHE_GENERATION = 1
+CACHE_GENERATION = 2
 # The default window moves on every day, so older entries are seldom asked for again.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -213,6 +220,17 @@ def build_document(diary: Diary) -> dict[str, Any]:
         "water_dose_response": water_dose_response(rows),
         "trend": trend_result.as_json(),
         "medication_onsets": [onset.as_json() for _, onset in onsets],
+        "medications": [
+            {
+                "name": m.name,
+                "kind": m.kind,
+                "started_on": m.started_on and m.started_on.isoformat(),
+                "stopped_on": m.stopped_on and m.stopped_on.isoformat(),
+            }
+            for m in diary.medications
+        ],
+        "history": cramp_history(in_window, zone, recorded_from, last_day, len(rows)),
+        "checkins_per_week": checkins_per_week(diary.checkins, first_day, last_day),
         "note": CORRELATION_NOTE,
     }
 

@@ -228,6 +228,13 @@ class Profile(models.Model):
         blank=True,
         validators=[ChoiceListValidator(CheckInQuestion)],
     )
+    report_name = models.CharField(
+        "name for reports",
+        max_length=200,
+        blank=True,
+        help_text="Printed at the top of the doctor's report; your username when blank.",
+    )
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -321,7 +328,10 @@ class Episode(models.Model):
     # Made by the page that sent the form (or by the phone's offline queue), so a double tap
     # or a resend saves one episode; blank for episodes from the diary file or older pages.
     client_id = models.UUIDField("id from the page", null=True, blank=True)
+    # When it was entered: the report tells a doctor how many were written down late.
     created_at = models.DateTimeField(auto_now_add=True)
+    # Came in from a diary file, so created_at says when it was imported, not entered.
+    imported = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EpisodeQuerySet.as_manager()
@@ -510,3 +520,58 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.date.isoformat()}"
+
+
+class ShareLinkQuerySet(OwnedQuerySet):
+    def usable(self, now: datetime):
+        """Links that still open: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ShareLink(models.Model):
+    """A read-only link to one report (period, paper, sections) for a clinician.
+
+    Only a hash of the token is kept: the link itself is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    paper = models.CharField(max_length=10)
+    sections = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="share_link_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link to the report {self.first_day} to {self.last_day}"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ShareLinkOpening(models.Model):
+    """When a shared report was opened (no address or browser is kept)."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"Opened {self.opened_at:%Y-%m-%d %H:%M}"

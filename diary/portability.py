@@ -29,6 +29,7 @@ from diary.models import (
     Episode,
     Medication,
     Profile,
+    ShareLink,
 )
 from diary.words import count_of
 
@@ -152,7 +153,13 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         Medication, user, parsed.medications, _name_identity, MEDICATION_FIELDS, now
     )
     summary.episodes, _ = _merge_rows(
-        Episode, user, parsed.episodes, _episode_identity, EPISODE_FIELDS, now
+        Episode,
+        user,
+        parsed.episodes,
+        _episode_identity,
+        EPISODE_FIELDS,
+        now,
+        created_values={"imported": True},
     )
     _merge_rows(
         CustomFactor, user, parsed.custom_factors, _name_identity, CUSTOM_FACTOR_FIELDS, now
@@ -284,9 +291,11 @@ def _merge_rows(
     columns: Iterable[str],
     now: datetime,
     m2m_differs: Callable[[models.Model, Record], bool] = lambda row, record: False,
+    created_values: dict | None = None,
 ) -> tuple[Tally, list[tuple[models.Model, Record]]]:
     """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
-    rows added or updated, with their records (for the many-to-many step)."""
+    rows added or updated, with their records (for the many-to-many step). `created_values`
+    are set on the rows added only."""
     columns = list(columns)
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
@@ -294,7 +303,7 @@ def _merge_rows(
         values = {name: record[name] for name in columns}
         row = existing.get(identity(record))
         if row is None:
-            added.append((model(user=user, **values), record))
+            added.append((model(user=user, **values, **(created_values or {})), record))
         elif any(getattr(row, name) != value for name, value in values.items()) or m2m_differs(
             row, record
         ):
@@ -311,8 +320,9 @@ def _merge_rows(
 
 @transaction.atomic
 def delete_diary_data(user) -> None:
-    """Delete every episode, check-in, medication and custom factor, and the conditions; keep
-    the account."""
+    """Delete every episode, check-in, medication and custom factor, the conditions and the
+    share links; keep the account."""
+    ShareLink.objects.for_user(user).delete()
     CheckIn.objects.for_user(user).delete()
     CustomFactor.objects.for_user(user).delete()
     Episode.objects.for_user(user).delete()

@@ -1,7 +1,17 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, factors, home, insights, portability, profile
+from diary.views import (
+    checkins,
+    episodes,
+    factors,
+    home,
+    insights,
+    portability,
+    profile,
+    report,
+    sharing,
+)
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -51,4 +61,16 @@ urlpatterns = [
     path("insights/", insights.dashboard, name="insights"),
     path("insights.json", insights.document_json, name="insights_json"),
     path("insights/charts/<slug:name>.svg", insights.chart, name="insights_chart"),
+    path("report/", report.report_page, name="report"),
+    path("report.pdf", report.report_pdf, name="report_pdf"),
+    path("report/charts/<slug:name>.svg", report.report_chart, name="report_chart"),
+    path("report/share/", sharing.share_create, name="share_create"),
+    path("account/shares/<int:pk>/revoke/", sharing.share_revoke, name="share_revoke"),
+    path("shared/<str:share_token>/", sharing.shared_page, name="shared_report"),
+    path("shared/<str:share_token>/report.pdf", sharing.shared_pdf, name="shared_report_pdf"),
+    path(
+        "shared/<str:share_token>/charts/<slug:name>.svg",
+        sharing.shared_chart,
+        name="shared_report_chart",
+    ),
 ]

@@ -17,6 +17,7 @@ from diary.models import CheckIn, Episode
 from tests.conftest import make_user
 from tests.security_routes import (
     PUBLIC_ROUTE_NAMES,
+    SHARED_ROUTE_NAMES,
     Diary,
     Route,
     UnfillableRoute,
@@ -183,7 +184,10 @@ def assert_security_headers(route, response) -> None:
     assert "unsafe-eval" not in str(policy), f"{route}: {policy}"
     assert response.headers.get("X-Frame-Options") == "DENY", route
     assert response.headers.get("X-Content-Type-Options") == "nosniff", route
-    assert response.headers.get("Referrer-Policy") == "same-origin", route
+    # A shared report's token is in its URL: no other site may be told it.
+    shared = getattr(route, "name", "") in SHARED_ROUTE_NAMES
+    expected = "no-referrer" if shared else "same-origin"
+    assert response.headers.get("Referrer-Policy") == expected, route
     permissions = response.headers.get("Permissions-Policy", "")
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert f"{feature}=()" in permissions, f"{route}: {permissions!r}"

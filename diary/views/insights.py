@@ -22,12 +22,12 @@ from diary.insights import (
     diary_first_day,
     window_for_preset,
 )
+from diary.patterns import RELIEF_COLUMNS
 
 CHART_WIDTH_PX = 640
-PATTERN_CHARTS = ("weekly", "hours", "muscles", "intensity", "duration", "calendar")
+PATTERN_CHARTS = ("weekly", "medications", "hours", "muscles", "intensity", "duration", "calendar")
 # Charts with long labels that scroll sideways on a phone rather than shrink.
 SCROLLING_CHARTS = ("triggers",)
-RELIEF_COLUMNS = ("Method", "Tried", "Helped a lot or fully", "Share")
 
 
 def _window(request: HttpRequest) -> tuple[InsightsWindowForm, date, date]:

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from diary.forms.profile import MedicationForm, ProfileForm
 from diary.http import form_page
-from diary.models import Medication
+from diary.models import Medication, ShareLink
 from diary.views.named import save_named
 
 
@@ -23,7 +24,12 @@ def account(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("diary:account")
-    context = {"form": form, "medications": Medication.objects.for_user(request.user)}
+    context = {
+        "form": form,
+        "medications": Medication.objects.for_user(request.user),
+        "share_links": ShareLink.objects.for_user(request.user).prefetch_related("openings"),
+        "now": timezone.now(),
+    }
     return render(request, "diary/profile/account.html", context)
 
 
