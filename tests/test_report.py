@@ -202,8 +202,8 @@ def test_the_sections_chosen_are_the_appendix(auth_client, diary):
         ({"start": "1899-12-31"}, "Choose a start from 1900 on."),
         ({"end": "2999-01-01"}, "The end can&#x27;t be in the future."),
         ({"start": "2000-01-01", "end": "2012-01-01"}, "A report covers at most 10 years."),
-        ({"paper": "a3"}, "Select a valid choice. a3 is not one of the available choices."),
-        ({"sections": "gossip"}, "Select a valid choice. gossip is not one of the"),
+        ({"paper": "a3"}, "Select a valid choice: that is not one of the options."),
+        ({"sections": "gossip"}, "Select a valid choice: that is not one of the options."),
     ],
 )
 def test_bad_input_is_named_on_the_page_on_the_pdf_url_and_by_the_command(
