@@ -162,6 +162,15 @@ class EpisodeForm(forms.ModelForm):
             self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
 
 
+class RangeInput(forms.NumberInput):
+    """A slider. It always has a value, and `required` is not allowed on one."""
+
+    input_type = "range"
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
 class QuickLogForm(forms.ModelForm):
     """The few taps someone makes while the cramp is still happening; the rest comes later."""
 
@@ -175,9 +184,8 @@ class QuickLogForm(forms.ModelForm):
         widgets = {
             "muscle": forms.RadioSelect,
             "side": forms.RadioSelect,
-            "intensity": forms.NumberInput(
+            "intensity": RangeInput(
                 attrs={
-                    "type": "range",
                     "min": 0,
                     "max": 10,
                     "class": "form-range intensity",

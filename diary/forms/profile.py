@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from diary.forms.accounts import time_zone_choices
-from diary.models import Condition, Medication, MedicationKind, Profile
+from diary.models import Condition, Medication, MedicationKind, Profile, Theme
 
 
 class ProfileForm(forms.ModelForm):
@@ -23,8 +23,19 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "conditions", "other_condition"]
+        fields = ["time_zone", "conditions", "other_condition", "theme"]
+        widgets = {"theme": forms.RadioSelect}
         help_texts = {"other_condition": "Which other condition, when “Other” is ticked."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without the theme (an older page, a script) keeps the one chosen before.
+        self.fields["theme"].required = False
+        self.fields["theme"].choices = Theme.choices
+        self.fields["theme"].help_text = "Dark is easier on the eyes at night."
+
+    def clean_theme(self) -> str:
+        return self.cleaned_data["theme"] or self.instance.theme
 
     def clean_conditions(self) -> list[str]:
         ticked = self.cleaned_data["conditions"]
