@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0003_checkin_taps'),
+        ('diary', '0004_custom_factors'),
     ]
 
     operations = [
