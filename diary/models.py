@@ -221,6 +221,12 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
+class Theme(models.TextChoices):
+    DEVICE = "device", "Follow the device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -248,6 +254,7 @@ class Profile(models.Model):
         help_text="Printed at the top of the doctor's report; your username when blank.",
     )
     date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    theme = models.CharField("colours", max_length=10, choices=Theme.choices, default=Theme.DEVICE)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

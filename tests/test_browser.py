@@ -1,22 +1,27 @@
 """The real pages in the system Chromium at phone size: no request leaves the server, no CSP
 violation, dark mode, the two-tap quick log and axe-core's accessibility rules."""
 
+import io
 import re
 import time
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, Profile
 from tests.conftest import make_user
+from tests.html_checker import html_errors
 from tests.security_routes import app_routes, fill, make_diary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,29 +103,60 @@ def signed_in_page(browser, live_server, user, color_scheme: str = "light"):
     return context.new_page()
 
 
-def test_every_page_loads_only_from_this_server_without_csp_errors_at_360px(browser, live_server):
+def serious_accessibility_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} "
+        f"at {[(node['target'], node['failureSummary']) for node in violation['nodes'][:2]]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def html_pages(client: Client, diary) -> dict[str, bytes]:
+    """Every page (not download) each route answers with for this client, by path."""
+    pages = {}
+    for route in app_routes():
+        for path in fill(route, diary):
+            response = client.get(path)
+            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+                pages[path] = response.content
+    return pages
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_loads_only_from_here_without_errors_or_axe_violations(
+    browser, live_server, scheme
+):
     diary = make_diary(make_user("alice", "Europe/Berlin"), "browser-check")
-    page = signed_in_page(browser, live_server, diary.user)
+    page = signed_in_page(browser, live_server, diary.user, color_scheme=scheme)
     recorder = Recorder(page)
     host = urlsplit(live_server.url).netloc
-    client = signed_in_client(diary.user)
-    visited = []
-    pages = [(route, path) for route in app_routes() for path in fill(route, diary)]
-    for route, path in pages:
-        response = client.get(path)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue  # logout only answers POST; downloads are not pages
-        assert page.goto(live_server.url + path).status == 200, route
-        visited.append(route.name)
+    signed_in = html_pages(signed_in_client(diary.user), diary)
+    violations = {}
+    for path in signed_in:
+        assert page.goto(live_server.url + path).status == 200, path
         overflow = page.evaluate("document.documentElement.scrollWidth")
-        assert overflow <= PHONE["width"], f"{route} is {overflow} px wide at 360 px"
-    print(f"browser: {len(visited)} pages, {len(recorder.requests)} requests, all to {host}")
-    assert {"diary:home", "diary:quick_log", "diary:episode_list", "diary:episode_new"} <= set(
-        visited
-    )
+        assert overflow <= PHONE["width"], f"{path} is {overflow} px wide at 360 px"
+        if found := serious_accessibility_violations(page):
+            violations[path] = found
+    print(f"browser: {len(signed_in)} pages, {len(recorder.requests)} requests, all to {host}")
+    assert {"/", "/episodes/quick/", "/episodes/", "/episodes/new/"} <= set(signed_in)
     assert recorder.foreign(host) == []
     assert recorder.errors == [], "console errors (a CSP violation shows here)"
+    assert violations == {}, "axe-core: serious or critical violations"
     page.context.close()
+
+
+def test_every_page_signed_in_and_public_has_no_nu_html_checker_error(tmp_path):
+    diary = make_diary(make_user("alice", "Europe/Berlin"), "html-check")
+    pages = html_pages(signed_in_client(diary.user), diary)
+    public = html_pages(Client(), diary)
+    assert {"/accounts/login/", "/accounts/signup/", "/offline/"} <= set(public)
+    pages |= {f"{path} (signed out)": html for path, html in public.items()}
+    errors = html_errors(pages, tmp_path)
+    print(f"Nu Html Checker: {len(pages)} pages, {len(errors)} errors")
+    assert errors == []
 
 
 def test_a_spasm_is_logged_with_two_taps_from_home(browser, live_server):
@@ -146,26 +182,6 @@ def test_the_page_follows_the_systems_colour_scheme(browser, live_server, scheme
     page = signed_in_page(browser, live_server, make_user("alice"), color_scheme=scheme)
     page.goto(live_server.url + "/")
     assert page.evaluate("document.documentElement.dataset.bsTheme") == scheme
-    page.context.close()
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/", "/episodes/quick/"])
-def test_home_and_quick_log_have_no_serious_accessibility_violations(
-    browser, live_server, path, scheme
-):
-    user = make_user("alice", "Europe/Berlin")
-    make_diary(user, "axe")
-    page = signed_in_page(browser, live_server, user, color_scheme=scheme)
-    page.goto(live_server.url + path)
-    results = Axe().run(page)
-    serious = [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} "
-        f"at {[(node['target'], node['failureSummary']) for node in violation['nodes'][:2]]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
     page.context.close()
 
 
@@ -398,4 +414,89 @@ def test_logging_out_deletes_the_cached_pages_and_the_queue(browser, live_server
     page.wait_for_url(re.compile(r"/accounts/(login|logout)/"))
     assert queued_entries(page) == []
     assert page.evaluate("caches.keys()") == []
+    page.context.close()
+
+
+FOCUSED_HAS_VISIBLE_RING = """() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== "none" && style.outlineWidth !== "0px"
+        || style.boxShadow !== "none";
+}"""
+
+
+def tab_to(page, selector: str) -> None:
+    """Press Tab until the element matching `selector` has the focus, and see its focus ring."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            assert page.evaluate(FOCUSED_HAS_VISIBLE_RING), f"no visible focus on {selector}"
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_full_episode_is_logged_with_the_keyboard_alone(browser, live_server):
+    user = make_user("alice", "Europe/Berlin")
+    page = signed_in_page(browser, live_server, user)
+    page.goto(live_server.url + "/episodes/new/")
+    tab_to(page, "#id_duration_seconds")
+    page.keyboard.type("2 min")
+    tab_to(page, "#id_muscle")
+    page.keyboard.press("ArrowDown")  # Calf, the first muscle after the blank choice
+    tab_to(page, "input[name=side]")
+    for _ in range(5):  # arrows move through the sides and choose each in turn
+        if page.evaluate("document.activeElement.value") == "right":
+            break
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.checked")
+    tab_to(page, "#id_intensity")
+    page.keyboard.type("7")
+    tab_to(page, "input[name=relief]")
+    page.keyboard.press("Space")  # the first thing tried
+    tab_to(page, "#id_notes")
+    page.keyboard.type("woke me up")
+    tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/episodes/\d+/$"))
+    episode = Episode.objects.for_user(user).get()
+    assert (episode.muscle, episode.side, episode.intensity) == ("calf", "right", 7)
+    assert (episode.duration_seconds, episode.notes) == (120, "woke me up")
+    assert len(episode.relief) == 1
+    page.context.close()
+
+
+def test_a_theme_chosen_on_the_account_page_wins_over_the_device_and_keeps_charts_legible(
+    browser, live_server
+):
+    user = make_user("alice", "Europe/Berlin")
+    make_diary(user, "theme")
+    Profile.objects.filter(user=user).update(theme="dark")
+    page = signed_in_page(browser, live_server, user, color_scheme="light")
+    recorder = Recorder(page)
+    page.goto(live_server.url + "/insights/?period=all")
+    assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark"
+    # The chart's own text follows the light device: it is drawn on a light backdrop.
+    chart = page.locator(".chart img").first
+    assert chart.evaluate("img => getComputedStyle(img).backgroundColor") == "rgb(255, 255, 255)"
+    assert recorder.errors == []
+    page.context.close()
+
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+def test_screenshots_of_home_quick_log_and_insights_in_dark_mode_at_360px(browser, live_server):
+    call_command("seed_demo", days=120, stdout=io.StringIO())
+    page = signed_in_page(
+        browser, live_server, User.objects.get(username="demo"), color_scheme="dark"
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path in [
+        ("home", "/"),
+        ("quick-log", "/episodes/quick/"),
+        ("insights", "/insights/"),
+    ]:
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=SCREENSHOTS / f"{name}-dark-360.png")
+        assert (SCREENSHOTS / f"{name}-dark-360.png").stat().st_size > 0
     page.context.close()

@@ -177,6 +177,15 @@ class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
             self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
 
 
+class RangeInput(forms.NumberInput):
+    """A slider. It always has a value, and `required` is not allowed on one."""
+
+    input_type = "range"
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
 class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
     """The few taps someone makes while the cramp is still happening; the rest comes later."""
 
@@ -190,9 +199,8 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
         widgets = {
             "muscle": forms.RadioSelect,
             "side": forms.RadioSelect,
-            "intensity": forms.NumberInput(
+            "intensity": RangeInput(
                 attrs={
-                    "type": "range",
                     "min": 0,
                     "max": 10,
                     "class": "form-range intensity",

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from diary.days import EARLIEST_DAY
 from diary.forms.accounts import time_zone_choices
-from diary.models import Condition, Medication, MedicationKind, Profile
+from diary.models import Condition, Medication, MedicationKind, Profile, Theme
 
 
 class ProfileForm(forms.ModelForm):
@@ -24,12 +24,22 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "conditions", "other_condition", "report_name", "date_of_birth"]
+        fields = [
+            "time_zone",
+            "conditions",
+            "other_condition",
+            "report_name",
+            "date_of_birth",
+            "theme",
+        ]
         help_texts = {
             "other_condition": "Which other condition, when “Other” is ticked.",
             "date_of_birth": "Optional: printed on the doctor's report.",
         }
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "theme": forms.RadioSelect,
+        }
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -38,6 +48,16 @@ class ProfileForm(forms.ModelForm):
         if born is not None and born > timezone.localdate():
             raise ValidationError("A date of birth can't be in the future.")
         return born
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without the theme (an older page, a script) keeps the one chosen before.
+        self.fields["theme"].required = False
+        self.fields["theme"].choices = Theme.choices
+        self.fields["theme"].help_text = "Dark is easier on the eyes at night."
+
+    def clean_theme(self) -> str:
+        return self.cleaned_data["theme"] or self.instance.theme
 
     def clean_conditions(self) -> list[str]:
         ticked = self.cleaned_data["conditions"]
