@@ -33,6 +33,7 @@ class EpisodeRecord:
     relief: tuple[str, ...] = ()
     relief_effect: str = ""
     symptoms: tuple[str, ...] = ()
+    time_estimated: bool = False  # the hour is a placeholder (see Episode.time_estimated)
     id: int | None = None
 
 

@@ -291,6 +291,13 @@ def check_answer(kind: str, answer: bool | Decimal) -> int | bool:
     return Number(0, most).from_json(answer)
 
 
+class Flag(Boolean):
+    """A yes/no fact that is never unknown: left out or null reads as false (older files)."""
+
+    def from_json(self, value: Any) -> bool:
+        return bool(super().from_json(value))
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -380,6 +387,7 @@ EPISODE_FIELDS: dict[str, Kind] = {
     "relief_effect": Choice(ReliefEffect),
     "symptoms": ChoiceList(Symptom),
     "notes": Text(MAX_NOTE_LENGTH),
+    "time_estimated": Flag(),
 }
 CHECKIN_FIELDS: dict[str, Kind] = {
     "date": Day(required=True),
@@ -395,6 +403,7 @@ CHECKIN_FIELDS: dict[str, Kind] = {
     "stress": Number(0, 10),
     "sitting_hours": Number(0, 24, places=1),
     "cold_exposure": Boolean(),
+    "sleep_disturbance": Number(0, 10),
     "medications_taken": NameList(),
     "custom_factors": Answers(),
     "episodes_all_logged": Boolean(),

@@ -55,7 +55,7 @@ CHECKIN_FIELDS = tuple(
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Part of every cache key: bump it when the document or a chart changes.
-CACHE_GENERATION = 1
+CACHE_GENERATION = 2
 # The default window moves on every day, so older entries are seldom asked for again.
 CACHE_SECONDS = 24 * 60 * 60
 

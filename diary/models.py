@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -309,6 +309,11 @@ class Episode(models.Model):
     # Made by the page that sent the form (or by the phone's offline queue), so a double tap
     # or a resend saves one episode; blank for episodes from the diary file or older pages.
     client_id = models.UUIDField("id from the page", null=True, blank=True)
+    # Night cramps counted in the morning get a placeholder time: the hour-of-day chart and any
+    # hour analysis leave them out, while the day and "asleep" still count.
+    time_estimated = models.BooleanField(
+        "time estimated", default=False, help_text="Logged afterwards without the real time."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -416,10 +421,30 @@ class CustomAnswer(models.Model):
         return f"{self.factor}: {self.value}"
 
 
+# Answers about the night before a check-in's date, which the morning screen saves on their own.
+NIGHT_ANSWER_FIELDS = frozenset({"sleep_disturbance"})
+_CHECKIN_BOOKKEEPING_FIELDS = frozenset({"id", "user", "date", "updated_at"})
+
+
 class CheckInQuerySet(OwnedQuerySet):
     def between(self, first_day, last_day):
         """Check-ins for local dates first_day..last_day, both included."""
         return self.filter(date__gte=first_day, date__lte=last_day)
+
+    def day_answered(self):
+        """Check-ins answering something about the day, not only the morning's night answer:
+        a check-in the person still has to fill in is not done."""
+        answered = Q(
+            Exists(CheckIn.medications_taken.through.objects.filter(checkin=OuterRef("pk")))
+        ) | Q(Exists(CustomAnswer.objects.filter(checkin=OuterRef("pk"))))
+        for field in CheckIn._meta.concrete_fields:
+            if field.name in _CHECKIN_BOOKKEEPING_FIELDS | NIGHT_ANSWER_FIELDS:
+                continue
+            if field.null:
+                answered |= Q(**{f"{field.name}__isnull": False})
+            else:  # text and choices, blank when not recorded
+                answered |= ~Q(**{field.name: ""})
+        return self.filter(answered)
 
 
 class CheckIn(models.Model):
@@ -470,6 +495,14 @@ class CheckIn(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(24)],
     )
     cold_exposure = models.BooleanField("exposed to cold", null=True, blank=True)
+    # An outcome of the night before this date, like sleep_hours; not a trigger factor.
+    sleep_disturbance = models.PositiveSmallIntegerField(
+        "how much cramps disturbed sleep the night before",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text="0 not at all, 10 no sleep.",
+    )
     medications_taken = models.ManyToManyField(Medication, blank=True, related_name="checkins")
     # True: every episode of the day is logged, so its count is confirmed; None: not asked.
     episodes_all_logged = models.BooleanField("all episodes logged", null=True, blank=True)
@@ -493,6 +526,10 @@ class CheckIn(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(stress__isnull=True) | Q(stress__lte=10), name="checkin_stress_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(sleep_disturbance__isnull=True) | Q(sleep_disturbance__lte=10),
+                name="checkin_sleep_disturbance_0_10",
             ),
         ]
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, factors, home, insights, portability, profile
+from diary.views import checkins, episodes, factors, home, insights, nights, portability, profile
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("episodes/<int:pk>/", episodes.episode_detail, name="episode_detail"),
     path("episodes/<int:pk>/edit/", episodes.episode_edit, name="episode_edit"),
     path("episodes/<int:pk>/delete/", episodes.episode_delete, name="episode_delete"),
+    path("last-night/", nights.last_night, name="last_night"),
     path("checkins/", checkins.checkin_list, name="checkin_list"),
     path("checkins/questions/", checkins.checkin_questions, name="checkin_questions"),
     path("checkins/factors/new/", factors.customfactor_new, name="customfactor_new"),

@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -226,6 +227,40 @@ def test_a_typical_check_in_takes_at_most_twelve_taps_and_no_keyboard(browser, l
     page.context.close()
 
 
+def zone_where_it_is_daytime() -> str:
+    """A time zone whose local hour is between 08:00 and 20:00 right now: the morning screen
+    is offered there without stopping the server's clock."""
+    candidates = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Honolulu"]
+    now = timezone.now()
+    return next(zone for zone in candidates if 8 <= now.astimezone(ZoneInfo(zone)).hour < 20)
+
+
+def test_two_night_cramps_are_saved_in_six_taps_from_home(browser, live_server):
+    user = make_user("alice", zone_where_it_is_daytime())
+    page = signed_in_page(browser, live_server, user)
+    recorder = Recorder(page)
+    taps = Taps(page)
+    page.goto(live_server.url + "/")
+
+    taps.tap(page.get_by_role("link", name="Yes: count them"), navigates=True)
+    taps.tap(_labelled(page, "episodes", "2"))
+    taps.tap(_labelled(page, "worst_intensity", "7"))
+    taps.tap(_labelled(page, "total_minutes", "5 min"))
+    taps.tap(_labelled(page, "sleep_disturbance", "4"))
+    taps.tap(page.get_by_role("button", name="Save last night"), navigates=True)
+
+    assert taps.count == 6
+    assert "Saved 2 night cramps" in page.get_by_role("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    episodes = Episode.objects.for_user(user)
+    assert [(e.intensity, e.duration_seconds, e.time_estimated) for e in episodes] == [
+        (7, 150, True)
+    ] * 2
+    assert CheckIn.objects.get(user=user).sleep_disturbance == 4
+    assert recorder.errors == []
+    page.context.close()
+
+
 def test_same_as_yesterday_is_a_check_in_in_four_taps(browser, live_server):
     user = make_user("alice", "Europe/Berlin")
     today = timezone.localdate(timezone=user.profile.zone)
@@ -398,4 +433,18 @@ def test_logging_out_deletes_the_cached_pages_and_the_queue(browser, live_server
     page.wait_for_url(re.compile(r"/accounts/(login|logout)/"))
     assert queued_entries(page) == []
     assert page.evaluate("caches.keys()") == []
+
+
+def test_no_cramps_last_night_is_one_tap_from_home(browser, live_server):
+    user = make_user("alice", zone_where_it_is_daytime())
+    page = signed_in_page(browser, live_server, user)
+    page.goto(live_server.url + "/")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="No cramps last night").tap()
+
+    assert "Last night is recorded" in page.get_by_role("main").inner_text()
+    assert CheckIn.objects.get(user=user).sleep_disturbance == 0
+    assert not Episode.objects.for_user(user).exists()
+
     page.context.close()

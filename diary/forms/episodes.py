@@ -136,7 +136,9 @@ class EpisodeForm(forms.ModelForm):
             "relief_effect",
             "symptoms",
             "notes",
+            "time_estimated",
         ]
+        labels = {"time_estimated": "The time is only an estimate"}
         widgets = {
             "side": forms.RadioSelect,
             "kind": forms.RadioSelect,

@@ -50,18 +50,19 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.accepts("application/json") and not request.accepts("text/html")
 
 
+def recent_muscles_and_side(user) -> tuple[list[str], str]:
+    """The muscles of the person's latest episodes, newest first, and the latest side: the
+    defaults of the forms that log in a few taps."""
+    recent = list(
+        Episode.objects.for_user(user).values("muscle", "side")[:RECENT_EPISODES_FOR_DEFAULTS]
+    )
+    return [row["muscle"] for row in recent], recent[0]["side"] if recent else ""
+
+
 @require_http_methods(["GET", "POST"])
 def quick_log(request: HttpRequest) -> HttpResponse:
-    recent = list(
-        Episode.objects.for_user(request.user).values("muscle", "side")[
-            :RECENT_EPISODES_FOR_DEFAULTS
-        ]
-    )
-    form = QuickLogForm(
-        request.POST or None,
-        recent_muscles=[row["muscle"] for row in recent],
-        recent_side=recent[0]["side"] if recent else "",
-    )
+    muscles, side = recent_muscles_and_side(request.user)
+    form = QuickLogForm(request.POST or None, recent_muscles=muscles, recent_side=side)
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
