@@ -216,6 +216,8 @@ class Profile(models.Model):
         blank=True,
         validators=[ChoiceListValidator(CheckInQuestion)],
     )
+    # A daily e-mail at this local time while the day's check-in is missing; None: no reminder.
+    reminder_time = models.TimeField("daily reminder at", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -535,3 +537,25 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.date.isoformat()}"
+
+
+class ReminderSent(models.Model):
+    """That the reminder for a local date was sent (or is being sent) to a person.
+
+    The unique constraint is what keeps two `send_reminders` running at the same moment, on two
+    servers, from sending the same day twice: only one of them can insert the row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.date.isoformat()}"

@@ -1,7 +1,17 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, factors, home, insights, nights, portability, profile
+from diary.views import (
+    checkins,
+    episodes,
+    factors,
+    home,
+    insights,
+    nights,
+    portability,
+    profile,
+    reminders,
+)
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -28,6 +38,8 @@ urlpatterns = [
     path("checkins/<isodate:day>/", checkins.checkin_day, name="checkin_day"),
     path("checkins/<isodate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
     path("account/", profile.account, name="account"),
+    path("account/reminders/", reminders.reminder_settings, name="reminder_settings"),
+    path("reminders/unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),
     path("account/medications/new/", profile.medication_new, name="medication_new"),
     path("account/medications/<int:pk>/edit/", profile.medication_edit, name="medication_edit"),
     path(
