@@ -23,6 +23,9 @@ MAX_DURATION_SECONDS = 24 * 60 * 60
 MAX_CUSTOM_FACTORS = 20
 MAX_CUSTOM_COUNT = 50
 SCALE_MAX = 10
+# "It's over" is offered this long after an episode started; later, the time elapsed says more
+# about when the person came back than about the cramp.
+ENDS_NOW_WITHIN = timedelta(hours=2)
 
 
 class Muscle(models.TextChoices):
@@ -218,6 +221,8 @@ class Profile(models.Model):
     )
     # A daily e-mail at this local time while the day's check-in is missing; None: no reminder.
     reminder_time = models.TimeField("daily reminder at", null=True, blank=True)
+    # The codes of the red flags the home page has shown, so a new one is marked new once.
+    seen_red_flags = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -343,6 +348,15 @@ class Episode(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("diary:episode_detail", args=[self.pk])
+
+    def may_end_now(self, now: datetime) -> bool:
+        """Whether "it's over" may set the duration from the time elapsed since the start."""
+        elapsed = now - self.started_at
+        return (
+            self.duration_seconds is None
+            and not self.time_estimated
+            and timedelta(0) <= elapsed <= ENDS_NOW_WITHIN
+        )
 
     def relief_labels(self) -> list[str]:
         return [Relief(slug).label for slug in self.relief]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("episodes/quick/", episodes.quick_log, name="quick_log"),
     path("episodes/new/", episodes.episode_new, name="episode_new"),
     path("episodes/<int:pk>/", episodes.episode_detail, name="episode_detail"),
+    path("episodes/<int:pk>/over/", episodes.episode_over, name="episode_over"),
     path("episodes/<int:pk>/edit/", episodes.episode_edit, name="episode_edit"),
     path("episodes/<int:pk>/delete/", episodes.episode_delete, name="episode_delete"),
     path("last-night/", nights.last_night, name="last_night"),

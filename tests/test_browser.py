@@ -443,8 +443,62 @@ def test_no_cramps_last_night_is_one_tap_from_home(browser, live_server):
     with page.expect_navigation():
         page.get_by_role("button", name="No cramps last night").tap()
 
-    assert "Last night is recorded" in page.get_by_role("main").inner_text()
+    assert "Last night: no cramps." in page.get_by_role("main").inner_text()
     assert CheckIn.objects.get(user=user).sleep_disturbance == 0
     assert not Episode.objects.for_user(user).exists()
 
+    page.context.close()
+
+
+def test_a_spasm_that_started_15_minutes_ago_is_logged_and_ended_in_four_taps(browser, live_server):
+    user = make_user("alice", "Europe/Berlin")
+    page = signed_in_page(browser, live_server, user)
+    recorder = Recorder(page)
+    taps = Taps(page)
+    page.goto(live_server.url + "/")
+
+    main = page.get_by_role("main")
+    taps.tap(main.get_by_role("link", name="Log a spasm now"), navigates=True)
+    taps.tap(_labelled(page, "started_minutes_ago", "15 min ago"))
+    taps.tap(page.get_by_role("button", name="Save: it's happening now"), navigates=True)
+    taps.tap(page.get_by_role("button", name="It's over"), navigates=True)
+
+    assert taps.count == 4
+    assert "Saved: it lasted" in page.get_by_role("main").inner_text()
+    episode = Episode.objects.for_user(user).get()
+    # 15 minutes and the few seconds the taps took, however slow the machine.
+    assert 15 * 60 <= episode.duration_seconds < 15 * 60 + 600
+    assert recorder.errors == []
+    page.context.close()
+
+
+def test_home_at_360px_opens_with_the_quick_log_and_todays_status_and_one_red_flag_line(
+    browser, live_server
+):
+    user = make_user("alice", zone_where_it_is_daytime())
+    for days in range(1, 29):
+        Episode.objects.create(
+            user=user,
+            started_at=timezone.now() - timedelta(days=days, hours=1),
+            muscle="calf",
+            side="left",
+            intensity=9,
+            activity="asleep",
+            symptoms=["weakness", "swelling"],
+        )
+    page = signed_in_page(browser, live_server, user)
+    page.goto(live_server.url + "/")
+    main = page.get_by_role("main")
+
+    quick_log = main.get_by_role("link", name="Log a spasm now").bounding_box()
+    status = page.locator("#today-status").bounding_box()
+    flag_line = page.locator("#red-flag-line")
+    assert quick_log["y"] < status["y"] < PHONE["height"]
+    assert flag_line.count() == 1
+    assert re.fullmatch(
+        r"\d+ things worth raising with a doctor \d+ new", flag_line.inner_text().strip()
+    )
+    assert flag_line.bounding_box()["y"] < PHONE["height"]
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"home at 360 px with {len(page.locator('.list-group-item').all())} rows: {height} px")
     page.context.close()

@@ -170,6 +170,14 @@ class QuickLogForm(forms.ModelForm):
     client_id = page_made_id_field()
     # Sent by the offline queue: the moment Save was tapped, not the moment it got through.
     tapped_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    started_minutes_ago = forms.TypedChoiceField(
+        label="When did it start?",
+        choices=[(0, "Now"), *((m, f"{m} min ago") for m in (5, 15, 30))],
+        coerce=int,
+        required=False,
+        empty_value=0,
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Episode
@@ -197,6 +205,7 @@ class QuickLogForm(forms.ModelForm):
         self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
         self.initial.setdefault("side", recent_side or Side.LEFT)
         self.initial.setdefault("intensity", self.DEFAULT_INTENSITY)
+        self.initial.setdefault("started_minutes_ago", 0)
 
     def clean_tapped_at(self) -> datetime | None:
         tapped_at = self.cleaned_data["tapped_at"]
@@ -212,7 +221,9 @@ class QuickLogForm(forms.ModelForm):
         return tapped_at
 
     def save(self, commit: bool = True) -> Episode:
-        self.instance.started_at = self.cleaned_data["tapped_at"] or timezone.now()
+        saved_at = self.cleaned_data["tapped_at"] or timezone.now()
+        ago = timedelta(minutes=self.cleaned_data["started_minutes_ago"])
+        self.instance.started_at = saved_at - ago
         return super().save(commit)
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from diary.days import day_bounds
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
 from diary.models import Episode
+from diary.quantities import format_duration
 
 EPISODES_PER_PAGE = 25
 RECENT_EPISODES_FOR_DEFAULTS = 30
@@ -114,7 +115,28 @@ def episode_new(request: HttpRequest) -> HttpResponse:
 
 
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "diary/episodes/detail.html", {"episode": _get_episode(request, pk)})
+    episode = _get_episode(request, pk)
+    context = {"episode": episode, "may_end_now": episode.may_end_now(timezone.now())}
+    return render(request, "diary/episodes/detail.html", context)
+
+
+def episode_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "It's over": the duration is the time elapsed since the episode started."""
+    episode = _get_episode(request, pk)  # first: another person's id is a 404 to any method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    now = timezone.now()
+    if episode.may_end_now(now):
+        episode.duration_seconds = int((now - episode.started_at).total_seconds())
+        episode.save(update_fields=["duration_seconds", "updated_at"])
+        messages.success(request, f"Saved: it lasted {format_duration(episode.duration_seconds)}.")
+    elif episode.duration_seconds is not None:
+        messages.info(request, "This episode already has a duration: edit it to change it.")
+    else:
+        messages.info(
+            request, "Too long ago to time it from now: edit it to say how long it lasted."
+        )
+    return redirect(episode)
 
 
 @require_http_methods(["GET", "POST"])
