@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
+from diary.models import (
+    CheckIn,
+    CustomAnswer,
+    CustomFactor,
+    Episode,
+    Medication,
+    Profile,
+    ReminderSent,
+)
 
 
 @admin.register(Profile)
@@ -43,3 +51,10 @@ class CustomFactorAdmin(admin.ModelAdmin):
 class CustomAnswerAdmin(admin.ModelAdmin):
     list_display = ["checkin", "factor", "value"]
     search_fields = ["factor__name", "checkin__user__username"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["date", "user", "sent_at"]
+    date_hierarchy = "date"
+    search_fields = ["user__username"]
