@@ -7,6 +7,7 @@ from diary.models import (
     Episode,
     Medication,
     Profile,
+    ReminderSent,
     ShareLink,
     ShareLinkOpening,
 )
@@ -73,3 +74,10 @@ class ShareLinkAdmin(admin.ModelAdmin):
 class ShareLinkOpeningAdmin(admin.ModelAdmin):
     list_display = ["opened_at", "link", "pdf"]
     readonly_fields = ["opened_at", "link", "pdf"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["date", "user", "sent_at"]
+    date_hierarchy = "date"
+    search_fields = ["user__username"]

@@ -366,11 +366,16 @@ def _draw_hours(figure: Figure, document: Document) -> None:
 def _describe_hours(document: Document) -> TextAlternative:
     patterns = document["patterns"]
     hours = patterns["time_of_day"]
-    total = sum(h["episodes"] for h in hours)
+    total = sum(h["episodes"] for h in hours) + patterns["time_estimated_episodes"]
     sentence = (
         f"{patterns['night_episodes']} of {total} episodes were at night "
         "(asleep, or between 22:00 and 06:00)."
     )
+    if patterns["time_estimated_episodes"]:
+        sentence += (
+            f" The chart leaves out {patterns['time_estimated_episodes']} counted the next "
+            "morning, whose time was only estimated."
+        )
     rows = tuple((f"{h['hour']:02d}:00", str(h["episodes"])) for h in hours)
     return TextAlternative(sentence, ("Hour", "Episodes"), rows)
 

@@ -33,6 +33,7 @@ class EpisodeRecord:
     relief: tuple[str, ...] = ()
     relief_effect: str = ""
     symptoms: tuple[str, ...] = ()
+    time_estimated: bool = False  # the hour is a placeholder (see Episode.time_estimated)
     id: int | None = None
     created_at: datetime | None = None  # when it was entered
     imported: bool = False  # from a diary file: created_at is the import's time

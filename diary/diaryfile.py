@@ -300,6 +300,13 @@ def check_answer(kind: str, answer: bool | Decimal) -> int | bool:
     return Number(0, most).from_json(answer)
 
 
+class Flag(Boolean):
+    """A yes/no fact that is never unknown: left out or null reads as false (older files)."""
+
+    def from_json(self, value: Any) -> bool:
+        return bool(super().from_json(value))
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -389,6 +396,7 @@ EPISODE_FIELDS: dict[str, Kind] = {
     "relief_effect": Choice(ReliefEffect),
     "symptoms": ChoiceList(Symptom),
     "notes": Text(MAX_NOTE_LENGTH),
+    "time_estimated": Flag(),
 }
 CHECKIN_FIELDS: dict[str, Kind] = {
     "date": Day(required=True),
@@ -404,6 +412,7 @@ CHECKIN_FIELDS: dict[str, Kind] = {
     "stress": Number(0, MAX_RATING),
     "sitting_hours": Number(0, MAX_HOURS_IN_A_DAY, places=1),
     "cold_exposure": Boolean(),
+    "sleep_disturbance": Number(0, 10),
     "medications_taken": NameList(),
     "custom_factors": Answers(),
     "episodes_all_logged": Boolean(),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -33,6 +33,9 @@ MAX_RATING = 10
 MEDICATION_NAME_LENGTH = 100
 MEDICATION_DOSE_LENGTH = 100
 OTHER_CONDITION_LENGTH = 200
+# "It's over" is offered this long after an episode started; later, the time elapsed says more
+# about when the person came back than about the cramp.
+ENDS_NOW_WITHIN = timedelta(hours=2)
 
 
 class Muscle(models.TextChoices):
@@ -255,6 +258,10 @@ class Profile(models.Model):
     )
     date_of_birth = models.DateField("date of birth", null=True, blank=True)
     theme = models.CharField("colours", max_length=10, choices=Theme.choices, default=Theme.DEVICE)
+    # A daily e-mail at this local time while the day's check-in is missing; None: no reminder.
+    reminder_time = models.TimeField("daily reminder at", null=True, blank=True)
+    # The codes of the red flags the home page has shown, so a new one is marked new once.
+    seen_red_flags = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -348,6 +355,11 @@ class Episode(models.Model):
     # Made by the page that sent the form (or by the phone's offline queue), so a double tap
     # or a resend saves one episode; blank for episodes from the diary file or older pages.
     client_id = models.UUIDField("id from the page", null=True, blank=True)
+    # Night cramps counted in the morning get a placeholder time: the hour-of-day chart and any
+    # hour analysis leave them out, while the day and "asleep" still count.
+    time_estimated = models.BooleanField(
+        "time estimated", default=False, help_text="Logged afterwards without the real time."
+    )
     # When it was entered: the report tells a doctor how many were written down late.
     created_at = models.DateTimeField(auto_now_add=True)
     # Came in from a diary file, so created_at says when it was imported, not entered.
@@ -379,6 +391,15 @@ class Episode(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("diary:episode_detail", args=[self.pk])
+
+    def may_end_now(self, now: datetime) -> bool:
+        """Whether "it's over" may set the duration from the time elapsed since the start."""
+        elapsed = now - self.started_at
+        return (
+            self.duration_seconds is None
+            and not self.time_estimated
+            and timedelta(0) <= elapsed <= ENDS_NOW_WITHIN
+        )
 
     def relief_labels(self) -> list[str]:
         return [Relief(slug).label for slug in self.relief]
@@ -459,6 +480,11 @@ class CustomAnswer(models.Model):
         return f"{self.factor}: {self.value}"
 
 
+# Answers about the night before a check-in's date, which the morning screen saves on their own.
+NIGHT_ANSWER_FIELDS = frozenset({"sleep_disturbance"})
+_CHECKIN_BOOKKEEPING_FIELDS = frozenset({"id", "user", "date", "updated_at"})
+
+
 class CheckInQuerySet(OwnedQuerySet):
     def between(self, first_day, last_day):
         """Check-ins for local dates first_day..last_day, both included."""
@@ -479,6 +505,21 @@ class CheckInQuerySet(OwnedQuerySet):
         if besides is not None:
             taken = taken.exclude(medication=besides)
         return self.filter(**blank).exclude(pk__in=taken.values("checkin_id"))
+
+    def day_answered(self):
+        """Check-ins answering something about the day, not only the morning's night answer:
+        a check-in the person still has to fill in is not done."""
+        answered = Q(
+            Exists(CheckIn.medications_taken.through.objects.filter(checkin=OuterRef("pk")))
+        ) | Q(Exists(CustomAnswer.objects.filter(checkin=OuterRef("pk"))))
+        for field in CheckIn._meta.concrete_fields:
+            if field.name in _CHECKIN_BOOKKEEPING_FIELDS | NIGHT_ANSWER_FIELDS:
+                continue
+            if field.null:
+                answered |= Q(**{f"{field.name}__isnull": False})
+            else:  # text and choices, blank when not recorded
+                answered |= ~Q(**{field.name: ""})
+        return self.filter(answered)
 
 
 class CheckIn(models.Model):
@@ -532,6 +573,14 @@ class CheckIn(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(MAX_HOURS_IN_A_DAY)],
     )
     cold_exposure = models.BooleanField("exposed to cold", null=True, blank=True)
+    # An outcome of the night before this date, like sleep_hours; not a trigger factor.
+    sleep_disturbance = models.PositiveSmallIntegerField(
+        "how much cramps disturbed sleep the night before",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text="0 not at all, 10 no sleep.",
+    )
     medications_taken = models.ManyToManyField(Medication, blank=True, related_name="checkins")
     # True: every episode of the day is logged, so its count is confirmed; None: not asked.
     episodes_all_logged = models.BooleanField("all episodes logged", null=True, blank=True)
@@ -560,6 +609,10 @@ class CheckIn(models.Model):
             models.CheckConstraint(
                 condition=Q(stress__isnull=True) | Q(stress__lte=MAX_RATING),
                 name="checkin_stress_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(sleep_disturbance__isnull=True) | Q(sleep_disturbance__lte=10),
+                name="checkin_sleep_disturbance_0_10",
             ),
         ]
 
@@ -620,3 +673,25 @@ class ShareLinkOpening(models.Model):
 
     def __str__(self) -> str:
         return f"Opened {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderSent(models.Model):
+    """That the reminder for a local date was sent (or is being sent) to a person.
+
+    The unique constraint is what keeps two `send_reminders` running at the same moment, on two
+    servers, from sending the same day twice: only one of them can insert the row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.date.isoformat()}"

@@ -70,7 +70,12 @@ def weekly_counts(counts: Counter[date], first_day: date, last_day: date) -> lis
 
 
 def hours_of_day(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[dict[str, Any]]:
-    counts = Counter(episode.started_at.astimezone(zone).hour for episode in episodes)
+    """Episodes per local hour of onset, leaving out those whose time was only estimated."""
+    counts = Counter(
+        episode.started_at.astimezone(zone).hour
+        for episode in episodes
+        if not episode.time_estimated
+    )
     return [
         {"hour": hour, "episodes": counts[hour], "night": hour in NIGHT_HOURS} for hour in range(24)
     ]
@@ -185,6 +190,7 @@ def build_patterns(
     return {
         "episodes_per_week": weekly_counts(counts, first_day, last_day),
         "time_of_day": hours_of_day(in_window, zone),
+        "time_estimated_episodes": sum(1 for e in in_window if e.time_estimated),
         "night_episodes": sum(1 for e in in_window if is_night(e, zone)),
         "muscles": muscles_and_sides(in_window),
         "intensity": intensities(in_window),

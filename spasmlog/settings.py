@@ -207,6 +207,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spasmlog@localhost")
+# Where the site is reached, for the links in reminder e-mails (sent with no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 # Uploads (diary imports) are capped before they are read whole.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

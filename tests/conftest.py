@@ -1,6 +1,9 @@
+from datetime import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import timezone
 
 from diary.models import Profile
 
@@ -18,6 +21,11 @@ def private_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+def freeze_now(monkeypatch, instant: datetime) -> None:
+    """Every `timezone.now()` call returns `instant` for the rest of the test."""
+    monkeypatch.setattr(timezone, "now", lambda: instant)
 
 
 def make_user(username: str, time_zone: str = "UTC") -> User:

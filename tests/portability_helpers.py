@@ -59,6 +59,7 @@ def fill_diary(user) -> None:
         relief=["stretching", "water", "massage"],
         relief_effect="a_lot",
         symptoms=["soreness"],
+        time_estimated=True,
         notes='Wadenkrampf 😖 "nachts", zweimal\nzweite Zeile; =SUM(A1) <b>fett</b> – ü',
     )
     # Nothing recorded but what the diary requires.
@@ -110,6 +111,7 @@ def fill_diary(user) -> None:
         sitting_hours=Decimal("9.0"),
         cold_exposure=False,
         episodes_all_logged=True,
+        sleep_disturbance=4,
         notes="Lauf im Regen ☔",
     )
     full.medications_taken.set([magnesium, diuretic])

@@ -45,10 +45,15 @@ PUBLIC_ROUTE_NAMES = (
             "password_reset_done",
             "password_reset_confirm",
             "password_reset_complete",
+            # A reminder's unsubscribe link: its signed token is the credential.
+            "diary:unsubscribe",
         }
     )
     | SHARED_ROUTE_NAMES
 )
+# Accepting a POST without a CSRF token, by design: a mail client's one-click unsubscribe
+# (RFC 8058) carries none. The signed token in the path is the credential; a forged one is 404.
+CSRF_EXEMPT_ROUTE_NAMES = frozenset({"diary:unsubscribe"})
 # The admin has its own login (staff only); test_security checks it separately.
 ADMIN_NAMESPACE = "admin"
 

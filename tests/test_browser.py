@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -242,6 +243,40 @@ def test_a_typical_check_in_takes_at_most_twelve_taps_and_no_keyboard(browser, l
     page.context.close()
 
 
+def zone_where_it_is_daytime() -> str:
+    """A time zone whose local hour is between 08:00 and 20:00 right now: the morning screen
+    is offered there without stopping the server's clock."""
+    candidates = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Pacific/Honolulu"]
+    now = timezone.now()
+    return next(zone for zone in candidates if 8 <= now.astimezone(ZoneInfo(zone)).hour < 20)
+
+
+def test_two_night_cramps_are_saved_in_six_taps_from_home(browser, live_server):
+    user = make_user("alice", zone_where_it_is_daytime())
+    page = signed_in_page(browser, live_server, user)
+    recorder = Recorder(page)
+    taps = Taps(page)
+    page.goto(live_server.url + "/")
+
+    taps.tap(page.get_by_role("link", name="Yes: count them"), navigates=True)
+    taps.tap(_labelled(page, "episodes", "2"))
+    taps.tap(_labelled(page, "worst_intensity", "7"))
+    taps.tap(_labelled(page, "total_minutes", "5 min"))
+    taps.tap(_labelled(page, "sleep_disturbance", "4"))
+    taps.tap(page.get_by_role("button", name="Save last night"), navigates=True)
+
+    assert taps.count == 6
+    assert "Saved 2 night cramps" in page.get_by_role("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    episodes = Episode.objects.for_user(user)
+    assert [(e.intensity, e.duration_seconds, e.time_estimated) for e in episodes] == [
+        (7, 150, True)
+    ] * 2
+    assert CheckIn.objects.get(user=user).sleep_disturbance == 4
+    assert recorder.errors == []
+    page.context.close()
+
+
 def test_same_as_yesterday_is_a_check_in_in_four_taps(browser, live_server):
     user = make_user("alice", "Europe/Berlin")
     today = timezone.localdate(timezone=user.profile.zone)
@@ -414,6 +449,74 @@ def test_logging_out_deletes_the_cached_pages_and_the_queue(browser, live_server
     page.wait_for_url(re.compile(r"/accounts/(login|logout)/"))
     assert queued_entries(page) == []
     assert page.evaluate("caches.keys()") == []
+
+
+def test_no_cramps_last_night_is_one_tap_from_home(browser, live_server):
+    user = make_user("alice", zone_where_it_is_daytime())
+    page = signed_in_page(browser, live_server, user)
+    page.goto(live_server.url + "/")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="No cramps last night").tap()
+
+    assert "Last night: no cramps." in page.get_by_role("main").inner_text()
+    assert CheckIn.objects.get(user=user).sleep_disturbance == 0
+    assert not Episode.objects.for_user(user).exists()
+
+    page.context.close()
+
+
+def test_a_spasm_that_started_15_minutes_ago_is_logged_and_ended_in_four_taps(browser, live_server):
+    user = make_user("alice", "Europe/Berlin")
+    page = signed_in_page(browser, live_server, user)
+    recorder = Recorder(page)
+    taps = Taps(page)
+    page.goto(live_server.url + "/")
+
+    main = page.get_by_role("main")
+    taps.tap(main.get_by_role("link", name="Log a spasm now"), navigates=True)
+    taps.tap(_labelled(page, "started_minutes_ago", "15 min ago"))
+    taps.tap(page.get_by_role("button", name="Save: it's happening now"), navigates=True)
+    taps.tap(page.get_by_role("button", name="It's over"), navigates=True)
+
+    assert taps.count == 4
+    assert "Saved: it lasted" in page.get_by_role("main").inner_text()
+    episode = Episode.objects.for_user(user).get()
+    # 15 minutes and the few seconds the taps took, however slow the machine.
+    assert 15 * 60 <= episode.duration_seconds < 15 * 60 + 600
+    assert recorder.errors == []
+    page.context.close()
+
+
+def test_home_at_360px_opens_with_the_quick_log_and_todays_status_and_one_red_flag_line(
+    browser, live_server
+):
+    user = make_user("alice", zone_where_it_is_daytime())
+    for days in range(1, 29):
+        Episode.objects.create(
+            user=user,
+            started_at=timezone.now() - timedelta(days=days, hours=1),
+            muscle="calf",
+            side="left",
+            intensity=9,
+            activity="asleep",
+            symptoms=["weakness", "swelling"],
+        )
+    page = signed_in_page(browser, live_server, user)
+    page.goto(live_server.url + "/")
+    main = page.get_by_role("main")
+
+    quick_log = main.get_by_role("link", name="Log a spasm now").bounding_box()
+    status = page.locator("#today-status").bounding_box()
+    flag_line = page.locator("#red-flag-line")
+    assert quick_log["y"] < status["y"] < PHONE["height"]
+    assert flag_line.count() == 1
+    assert re.fullmatch(
+        r"\d+ things worth raising with a doctor \d+ new", flag_line.inner_text().strip()
+    )
+    assert flag_line.bounding_box()["y"] < PHONE["height"]
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"home at 360 px with {len(page.locator('.list-group-item').all())} rows: {height} px")
     page.context.close()
 
 

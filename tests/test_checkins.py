@@ -18,7 +18,7 @@ from diary.months import (
     parse_month,
     previous_month,
 )
-from tests.conftest import make_user
+from tests.conftest import freeze_now, make_user
 
 DAY = date(2025, 6, 10)
 
@@ -38,10 +38,6 @@ def list_url(month: str | None = None) -> str:
 
 def bound_form(user, day: date = DAY, **data) -> CheckInForm:
     return CheckInForm(data, instance=CheckIn(user=user, date=day))
-
-
-def freeze_now(monkeypatch, instant: datetime) -> None:
-    monkeypatch.setattr(timezone, "now", lambda: instant)
 
 
 # The month calendar, without a database.

@@ -36,6 +36,7 @@ def episode_row(**changes) -> dict:
         "relief_effect": "a_lot",
         "symptoms": [],
         "notes": "",
+        "time_estimated": False,
     }
     return {**row, **changes}
 
@@ -55,6 +56,7 @@ def checkin_row(**changes) -> dict:
         "stress": None,
         "sitting_hours": Decimal("8.0"),
         "cold_exposure": True,
+        "sleep_disturbance": None,
         "medications_taken": [],
         "custom_factors": {},
         "episodes_all_logged": None,
@@ -209,6 +211,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "relief_effect",
         "symptoms",
         "notes",
+        "time_estimated",
     ]
     assert list(doc["checkins"][0]) == [
         "date",
@@ -224,6 +227,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "stress",
         "sitting_hours",
         "cold_exposure",
+        "sleep_disturbance",
         "medications_taken",
         "custom_factors",
         "episodes_all_logged",

@@ -330,17 +330,18 @@ def test_home_asks_for_yesterday_when_the_diary_was_backfilled_to_it(auth_client
     ]
 
 
-def test_home_shows_red_flags_with_their_evidence(auth_client, user):
-    severe = episode_for(user, intensity=9, started_at=timezone.now() - timedelta(days=1))
+def test_home_shows_red_flags_as_one_line_linking_to_the_insights(auth_client, user):
+    episode_for(user, intensity=9, started_at=timezone.now() - timedelta(days=1))
     content = auth_client.get(reverse("diary:home")).content.decode()
-    assert "Worth talking to a doctor about" in content
-    assert reverse("diary:episode_detail", args=[severe.pk]) in content
+    assert "1 thing worth raising with a doctor" in content
+    assert f'href="{reverse("diary:insights")}#red-flags-heading"' in content
+    assert "Worth talking to a doctor about" not in content  # the cards stay on the insights
 
 
-def test_home_shows_no_red_flag_section_for_a_calm_diary(auth_client, user):
+def test_home_shows_no_red_flag_line_for_a_calm_diary(auth_client, user):
     episode_for(user, intensity=3)
     content = auth_client.get(reverse("diary:home")).content.decode()
-    assert "Worth talking to a doctor about" not in content
+    assert "worth raising with a doctor" not in content
 
 
 def test_home_uses_the_persons_local_today(client, db):

@@ -102,6 +102,7 @@ def test_an_export_holds_exactly_what_the_database_holds(auth_client, user):
         "relief_effect": "none",
         "symptoms": ["weakness", "numbness", "swelling", "redness", "injury"],
         "notes": None,
+        "time_estimated": False,
     }
     assert [row["started_at"] for row in document["episodes"][1:]] == [
         "2025-06-01T03:15:30.250000+02:00",
@@ -113,6 +114,8 @@ def test_an_export_holds_exactly_what_the_database_holds(auth_client, user):
     assert by_date["2025-06-01"]["medications_taken"] == ["Furosemide; 40 \\ mg", "Magnesium"]
     assert by_date["2025-06-01"]["sleep_hours"] == 6.5
     assert by_date["2025-06-01"]["sitting_hours"] == 9.0
+    assert by_date["2025-06-01"]["sleep_disturbance"] == 4
+    assert document["episodes"][1]["time_estimated"] is True
     assert by_date["2025-06-02"]["electrolytes"] is None
     assert by_date["2025-06-02"]["medications_taken"] == []
     assert by_date["2025-10-26"]["electrolytes"] == []

@@ -57,7 +57,7 @@ QUESTION_FIELDS: dict[str, tuple[str, ...]] = {
     CheckInQuestion.MEDICATIONS: ("medications_taken",),
 }
 # What "Same as yesterday" leaves out: these describe the day itself, not a habit.
-NOT_COPIED = ("notes", "episodes_all_logged")
+NOT_COPIED = ("notes", "episodes_all_logged", "sleep_disturbance")
 STRESS_LEVELS = range(0, SCALE_MAX + 1)
 CUSTOM_PREFIX = "custom_"
 
@@ -230,11 +230,15 @@ class CheckInForm(forms.ModelForm):
             "stress",
             "sitting_hours",
             "cold_exposure",
+            "sleep_disturbance",
             "medications_taken",
             "episodes_all_logged",
             "notes",
         ]
-        labels = {"medications_taken": "Medications taken"}
+        labels = {
+            "medications_taken": "Medications taken",
+            "sleep_disturbance": "Cramps disturbed last night's sleep (0 not at all, 10 no sleep)",
+        }
         help_texts = {
             "caffeine_drinks": "Coffee, tea, cola, energy drinks.",
             "exercise_minutes": "Minutes in total; + and − go by 15.",
@@ -248,6 +252,7 @@ class CheckInForm(forms.ModelForm):
             "medications_taken": forms.CheckboxSelectMultiple,
             "sleep_hours": _hours_widget(start=7),
             "sitting_hours": _hours_widget(start=6),
+            "sleep_disturbance": _count_widget(start=0, maximum=10),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
@@ -256,6 +261,10 @@ class CheckInForm(forms.ModelForm):
             "exercise_minutes": {
                 "min_value": "Can't be negative.",
                 "max_value": "A day has only %(limit_value)s minutes.",
+            },
+            "sleep_disturbance": {
+                "min_value": "Goes from 0 (not at all) to 10 (no sleep).",
+                "max_value": "Goes from 0 (not at all) to 10 (no sleep).",
             },
             "sleep_hours": _HOURS_MESSAGES,
             "sitting_hours": _HOURS_MESSAGES,
@@ -317,6 +326,7 @@ class CheckInForm(forms.ModelForm):
             *self._fieldset(
                 "Your day",
                 "sleep_hours",
+                "sleep_disturbance",
                 _buttons("stress", "choice-grid scale"),
                 "sitting_hours",
                 _buttons("cold_exposure", "choice-grid segmented"),

@@ -150,7 +150,9 @@ class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
             "relief_effect",
             "symptoms",
             "notes",
+            "time_estimated",
         ]
+        labels = {"time_estimated": "The time is only an estimate"}
         widgets = {
             "side": forms.RadioSelect,
             "kind": forms.RadioSelect,
@@ -192,6 +194,14 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
     client_id = page_made_id_field()
     # Sent by the offline queue: the moment Save was tapped, not the moment it got through.
     tapped_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    started_minutes_ago = forms.TypedChoiceField(
+        label="When did it start?",
+        choices=[(0, "Now"), *((m, f"{m} min ago") for m in (5, 15, 30))],
+        coerce=int,
+        required=False,
+        empty_value=0,
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Episode
@@ -215,6 +225,7 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.start_from_recent(recent_muscles, recent_side)
         self.initial.setdefault("intensity", self.DEFAULT_INTENSITY)
+        self.initial.setdefault("started_minutes_ago", 0)
 
     def clean_tapped_at(self) -> datetime | None:
         tapped_at = self.cleaned_data["tapped_at"]
@@ -230,7 +241,9 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
         return tapped_at
 
     def save(self, commit: bool = True) -> Episode:
-        self.instance.started_at = self.cleaned_data["tapped_at"] or timezone.now()
+        saved_at = self.cleaned_data["tapped_at"] or timezone.now()
+        ago = timedelta(minutes=self.cleaned_data["started_minutes_ago"])
+        self.instance.started_at = saved_at - ago
         return super().save(commit)
 
 

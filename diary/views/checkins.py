@@ -39,6 +39,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
         raise Http404("That month hasn't started yet.")
     answers = dict(
         CheckIn.objects.for_user(request.user)
+        .day_answered()
         .between(month, last_day_of_month(month))
         .values_list("date", "episodes_all_logged")
     )

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -13,6 +13,7 @@ from diary.days import day_bounds
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
 from diary.http import form_page
 from diary.models import Episode
+from diary.quantities import format_duration
 
 EPISODES_PER_PAGE = 25
 RECENT_EPISODES_FOR_DEFAULTS = 30
@@ -51,22 +52,19 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.accepts("application/json") and not request.accepts("text/html")
 
 
-def _recent_defaults(request: HttpRequest) -> dict:
-    """What a new episode's form starts from: the person's recent muscles and last side."""
+def recent_muscles_and_side(user) -> tuple[list[str], str]:
+    """The muscles of the person's latest episodes, newest first, and the latest side: the
+    defaults of the forms that log in a few taps."""
     recent = list(
-        Episode.objects.for_user(request.user).values("muscle", "side")[
-            :RECENT_EPISODES_FOR_DEFAULTS
-        ]
+        Episode.objects.for_user(user).values("muscle", "side")[:RECENT_EPISODES_FOR_DEFAULTS]
     )
-    return {
-        "recent_muscles": [row["muscle"] for row in recent],
-        "recent_side": recent[0]["side"] if recent else "",
-    }
+    return [row["muscle"] for row in recent], recent[0]["side"] if recent else ""
 
 
 @form_page
 def quick_log(request: HttpRequest) -> HttpResponse:
-    form = QuickLogForm(request.POST or None, **_recent_defaults(request))
+    muscles, side = recent_muscles_and_side(request.user)
+    form = QuickLogForm(request.POST or None, recent_muscles=muscles, recent_side=side)
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
@@ -106,7 +104,8 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 
 @form_page
 def episode_new(request: HttpRequest) -> HttpResponse:
-    form = EpisodeForm(request.POST or None, **_recent_defaults(request))
+    muscles, side = recent_muscles_and_side(request.user)
+    form = EpisodeForm(request.POST or None, recent_muscles=muscles, recent_side=side)
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
@@ -119,7 +118,28 @@ def episode_new(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "diary/episodes/detail.html", {"episode": _get_episode(request, pk)})
+    episode = _get_episode(request, pk)
+    context = {"episode": episode, "may_end_now": episode.may_end_now(timezone.now())}
+    return render(request, "diary/episodes/detail.html", context)
+
+
+def episode_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "It's over": the duration is the time elapsed since the episode started."""
+    episode = _get_episode(request, pk)  # first: another person's id is a 404 to any method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    now = timezone.now()
+    if episode.may_end_now(now):
+        episode.duration_seconds = int((now - episode.started_at).total_seconds())
+        episode.save(update_fields=["duration_seconds", "updated_at"])
+        messages.success(request, f"Saved: it lasted {format_duration(episode.duration_seconds)}.")
+    elif episode.duration_seconds is not None:
+        messages.info(request, "This episode already has a duration: edit it to change it.")
+    else:
+        messages.info(
+            request, "Too long ago to time it from now: edit it to say how long it lasted."
+        )
+    return redirect(episode)
 
 
 @form_page

@@ -5,33 +5,59 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from diary.days import day_bounds
 from diary.insights import diary_first_day, recent_red_flags
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, Profile
+from diary.nights import morning_has_come
 
 RECENT_EPISODES_ON_HOME = 5
+
+
+def new_red_flag_codes(codes: list[str], seen: list[str]) -> list[str]:
+    """The flags not shown before: each is marked new on one visit only."""
+    return [code for code in codes if code not in seen]
+
+
+def _remember_shown_flags(profile: Profile, codes: list[str]) -> None:
+    # update(), not save(): what the page has shown is not diary data, and must not change the
+    # insights' data version. One query, writing only when the flags changed.
+    Profile.objects.filter(pk=profile.pk).exclude(seen_red_flags=codes).update(seen_red_flags=codes)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
-    recorded = set(
-        CheckIn.objects.for_user(request.user)
-        .between(yesterday, today)
-        .values_list("date", flat=True)
+    checkins = CheckIn.objects.for_user(request.user)
+    recorded = set(checkins.day_answered().between(yesterday, today).values_list("date", flat=True))
+    night = checkins.filter(date=today, sleep_disturbance__isnull=False).first()
+    night_cramps = (
+        Episode.objects.for_user(request.user)
+        .between(*day_bounds(today, today, request.profile.zone))
+        .filter(time_estimated=True)
+        .count()
+        if night
+        else None
     )
     # Before the diary began (the day of sign-up, unless backfilled) nothing was missed.
     first_day = diary_first_day(request.user, request.profile.zone)
     missing_checkins = [
         day for day in (today, yesterday) if day >= first_day and day not in recorded
     ]
+    flags = recent_red_flags(request.user, request.profile)
+    codes = [flag["code"] for flag in flags]
+    _remember_shown_flags(request.profile, codes)
     return render(
         request,
         "diary/home.html",
         {
             "today": today,
-            "missing_checkins": missing_checkins,
+            "morning": morning_has_come(timezone.now(), request.profile.zone),
+            "night": night,
+            "night_cramps": night_cramps,
+            "missing_checkins": [day for day in (today, yesterday) if day not in recorded],
             "recent_episodes": Episode.objects.for_user(request.user)[:RECENT_EPISODES_ON_HOME],
-            "red_flags": recent_red_flags(request.user, request.profile),
+            "red_flags": flags,
+            "new_red_flags": len(new_red_flag_codes(codes, request.profile.seen_red_flags)),
         },
     )

@@ -1,0 +1,39 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+
+from diary.forms.reminders import ReminderForm
+from diary.http import form_page
+from diary.models import Profile
+from diary.reminders import user_id_from_token
+
+
+@form_page
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    form = ReminderForm(request.POST or None, instance=request.profile)
+    if request.method == "POST" and form.is_valid():
+        profile = form.save()
+        if profile.reminder_time:
+            messages.success(request, f"Reminder set for {profile.reminder_time:%H:%M}.")
+        else:
+            messages.success(request, "No more reminders.")
+        return redirect("diary:account")
+    return render(request, "diary/reminders/settings.html", {"form": form})
+
+
+# The signed token is the credential, so no login; and RFC 8058's one-click unsubscribe is a
+# POST from the mail client, which carries no CSRF token.
+@login_not_required
+@csrf_exempt
+@form_page
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    user_id = user_id_from_token(token)
+    profiles = Profile.objects.filter(user_id=user_id, user__is_active=True)
+    if user_id is None or not profiles.exists():
+        raise Http404("This unsubscribe link is not valid.")
+    if request.method == "POST":
+        profiles.update(reminder_time=None)
+        return render(request, "diary/reminders/unsubscribed.html")
+    return render(request, "diary/reminders/unsubscribe.html")

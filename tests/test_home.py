@@ -1,0 +1,205 @@
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from diary.models import CheckIn, Episode, Profile
+from diary.views.home import new_red_flag_codes
+from tests.conftest import freeze_now
+
+HOME = reverse("diary:home")
+# 09:00 in Berlin on 10 March 2026.
+MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+def severe_episodes(user, count: int) -> None:
+    for days in range(count):
+        Episode.objects.create(
+            user=user,
+            started_at=timezone.now() - timedelta(days=days + 1),
+            muscle="calf",
+            side="left",
+            intensity=9,
+        )
+
+
+def positions(page: str, *markers: str) -> list[int]:
+    return [page.index(marker) for marker in markers]
+
+
+def test_new_red_flags_are_the_codes_not_seen_before():
+    assert new_red_flag_codes(["severe", "frequent"], ["severe"]) == ["frequent"]
+    assert new_red_flag_codes(["severe"], ["severe", "frequent"]) == []
+    assert new_red_flag_codes([], []) == []
+
+
+def test_home_puts_the_quick_log_first_then_today_then_flags_then_recent_episodes(
+    auth_client, user, monkeypatch
+):
+    freeze_now(monkeypatch, MORNING)
+    severe_episodes(user, 1)
+
+    page = auth_client.get(HOME).content.decode()
+    main = page[page.index('<main id="main"') :]
+
+    order = positions(
+        main,
+        "Log a spasm now",
+        "Any cramps last night?",
+        "Today's check-in is missing",
+        "worth raising with a doctor",
+        "Recent episodes",
+    )
+    assert order == sorted(order)
+
+
+def test_the_red_flag_line_counts_the_flags_and_marks_a_new_one_once(auth_client, user):
+    severe_episodes(user, 1)
+
+    first = auth_client.get(HOME)
+    second = auth_client.get(HOME)
+
+    codes = [flag["code"] for flag in first.context["red_flags"]]
+    assert len(codes) == 1
+    assert re.search(
+        r"1 thing worth raising with a doctor</a>\s*<span[^>]*>1 new</span>", first.content.decode()
+    )
+    assert "1 new" not in second.content.decode()
+    assert Profile.objects.get(user=user).seen_red_flags == codes
+
+
+def test_a_flag_that_appears_later_is_new_once_beside_the_old_ones(auth_client, user):
+    severe_episodes(user, 1)
+    auth_client.get(HOME)
+    # Two night episodes a week over four weeks add the flag for disturbed sleep.
+    for days in range(1, 25, 3):
+        Episode.objects.create(
+            user=user,
+            started_at=timezone.now() - timedelta(days=days, hours=1),
+            muscle="foot",
+            side="left",
+            intensity=4,
+            activity="asleep",
+        )
+
+    response = auth_client.get(HOME)
+
+    flags = response.context["red_flags"]
+    assert len(flags) == 2
+    assert "2 things worth raising with a doctor" in response.content.decode()
+    assert response.context["new_red_flags"] == 1
+
+
+def test_seeing_the_flags_does_not_change_the_insights_data_version(auth_client, user):
+    severe_episodes(user, 1)
+    before = Profile.objects.get(user=user).updated_at
+
+    auth_client.get(HOME)
+
+    assert Profile.objects.get(user=user).updated_at == before
+
+
+def test_the_status_says_what_last_night_was(auth_client, user, monkeypatch):
+    freeze_now(monkeypatch, MORNING)
+    auth_client.post(
+        reverse("diary:last_night"),
+        {
+            "episodes": "3",
+            "worst_intensity": "6",
+            "sleep_disturbance": "5",
+            "muscle": "calf",
+            "side": "left",
+        },
+    )
+    CheckIn.objects.filter(user=user).update(water_ml=1000)
+    CheckIn.objects.create(user=user, date=date(2026, 3, 9), water_ml=1500)
+
+    page = auth_client.get(HOME).content.decode()
+
+    assert "Last night: 3 cramps, sleep disturbed 5/10." in page
+    assert "Today's check-in is done." in page  # the night's answer alone would not be
+    assert CheckIn.objects.get(user=user, date=date(2026, 3, 10)).sleep_disturbance == 5
+
+
+# The quick log's start and "it's over".
+
+
+@pytest.mark.parametrize("minutes", [0, 5, 15, 30])
+def test_the_quick_log_takes_when_it_started(auth_client, user, monkeypatch, minutes):
+    freeze_now(monkeypatch, MORNING)
+
+    auth_client.post(
+        reverse("diary:quick_log"),
+        {"muscle": "calf", "side": "left", "intensity": "5", "started_minutes_ago": str(minutes)},
+    )
+
+    assert Episode.objects.get(user=user).started_at == MORNING - timedelta(minutes=minutes)
+
+
+def test_the_quick_log_refuses_another_start_beside_the_field(auth_client, user):
+    response = auth_client.post(
+        reverse("diary:quick_log"),
+        {"muscle": "calf", "side": "left", "intensity": "5", "started_minutes_ago": "45"},
+    )
+
+    assert response.status_code == 200
+    assert "started_minutes_ago" in response.context["form"].errors
+    assert not Episode.objects.exists()
+
+
+def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, monkeypatch):
+    freeze_now(monkeypatch, MORNING)
+    auth_client.post(
+        reverse("diary:quick_log"),
+        {"muscle": "calf", "side": "left", "intensity": "5", "started_minutes_ago": "5"},
+    )
+    episode = Episode.objects.get(user=user)
+    detail = auth_client.get(reverse("diary:episode_detail", args=[episode.pk]))
+    assert "It's over" in detail.content.decode()
+
+    freeze_now(monkeypatch, MORNING + timedelta(seconds=75))
+    response = auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
+
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.duration_seconds == 5 * 60 + 75
+    again = auth_client.get(reverse("diary:episode_detail", args=[episode.pk]))
+    assert "It's over" not in again.content.decode()
+
+
+def test_its_over_keeps_a_duration_already_entered(auth_client, user):
+    episode = Episode.objects.create(
+        user=user, muscle="calf", side="left", intensity=5, duration_seconds=40
+    )
+
+    auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
+
+    episode.refresh_from_db()
+    assert episode.duration_seconds == 40
+
+
+def test_its_over_is_not_offered_hours_later(auth_client, user):
+    episode = Episode.objects.create(
+        user=user,
+        muscle="calf",
+        side="left",
+        intensity=5,
+        started_at=timezone.now() - timedelta(hours=3),
+    )
+
+    assert "It's over" not in auth_client.get(episode.get_absolute_url()).content.decode()
+    auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
+    episode.refresh_from_db()
+    assert episode.duration_seconds is None
+
+
+def test_its_over_on_another_persons_episode_is_a_404(auth_client, other_user):
+    episode = Episode.objects.create(user=other_user, muscle="calf", side="left", intensity=5)
+
+    response = auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
+
+    assert response.status_code == 404
+    episode.refresh_from_db()
+    assert episode.duration_seconds is None
