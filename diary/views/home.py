@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "morning": morning_has_come(timezone.now(), request.profile.zone),
             "night": night,
             "night_cramps": night_cramps,
-            "missing_checkins": [day for day in (today, yesterday) if day not in recorded],
+            "missing_checkins": missing_checkins,
             "recent_episodes": Episode.objects.for_user(request.user)[:RECENT_EPISODES_ON_HOME],
             "red_flags": flags,
             "new_red_flags": len(new_red_flag_codes(codes, request.profile.seen_red_flags)),
