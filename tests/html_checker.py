@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.hang_guard import HANG_GUARD_SECONDS
+
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-# One run checks every page: the checker's JVM takes seconds to start.
-CHECK_TIMEOUT_SECONDS = 600
 
 
 def html_errors(pages: dict[str, bytes], folder: Path) -> list[str]:
@@ -23,7 +23,7 @@ def html_errors(pages: dict[str, bytes], folder: Path) -> list[str]:
         + [str(folder / f"page-{number}.html") for number in range(len(pages))],
         capture_output=True,
         check=True,
-        timeout=CHECK_TIMEOUT_SECONDS,
+        timeout=HANG_GUARD_SECONDS,
     )
     return [
         f"{files.get(message.get('url', '').rpartition('/')[2])}:{message.get('lastLine')}: "

@@ -22,6 +22,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from diary.models import CheckIn, Episode, Profile
 from tests.conftest import make_user
+from tests.hang_guard import HANG_GUARD_SECONDS
 from tests.html_checker import html_errors
 from tests.security_routes import app_routes, fill, make_diary
 
@@ -435,10 +436,9 @@ def test_an_entry_queued_before_the_session_expired_is_sent_after_logging_in(bro
     wait_until_queue_is_empty(page)
     # The queue empties when the answer arrives; the live server's thread may still be
     # finishing the request, so look again for a while (a guard, not a timing).
-    for _ in range(300):
-        if Episode.objects.for_user(user).exists():
-            break
-        page.wait_for_timeout(100)
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
+    while not Episode.objects.for_user(user).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert before <= Episode.objects.for_user(user).get().started_at <= after
     page.context.close()
 

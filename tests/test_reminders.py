@@ -15,6 +15,7 @@ from diary import reminders
 from diary.models import CheckIn, Profile, ReminderSent
 from diary.reminders import due_day, unsubscribe_token, user_id_from_token
 from tests.conftest import freeze_now, make_user
+from tests.hang_guard import HANG_GUARD_SECONDS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -225,7 +226,7 @@ def test_two_runs_at_the_same_moment_send_one_mail(monkeypatch):
         pytest.skip("threads need a database they can share: run it on PostgreSQL")
     reminded_user("alice", "Europe/Berlin", time(20))
     freeze_now(monkeypatch, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
-    both_checked = threading.Barrier(2, timeout=60)
+    both_checked = threading.Barrier(2, timeout=HANG_GUARD_SECONDS)
     claim = reminders._claim
 
     def claim_together(user, day):
@@ -245,7 +246,7 @@ def test_two_runs_at_the_same_moment_send_one_mail(monkeypatch):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=HANG_GUARD_SECONDS)
 
     assert sorted(outcome.sent for outcome in outcomes) == [0, 1]
     assert len(mail.outbox) == 1
