@@ -100,10 +100,8 @@ def test_unequal_day_counts_shift_the_null_proportion():
         exposed_days=12, unexposed_days=36, exposed_episodes=9, unexposed_episodes=6
     )
     assert result.rate_ratio == pytest.approx((9 / 12) / (6 / 36))
-    # binomtest's two-sided p sums outcomes no likelier than the one observed.
-    pmf = binom.pmf(range(16), 15, 0.25)
-    expected = sum(p for p in pmf if p <= pmf[9] * (1 + 1e-7))
-    assert result.p_value == pytest.approx(expected)
+    # Equal-tailed: twice the smaller tail, the p-value the Clopper–Pearson interval inverts.
+    assert result.p_value == pytest.approx(2 * binom.sf(8, 15, 0.25))
     p_low = beta.ppf(0.025, 9, 7)
     assert result.ci[0] == pytest.approx(p_low / (1 - p_low) * 36 / 12)
 
@@ -271,12 +269,10 @@ def test_skipping_the_warm_up_counts_only_on_days_with_exercise(answers, expecte
         ("electrolytes", {"electrolytes": []}, True),
         ("electrolytes", {"electrolytes": ["magnesium"]}, False),
         ("electrolytes", {"electrolytes": None}, None),
-        ("medication:Furosemide", {"medications_taken": ["Furosemide"]}, True),
-        ("medication:Furosemide", {"medications_taken": []}, False),
     ],
 )
 def test_each_factor_is_exposed_on_its_risk_side(key, answers, expected):
-    factor = next(f for f in trigger_factors(["Furosemide"]) if f.key == key)
+    factor = next(f for f in trigger_factors() if f.key == key)
     assert factor.is_exposed(answers) is expected
 
 
@@ -332,8 +328,8 @@ def test_the_trend_compares_the_last_28_days_with_the_28_before():
 
 
 def binom_two_sided(k: int, n: int, p: float) -> float:
-    pmf = binom.pmf(range(n + 1), n, p)
-    return float(sum(x for x in pmf if x <= pmf[k] * (1 + 1e-7)))
+    """Equal-tailed exact binomial p-value: twice the smaller tail, at most 1."""
+    return float(min(1.0, 2 * min(binom.sf(k - 1, n, p), binom.cdf(k, n, p))))
 
 
 def test_the_trend_needs_56_days_of_diary():
