@@ -521,9 +521,6 @@ def block_dispersion(exposures: np.ndarray, episodes: np.ndarray) -> np.ndarray:
     answered; a rearrangement π of the blocks gives Σ_j M_π(j)j, whose variance over all K!
     rearrangements is Σ_ij (M_ij - M_i· - M_·j + M_··)² / (K - 1) (Hoeffding's combinatorial
     central limit theorem). It is averaged over where the first block starts.
-
-    The episodes are first rescaled to the same mean on exposed and unexposed days, so that a
-    factor's own effect does not pass for noise and cost it the power to show.
     """
     count, days = exposures.shape
     if days < 2:
@@ -531,27 +528,17 @@ def block_dispersion(exposures: np.ndarray, episodes: np.ndarray) -> np.ndarray:
     block = min(BLOCK_DAYS, max(1, days // 8))
     answered = ~np.isnan(exposures)
     exposed = np.nan_to_num(exposures)
-    unexposed = answered & (exposed == 0)
     share = exposed.sum(axis=1) / np.maximum(answered.sum(axis=1), 1)
     scores = exposed - share[:, None] * answered
     total = (answered * episodes).sum(axis=1)
     binomial = total * share * (1 - share)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = total / answered.sum(axis=1)
-        exposed_mean = (exposed * episodes).sum(axis=1) / exposed.sum(axis=1)
-        unexposed_mean = (unexposed * episodes).sum(axis=1) / unexposed.sum(axis=1)
-        to_exposed = np.where(exposed_mean > 0, mean / exposed_mean, 1.0)
-        to_unexposed = np.where(unexposed_mean > 0, mean / unexposed_mean, 1.0)
-    scale = np.where(exposed == 1, to_exposed[:, None], 1.0)
-    scale = np.where(unexposed, to_unexposed[:, None], scale)
-    rescaled = np.nan_to_num(scale, nan=1.0, posinf=1.0) * episodes
     variances = []
     for phase in range(0, block, 2):
         blocks = -(-(days + phase) // block)
         padding = ((0, 0), (phase, blocks * block - days - phase))
         c = np.pad(scores, padding).reshape(count, blocks, block)
-        y = np.pad(rescaled, padding).reshape(count, blocks, block)
-        m = c @ y.transpose(0, 2, 1)  # (count, blocks, blocks)
+        y = np.pad(episodes, padding[1]).reshape(blocks, block)
+        m = c @ y.T  # (count, blocks, blocks)
         centred = (m - m.mean(axis=2, keepdims=True) - m.mean(axis=1, keepdims=True)) + m.mean(
             axis=(1, 2), keepdims=True
         )
