@@ -25,6 +25,7 @@ from scipy.special import betainc, betaincinv
 from scipy.stats import chi2
 
 from diary.daytable import CheckInRecord, DayRow, MedicationRecord
+from diary.monitoring import Monitor, dispersion_of, medication_monitor, worsening_monitor
 
 # A factor is judged only with this many exposed days, as many unexposed, and MIN_EPISODES.
 MIN_DAYS_EACH_SIDE = 7
@@ -41,7 +42,9 @@ MERGE_CORRELATION = 0.5
 CO_OCCURRENCE = 0.4
 WEAK_CO_OCCURRENCE = 0.2
 TREND_DAYS = 28
-ONSET_MIN_DAYS = 14
+# A medication is compared with the time before it once it has been taken this long (and with
+# as many days of diary before it): its effect on cramps takes weeks to show.
+ONSET_MIN_DAYS = 28
 # The documents name these medication kinds as ones that can bring on cramps.
 SUSPECT_MEDICATION_KINDS = ("diuretic", "statin", "bronchodilator")
 
@@ -683,6 +686,8 @@ class PeriodComparison:
     after: tuple[date, date] | None
     comparison: RateComparison
     summary: str
+    # The CUSUM that decides the warning flag (None: not monitored, or not any more).
+    monitor: Monitor | None = None
 
     @property
     def significant(self) -> bool:
@@ -690,9 +695,8 @@ class PeriodComparison:
         return p_value is not None and p_value < SIGNIFICANCE
 
     @property
-    def significantly_up(self) -> bool:
-        result = self.comparison
-        return self.significant and result.exposed_rate > result.unexposed_rate
+    def raises_flag(self) -> bool:
+        return self.monitor is not None and self.monitor.alarm
 
     def as_json(self) -> dict[str, Any]:
         def span(period: tuple[date, date] | None) -> dict[str, str] | None:
@@ -709,6 +713,7 @@ class PeriodComparison:
             **self.comparison.as_json(),
             "significant": self.significant,
             "summary": self.summary,
+            "monitor": None if self.monitor is None else self.monitor.as_json(),
         }
 
 
@@ -734,15 +739,18 @@ def _compare_periods(
     counts: dict[date, int],
     min_days: int,
     phrases: tuple[str, str, str],
+    dispersion: float = 1.0,
+    monitor: Monitor | None = None,
 ) -> PeriodComparison:
     """`phrases`: words for after ("since you started X") and before ("before"), and a label
-    for the days before when more are needed."""
+    for the days before when more are needed. `dispersion`: the person's own, from history."""
     comparison = RateComparison(
         exposed_days=_length(after),
         unexposed_days=_length(before),
         exposed_episodes=_episodes_in(counts, after),
         unexposed_episodes=_episodes_in(counts, before),
         min_days=min_days,
+        dispersion=dispersion,
     )
     after_words, before_words, before_days = phrases
     if not comparison.enough_data:
@@ -756,11 +764,21 @@ def _compare_periods(
             f"{per_week[1]:.1f} {before_words} "
             f"({_ratio_text(comparison.rate_ratio, ci_low, ci_high)}), {verdict}."
         )
-    return PeriodComparison(label, before, after, comparison, summary)
+    return PeriodComparison(label, before, after, comparison, summary, monitor)
+
+
+def daily_counts(counts: dict[date, int], first_day: date, last_day: date) -> np.ndarray:
+    """Episodes on each day from first_day to last_day, as an array."""
+    series = np.zeros(max(0, (last_day - first_day).days + 1))
+    for day, episodes in counts.items():
+        if first_day <= day <= last_day:
+            series[(day - first_day).days] = episodes
+    return series
 
 
 def trend(counts: dict[date, int], diary_first_day: date, last_day: date) -> PeriodComparison:
-    """The 28 days that end on last_day against the 28 before, over days the diary was kept.
+    """The 28 days that end on last_day against the 28 before, over days the diary was kept,
+    with the person's own dispersion; and the CUSUM that decides "worsening".
 
     `counts` holds episodes per local date; every day from the diary's first day on counts,
     with or without a check-in, since episodes are logged whether or not the day was checked in.
@@ -769,6 +787,8 @@ def trend(counts: dict[date, int], diary_first_day: date, last_day: date) -> Per
     recent = _clip(max(diary_first_day, last_day - timedelta(days=TREND_DAYS - 1)), last_day)
     earlier_end = last_day - timedelta(days=TREND_DAYS)
     earlier = _clip(max(diary_first_day, earlier_end - timedelta(days=TREND_DAYS - 1)), earlier_end)
+    series = daily_counts(counts, diary_first_day, last_day)
+    watch = worsening_monitor(series, diary_first_day)
     return _compare_periods(
         "trend",
         earlier,
@@ -776,6 +796,8 @@ def trend(counts: dict[date, int], diary_first_day: date, last_day: date) -> Per
         counts,
         TREND_DAYS,
         ("in the last 4 weeks", "in the 4 weeks before", "days of diary in the 4 weeks before"),
+        dispersion=watch.dispersion or 1.0,
+        monitor=watch,
     )
 
 
@@ -786,29 +808,41 @@ def medication_onsets(
     last_day: date,
 ) -> list[tuple[MedicationRecord, PeriodComparison]]:
     """For each medication started after the diary began and by last_day: the rate from its
-    start to its stop (or last_day) against the rate from the diary's first day to its start.
+    start to its stop (or last_day) against the rate from the diary's first day to its start,
+    with the dispersion of the diary before it.
 
-    The comparison ignores where a window begins: a medication started long ago is judged on
-    all the diary before and since. One started before the diary began has no "before" that
-    more logging could ever fill, so it is left out.
+    It is judged once the medication has been taken for ONSET_MIN_DAYS days, and watched (the
+    CUSUM for the flag) only while it is still taken: after its stop date the comparison is
+    told in the past tense and raises no flag. The comparison ignores where a
+    window begins. One started before the diary began has no "before" that more logging could
+    ever fill, so it is left out.
     """
     onsets = []
     for medication in medications:
         began = medication.started_on
         if began is None or not diary_first_day < began <= last_day:
             continue
-        stopped = min(last_day, medication.stopped_on or last_day)
+        stopped = medication.stopped_on is not None and medication.stopped_on < last_day
+        end = medication.stopped_on if stopped else last_day
+        before = daily_counts(counts, diary_first_day, began - timedelta(days=1))
+        since = daily_counts(counts, began, end)
+        judged_from = began + timedelta(days=ONSET_MIN_DAYS - 1)
+        watch = None if stopped else medication_monitor(before, since, began, judged_from)
+        name = medication.name
+        after_words = (
+            f"while you took {name} ({began:%d %b %Y} to {end:%d %b %Y})"
+            if stopped
+            else f"since you started {name}"
+        )
         comparison = _compare_periods(
-            f"medication:{medication.name}",
+            f"medication:{name}",
             _clip(diary_first_day, began - timedelta(days=1)),
-            _clip(began, stopped),
+            _clip(began, end),
             counts,
             ONSET_MIN_DAYS,
-            (
-                f"since you started {medication.name}",
-                "before",
-                f"days of diary before you started {medication.name}",
-            ),
+            (after_words, "before", f"days of diary before you started {name}"),
+            dispersion=dispersion_of(before),
+            monitor=watch,
         )
         onsets.append((medication, comparison))
     return onsets

@@ -201,9 +201,11 @@ def generate_realistic(
     planted: Planted | None = None,
     days: int = 365,
     last_day: date = date(2025, 6, 30),
+    change: tuple[int, float] | None = None,
 ) -> tuple[SyntheticDiary, np.ndarray]:
     """A diary of `days` days ending on `last_day`, and each day's planted multiplier (the
-    truth the statistics should find, without the noise)."""
+    truth the statistics should find, without the noise). `change` (day number, multiplier):
+    from that day on every rate is multiplied, a sustained worsening."""
     planted = planted or Planted()
     rng = np.random.default_rng(seed)
     states = {name: _runs(rng, days, noise) for name in STATES}
@@ -225,6 +227,8 @@ def generate_realistic(
         for n in range(lag, days):
             if FACTORS[key].is_exposed(truths[n - lag]):
                 multiplier[n] *= ratio
+    if change is not None:
+        multiplier[change[0] :] *= change[1]
     # Centre the drift so that the long-run mean rate is base_rate × multiplier.
     mean = noise.base_rate * multiplier * np.exp(drift - noise.drift_sd**2 / 2)
     counts = rng.poisson(rng.gamma(noise.shape, mean / noise.shape))

@@ -11,8 +11,10 @@ from scipy.stats import beta, binom
 from statsmodels.stats.multitest import multipletests
 from synthetic_diary import ZONE, PlantedEffects, generate
 
-from diary.daytable import DayRow, EpisodeRecord, MedicationRecord, build_day_table
+from diary.daytable import DayRow, EpisodeRecord, MedicationRecord, build_day_table, days_between
+from diary.monitoring import dispersion_of
 from diary.triggers import (
+    ONSET_MIN_DAYS,
     RateComparison,
     analyse_factors,
     benjamini_hochberg,
@@ -324,7 +326,9 @@ def test_the_trend_compares_the_last_28_days_with_the_28_before():
     assert result.comparison.exposed_episodes == 14
     assert result.comparison.unexposed_episodes == 7
     assert result.comparison.rate_ratio == pytest.approx(2)
-    assert result.comparison.p_value == pytest.approx(binom_two_sided(14, 21, 0.5))
+    # Tested with the person's own dispersion, from their history before the last 4 weeks.
+    assert result.comparison.dispersion == result.monitor.dispersion >= 1
+    assert RateComparison(28, 28, 14, 7).p_value == pytest.approx(binom_two_sided(14, 21, 0.5))
 
 
 def binom_two_sided(k: int, n: int, p: float) -> float:
@@ -352,17 +356,23 @@ def test_medication_onset_compares_the_rate_since_it_started():
     assert medication is statin
     assert (onset.comparison.exposed_days, onset.comparison.unexposed_days) == (31, 59)
     assert (onset.comparison.exposed_episodes, onset.comparison.unexposed_episodes) == (11, 2)
-    assert onset.comparison.p_value == pytest.approx(binom_two_sided(11, 13, 31 / 90))
-    assert onset.significantly_up
+    # The dispersion is the diary's before the start; with it at 1 this is the exact test.
+    before = [2 if day == date(2025, 2, 10) else 0 for day in days_between(first, started)][:-1]
+    assert onset.comparison.dispersion == dispersion_of(np.array(before, dtype=float))
+    plain = RateComparison(31, 59, 11, 2, min_days=ONSET_MIN_DAYS)
+    assert plain.p_value == pytest.approx(binom_two_sided(11, 13, 31 / 90))
+    # Watched against the rate before it: 2 episodes in 59 days.
+    assert onset.monitor.baseline_per_week == pytest.approx(round(7 * 2 / 59, 3))
+    assert onset.monitor.observed_since == 11
 
 
-def test_medication_onset_needs_14_days_on_each_side():
+def test_medication_onset_needs_28_days_on_each_side():
     first, last = date(2025, 1, 1), date(2025, 3, 31)
     counts = {date(2025, 3, 20) + timedelta(days=n): 1 for n in range(10)}
     late = MedicationRecord("Furosemide", "diuretic", started_on=date(2025, 3, 20))
     [(_, onset)] = medication_onsets([late], counts, first, last)
     assert not onset.comparison.enough_data
-    assert onset.comparison.more_exposed_days_needed == 2
+    assert onset.comparison.more_exposed_days_needed == 16
 
 
 # Planted effects and null diaries

@@ -42,6 +42,10 @@ def targets(seeds: range) -> None:
             rates = measured.planted_rates(level, 365, seeds, ratio)
             print(f"planted {ratio}x", level, 365, rates, flush=True)
     print("partners flagged, named:", measured.partners_named(seeds), flush=True)
+    import test_monitoring as watched
+
+    for level in NOISE:
+        print("worsening", level, watched.monitoring_rates(level, seeds), flush=True)
 
 
 def speed(runs: int = 9) -> None:
