@@ -17,8 +17,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+# Every limit of what a record may hold, read by the models, the forms and the diary file.
 MAX_NOTE_LENGTH = 10_000
 MAX_DURATION_SECONDS = 24 * 60 * 60
+# A person's own check-in factors: how many, and the largest count one can answer.
+MAX_CUSTOM_FACTORS = 20
+MAX_CUSTOM_COUNT = 50
+SCALE_MAX = 10
+MAX_WATER_ML = 20_000
+MAX_DRINKS = 50
+MAX_EXERCISE_MINUTES = 24 * 60
+MAX_HOURS_IN_A_DAY = 24
+# Intensity and stress are both rated 0 to 10.
+MAX_RATING = 10
+MEDICATION_NAME_LENGTH = 100
+MEDICATION_DOSE_LENGTH = 100
+OTHER_CONDITION_LENGTH = 200
 
 
 class Muscle(models.TextChoices):
@@ -170,7 +184,8 @@ class ChoiceListValidator:
         allowed = set(self.choices.values)
         unknown = [str(item) for item in value if item not in allowed]
         if unknown:
-            raise ValidationError(f"Unknown choice: {', '.join(unknown)}.")
+            shown = ", ".join(item if len(item) <= 40 else item[:39] + "…" for item in unknown)
+            raise ValidationError(f"Unknown choice: {shown}.")
         if len(set(value)) != len(value):
             raise ValidationError("A choice is listed twice.")
 
@@ -178,8 +193,19 @@ class ChoiceListValidator:
         return isinstance(other, ChoiceListValidator) and self.choices is other.choices
 
 
+# tzdata also names "localtime" (whatever zone the server runs in), "Factory" (a placeholder
+# shown as "-00") and, on some systems, posix/ and right/ copies of the real zones: none is a
+# place someone lives, so none is offered or accepted.
+_NOT_PLACES = {"localtime", "Factory", "posixrules"}
+TIME_ZONES = frozenset(
+    name
+    for name in zoneinfo.available_timezones()
+    if name not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+)
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in TIME_ZONES:
         raise ValidationError(f"{value!r} is not a known time zone.")
 
 
@@ -204,7 +230,10 @@ class Profile(models.Model):
         default=list, blank=True, validators=[ChoiceListValidator(Condition)]
     )
     other_condition = models.CharField(
-        "other condition", max_length=200, blank=True, help_text="Used when 'Other' is ticked."
+        "other condition",
+        max_length=OTHER_CONDITION_LENGTH,
+        blank=True,
+        help_text="Used when 'Other' is ticked.",
     )
     hidden_checkin_questions = models.JSONField(
         "questions left off the check-in",
@@ -212,6 +241,13 @@ class Profile(models.Model):
         blank=True,
         validators=[ChoiceListValidator(CheckInQuestion)],
     )
+    report_name = models.CharField(
+        "name for reports",
+        max_length=200,
+        blank=True,
+        help_text="Printed at the top of the doctor's report; your username when blank.",
+    )
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -233,9 +269,9 @@ class Medication(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medications"
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=MEDICATION_NAME_LENGTH)
     kind = models.CharField(max_length=20, choices=MedicationKind.choices)
-    dose = models.CharField(max_length=100, blank=True)
+    dose = models.CharField(max_length=MEDICATION_DOSE_LENGTH, blank=True)
     started_on = models.DateField("start date", null=True, blank=True)
     stopped_on = models.DateField("stop date", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -282,7 +318,7 @@ class Episode(models.Model):
     muscle = models.CharField(max_length=20, choices=Muscle.choices)
     side = models.CharField(max_length=20, choices=Side.choices)
     intensity = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_RATING)],
         help_text="0 none, 10 the worst imaginable.",
     )
     kind = models.CharField(max_length=20, choices=EpisodeKind.choices, default=EpisodeKind.CRAMP)
@@ -305,7 +341,10 @@ class Episode(models.Model):
     # Made by the page that sent the form (or by the phone's offline queue), so a double tap
     # or a resend saves one episode; blank for episodes from the diary file or older pages.
     client_id = models.UUIDField("id from the page", null=True, blank=True)
+    # When it was entered: the report tells a doctor how many were written down late.
     created_at = models.DateTimeField(auto_now_add=True)
+    # Came in from a diary file, so created_at says when it was imported, not entered.
+    imported = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EpisodeQuerySet.as_manager()
@@ -315,7 +354,8 @@ class Episode(models.Model):
         indexes = [models.Index(fields=["user", "started_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(intensity__gte=0, intensity__lte=10), name="episode_intensity_0_10"
+                condition=Q(intensity__gte=0, intensity__lte=MAX_RATING),
+                name="episode_intensity_0_10",
             ),
             models.CheckConstraint(
                 condition=Q(duration_seconds__isnull=True)
@@ -340,10 +380,98 @@ class Episode(models.Model):
         return [Symptom(slug).label for slug in self.symptoms]
 
 
+class CustomFactorKind(models.TextChoices):
+    YES_NO = "yes_no", "Yes or no"
+    COUNT = "count", "A count"
+    SCALE = "scale", "A scale from 0 to 10"
+
+
+class CustomFactor(models.Model):
+    """A check-in question of the person's own, judged by the insights like the built-in ones.
+
+    Answers refer to it by id, so renaming keeps them; deleting it deletes them. A count or a
+    scale is "exposed" on days whose answer reaches `threshold`; a yes/no on days answered yes.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_factors"
+    )
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=CustomFactorKind.choices)
+    threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_CUSTOM_COUNT)],
+        help_text="Days with this much or more are compared with the other days.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # The diary file refers to a factor by its name, like a medication.
+            models.UniqueConstraint(fields=["user", "name"], name="custom_factor_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind=CustomFactorKind.YES_NO, threshold__isnull=True)
+                | Q(kind=CustomFactorKind.COUNT, threshold__gte=1, threshold__lte=MAX_CUSTOM_COUNT)
+                | Q(kind=CustomFactorKind.SCALE, threshold__gte=1, threshold__lte=SCALE_MAX),
+                name="custom_factor_threshold_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def largest_answer(self) -> int:
+        return {
+            CustomFactorKind.YES_NO: 1,
+            CustomFactorKind.COUNT: MAX_CUSTOM_COUNT,
+            CustomFactorKind.SCALE: SCALE_MAX,
+        }[self.kind]
+
+
+class CustomAnswer(models.Model):
+    """One day's answer to a custom factor: 1/0 for yes/no, else the count or the scale."""
+
+    checkin = models.ForeignKey("CheckIn", on_delete=models.CASCADE, related_name="custom_answers")
+    factor = models.ForeignKey(CustomFactor, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_CUSTOM_COUNT)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "factor"], name="one_answer_per_factor"),
+            models.CheckConstraint(
+                condition=Q(value__lte=MAX_CUSTOM_COUNT), name="custom_answer_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.value}"
+
+
 class CheckInQuerySet(OwnedQuerySet):
     def between(self, first_day, last_day):
         """Check-ins for local dates first_day..last_day, both included."""
         return self.filter(date__gte=first_day, date__lte=last_day)
+
+    def with_nothing_recorded(self, besides: "Medication | None" = None):
+        """Check-ins without a single answer or medication (other than `besides`).
+
+        No form saves one: left behind by a deleted medication it would count as a recorded
+        day with nothing in it.
+        """
+        blank = {
+            (f"{field.name}__isnull" if field.null else field.name): True if field.null else ""
+            for field in self.model._meta.concrete_fields
+            if field.name not in self.model.NOT_ANSWERS
+        }
+        taken = self.model.medications_taken.through.objects.all()
+        if besides is not None:
+            taken = taken.exclude(medication=besides)
+        return self.filter(**blank).exclude(pk__in=taken.values("checkin_id"))
 
 
 class CheckIn(models.Model):
@@ -354,20 +482,20 @@ class CheckIn(models.Model):
     )
     date = models.DateField()
     water_ml = models.PositiveIntegerField(
-        "water drunk", null=True, blank=True, validators=[MaxValueValidator(20_000)]
+        "water drunk", null=True, blank=True, validators=[MaxValueValidator(MAX_WATER_ML)]
     )
     # None: not recorded; []: recorded, none taken.
     electrolytes = models.JSONField(
         null=True, blank=True, validators=[ChoiceListValidator(Electrolyte)]
     )
     caffeine_drinks = models.PositiveSmallIntegerField(
-        "caffeinated drinks", null=True, blank=True, validators=[MaxValueValidator(50)]
+        "caffeinated drinks", null=True, blank=True, validators=[MaxValueValidator(MAX_DRINKS)]
     )
     alcohol_drinks = models.PositiveSmallIntegerField(
-        "alcoholic drinks", null=True, blank=True, validators=[MaxValueValidator(50)]
+        "alcoholic drinks", null=True, blank=True, validators=[MaxValueValidator(MAX_DRINKS)]
     )
     exercise_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
+        null=True, blank=True, validators=[MaxValueValidator(MAX_EXERCISE_MINUTES)]
     )
     exercise_intensity = models.CharField(
         max_length=20, choices=ExerciseIntensity.choices, blank=True
@@ -380,10 +508,13 @@ class CheckIn(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(24)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_HOURS_IN_A_DAY)],
     )
     stress = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(10)], help_text="0 calm, 10 extreme."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_RATING)],
+        help_text="0 calm, 10 extreme.",
     )
     sitting_hours = models.DecimalField(
         "hours spent sitting",
@@ -391,7 +522,7 @@ class CheckIn(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(24)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_HOURS_IN_A_DAY)],
     )
     cold_exposure = models.BooleanField("exposed to cold", null=True, blank=True)
     medications_taken = models.ManyToManyField(Medication, blank=True, related_name="checkins")
@@ -402,23 +533,83 @@ class CheckIn(models.Model):
 
     objects = CheckInQuerySet.as_manager()
 
+    # The fields that say which check-in this is, not what was recorded on the day.
+    NOT_ANSWERS = frozenset({"id", "user", "date", "updated_at"})
+
     class Meta:
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["user", "date"], name="one_checkin_per_day"),
             models.CheckConstraint(
-                condition=Q(sleep_hours__isnull=True) | Q(sleep_hours__gte=0, sleep_hours__lte=24),
+                condition=Q(sleep_hours__isnull=True)
+                | Q(sleep_hours__gte=0, sleep_hours__lte=MAX_HOURS_IN_A_DAY),
                 name="checkin_sleep_within_a_day",
             ),
             models.CheckConstraint(
                 condition=Q(sitting_hours__isnull=True)
-                | Q(sitting_hours__gte=0, sitting_hours__lte=24),
+                | Q(sitting_hours__gte=0, sitting_hours__lte=MAX_HOURS_IN_A_DAY),
                 name="checkin_sitting_within_a_day",
             ),
             models.CheckConstraint(
-                condition=Q(stress__isnull=True) | Q(stress__lte=10), name="checkin_stress_0_10"
+                condition=Q(stress__isnull=True) | Q(stress__lte=MAX_RATING),
+                name="checkin_stress_0_10",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Check-in {self.date.isoformat()}"
+
+
+class ShareLinkQuerySet(OwnedQuerySet):
+    def usable(self, now: datetime):
+        """Links that still open: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ShareLink(models.Model):
+    """A read-only link to one report (period, paper, sections) for a clinician.
+
+    Only a hash of the token is kept: the link itself is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    paper = models.CharField(max_length=10)
+    sections = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="share_link_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link to the report {self.first_day} to {self.last_day}"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ShareLinkOpening(models.Model):
+    """When a shared report was opened (no address or browser is kept)."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"Opened {self.opened_at:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from diary import csvfiles, diaryfile
 from diary.diaryfile import (
     CHECKIN_FIELDS,
+    CUSTOM_FACTOR_FIELDS,
     EPISODE_FIELDS,
     MEDICATION_FIELDS,
     PROFILE_FIELDS,
@@ -20,10 +21,22 @@ from diary.diaryfile import (
     ParsedDiary,
     Record,
 )
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import (
+    CheckIn,
+    CustomAnswer,
+    CustomFactor,
+    CustomFactorKind,
+    Episode,
+    Medication,
+    Profile,
+    ShareLink,
+)
+from diary.words import count_of
 
 Taken = CheckIn.medications_taken.through
-_CHECKIN_COLUMNS = [key for key in CHECKIN_FIELDS if key != "medications_taken"]
+_CHECKIN_COLUMNS = [
+    key for key in CHECKIN_FIELDS if key not in ("medications_taken", "custom_factors")
+]
 
 
 def export_document(user, now: datetime) -> dict:
@@ -35,14 +48,33 @@ def export_document(user, now: datetime) -> dict:
     ):
         taken[checkin_id].append(name)
     checkins = CheckIn.objects.for_user(user).values("id", *_CHECKIN_COLUMNS)
+    answers = _custom_answers(user)
     return diaryfile.build_document(
         time_zone=profile.time_zone,
         profile={key: getattr(profile, key) for key in PROFILE_FIELDS},
         medications=Medication.objects.for_user(user).values(*MEDICATION_FIELDS),
         episodes=Episode.objects.for_user(user).values(*EPISODE_FIELDS),
-        checkins=[{**row, "medications_taken": taken[row["id"]]} for row in checkins],
+        checkins=[
+            {**row, "medications_taken": taken[row["id"]], "custom_factors": answers[row["id"]]}
+            for row in checkins
+        ],
         exported_at=now,
+        custom_factors=CustomFactor.objects.for_user(user).values(*CUSTOM_FACTOR_FIELDS),
     )
+
+
+def _custom_answers(user) -> dict[int, dict[str, int | bool]]:
+    """Each check-in's answers to the person's own factors, by factor name (one query)."""
+    answers: dict[int, dict[str, int | bool]] = defaultdict(dict)
+    for checkin_id, name, kind, value in CustomAnswer.objects.filter(
+        checkin__user=user
+    ).values_list("checkin_id", "factor__name", "factor__kind", "value"):
+        answers[checkin_id][name] = bool(value) if kind == CustomFactorKind.YES_NO else value
+    return answers
+
+
+def _known_factors(user) -> dict[str, str]:
+    return dict(CustomFactor.objects.for_user(user).values_list("name", "kind"))
 
 
 def export_filename(user, name: str, extension: str, now: datetime) -> str:
@@ -53,13 +85,14 @@ def export_filename(user, name: str, extension: str, now: datetime) -> str:
 
 def read_upload(user, raw: bytes) -> ParsedDiary:
     """Check an uploaded diary file (JSON) or episodes/check-ins CSV for `user`'s diary."""
-    known_medications = set(Medication.objects.for_user(user).values_list("name", flat=True))
+    known = {
+        "known_medications": set(Medication.objects.for_user(user).values_list("name", flat=True)),
+        "known_factors": _known_factors(user),
+    }
     now = timezone.now()
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        return diaryfile.parse_document(raw, now=now, known_medications=known_medications)
-    return csvfiles.parse_csv(
-        raw, zone=Profile.for_user(user).zone, now=now, known_medications=known_medications
-    )
+        return diaryfile.parse_document(raw, now=now, **known)
+    return csvfiles.parse_csv(raw, zone=Profile.for_user(user).zone, now=now, **known)
 
 
 @dataclass
@@ -73,8 +106,8 @@ class Tally:
         return self.added + self.updated + self.unchanged
 
     def describe(self, singular: str, plural: str) -> str:
-        noun = singular if self.added == 1 else plural
-        return f"{self.added} {noun} added, {self.updated} updated, {self.unchanged} unchanged"
+        added = count_of(self.added, singular, plural)
+        return f"{added} added, {self.updated} updated, {self.unchanged} unchanged"
 
 
 @dataclass
@@ -117,11 +150,24 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
     if parsed.profile is not None:
         summary.profile_updated = _merge_profile(user, parsed.profile)
     summary.medications, _ = _merge_rows(
-        Medication, user, parsed.medications, _medication_identity, MEDICATION_FIELDS, now
+        Medication, user, parsed.medications, _name_identity, MEDICATION_FIELDS, now
     )
     summary.episodes, _ = _merge_rows(
-        Episode, user, parsed.episodes, _episode_identity, EPISODE_FIELDS, now
+        Episode,
+        user,
+        parsed.episodes,
+        _episode_identity,
+        EPISODE_FIELDS,
+        now,
+        created_values={"imported": True},
     )
+    _merge_rows(
+        CustomFactor, user, parsed.custom_factors, _name_identity, CUSTOM_FACTOR_FIELDS, now
+    )
+    current_answers = {
+        checkin_id: {name.casefold(): value for name, value in answers.items()}
+        for checkin_id, answers in _custom_answers(user).items()
+    }
 
     current_taken: dict[int, set[str]] = defaultdict(set)
     for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
@@ -137,12 +183,48 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         now,
         m2m_differs=lambda checkin, record: (
             current_taken[checkin.pk] != {name.casefold() for name in record["medications_taken"]}
+            or current_answers.get(checkin.pk, {})
+            != {name.casefold(): value for name, value in record["custom_factors"].items()}
         ),
     )
     links = _medication_links(user, touched)
-    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in touched]).delete()
+    touched_ids = [checkin.pk for checkin, _ in touched]
+    Taken.objects.filter(checkin_id__in=touched_ids).delete()
     Taken.objects.bulk_create(links)
+    answers = _answer_rows(user, touched)
+    CustomAnswer.objects.filter(checkin_id__in=touched_ids).delete()
+    CustomAnswer.objects.bulk_create(answers)
     return summary
+
+
+def _answer_rows(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
+    """The custom answers of the check-ins, their factors looked up inside the transaction
+    (a factor deleted in another tab since the file was checked refuses the file)."""
+    factor_ids = {
+        name.casefold(): pk
+        for name, pk in CustomFactor.objects.for_user(user).values_list("name", "id")
+    }
+    missing = sorted(
+        {
+            name
+            for _, record in touched
+            for name in record["custom_factors"]
+            if name.casefold() not in factor_ids
+        }
+    )
+    if missing:
+        raise DiaryFileError(
+            [
+                f'custom_factors: "{name}" is no longer one of this diary\'s factors; it was '
+                "deleted while the file was imported. Nothing was imported; try again."
+                for name in missing
+            ]
+        )
+    return [
+        CustomAnswer(checkin_id=checkin.pk, factor_id=factor_ids[name.casefold()], value=value)
+        for checkin, record in touched
+        for name, value in record["custom_factors"].items()
+    ]
 
 
 def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
@@ -177,8 +259,8 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
     ]
 
 
-def _medication_identity(record: Record) -> str:
-    # As in the profile form: "magnesium" and "Magnesium" are one medication.
+def _name_identity(record: Record) -> str:
+    # As in the forms: "magnesium" and "Magnesium" are one medication (or one factor).
     return record["name"].casefold()
 
 
@@ -209,9 +291,11 @@ def _merge_rows(
     columns: Iterable[str],
     now: datetime,
     m2m_differs: Callable[[models.Model, Record], bool] = lambda row, record: False,
+    created_values: dict | None = None,
 ) -> tuple[Tally, list[tuple[models.Model, Record]]]:
     """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
-    rows added or updated, with their records (for the many-to-many step)."""
+    rows added or updated, with their records (for the many-to-many step). `created_values`
+    are set on the rows added only."""
     columns = list(columns)
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
@@ -219,7 +303,7 @@ def _merge_rows(
         values = {name: record[name] for name in columns}
         row = existing.get(identity(record))
         if row is None:
-            added.append((model(user=user, **values), record))
+            added.append((model(user=user, **values, **(created_values or {})), record))
         elif any(getattr(row, name) != value for name, value in values.items()) or m2m_differs(
             row, record
         ):
@@ -236,8 +320,11 @@ def _merge_rows(
 
 @transaction.atomic
 def delete_diary_data(user) -> None:
-    """Delete every episode, check-in and medication, and the conditions; keep the account."""
+    """Delete every episode, check-in, medication and custom factor, the conditions and the
+    share links; keep the account."""
+    ShareLink.objects.for_user(user).delete()
     CheckIn.objects.for_user(user).delete()
+    CustomFactor.objects.for_user(user).delete()
     Episode.objects.for_user(user).delete()
     Medication.objects.for_user(user).delete()
     Profile.objects.filter(user=user).update(

@@ -24,8 +24,9 @@ import numpy as np
 from scipy.special import betainc, betaincinv
 from scipy.stats import chi2
 
-from diary.daytable import CheckInRecord, DayRow, MedicationRecord
+from diary.daytable import CheckInRecord, CustomFactorRecord, DayRow, MedicationRecord
 from diary.monitoring import Monitor, dispersion_of, medication_monitor, worsening_monitor
+from diary.words import count_of
 
 # A factor is judged only with this many exposed days, as many unexposed, and MIN_EPISODES.
 MIN_DAYS_EACH_SIDE = 7
@@ -59,7 +60,7 @@ Exposure = Callable[[CheckInRecord], bool | None]
 
 @dataclass(frozen=True)
 class Factor:
-    key: str  # the check-in field, or "medication:<name>"
+    key: str  # the check-in field, or "custom:<name>" for a factor of the person's own
     exposure: str  # the threshold as shown to the user: "water < 1.5 L"
     on_days_when: str  # completes "on days when …": "you drank less than 1.5 L"
     is_exposed: Exposure  # True, False, or None when the answer is missing
@@ -124,9 +125,30 @@ def _no_electrolytes(checkin: CheckInRecord) -> bool | None:
     return None if taken is None else not taken
 
 
-def trigger_factors(extra: Iterable[Factor] = ()) -> list[Factor]:
-    """The factors the documents name, each on its risk side, then any `extra` ones (built
-    from data with `at_least`, `below` or `answered`).
+def custom_factor(factor: CustomFactorRecord) -> Factor:
+    """A factor of the person's own: exposed on a yes, or from its threshold on."""
+    name, threshold = factor.name, factor.threshold
+
+    def is_exposed(checkin: CheckInRecord) -> bool | None:
+        answer = (checkin.get("custom_factors") or {}).get(name)
+        if answer is None:
+            return None
+        return bool(answer) if threshold is None else answer >= threshold
+
+    if threshold is None:
+        return Factor(f"custom:{name}", f"{name}: yes", f"you answered yes to “{name}”", is_exposed)
+    of_ten = " of 10" if factor.kind == "scale" else ""
+    return Factor(
+        f"custom:{name}",
+        f"{name} ≥ {threshold}{of_ten}",
+        f"“{name}” was {threshold}{of_ten} or more",
+        is_exposed,
+    )
+
+
+def trigger_factors(custom_factors: Iterable[CustomFactorRecord] = ()) -> list[Factor]:
+    """The factors the documents name, each on its risk side, then one per factor of the
+    person's own: all judged as one family (one set of q-values).
 
     A medication is not one of them: "took X" switches on once, at its start, so it is
     confounded with everything else that changed since; `medication_onsets` compares the time
@@ -182,7 +204,7 @@ def trigger_factors(extra: Iterable[Factor] = ()) -> list[Factor]:
             _no_electrolytes,
         ),
     ]
-    return [*factors, *extra]
+    return [*factors, *(custom_factor(factor) for factor in custom_factors)]
 
 
 @dataclass(frozen=True)
@@ -306,17 +328,15 @@ class RateComparison:
         weekly = 7 * self.unexposed_rate
         return tuple(None if ratio is None else weekly * (ratio - 1) for ratio in self.ci)
 
-    def missing_data_message(self, exposed_label: str, unexposed_label: str) -> str:
+    def missing_data_message(self, day_noun: str, exposed_words: str, unexposed_words: str) -> str:
+        """ "needs 1 more check-in day when …": `day_noun` is counted, the words follow it."""
         needs = []
         if self.more_exposed_days_needed:
-            needs.append(f"{self.more_exposed_days_needed} more {exposed_label}")
+            needs.append(f"{count_of(self.more_exposed_days_needed, day_noun)} {exposed_words}")
         if self.more_unexposed_days_needed:
-            needs.append(f"{self.more_unexposed_days_needed} more {unexposed_label}")
+            needs.append(f"{count_of(self.more_unexposed_days_needed, day_noun)} {unexposed_words}")
         if self.more_episodes_needed:
-            needs.append(
-                f"{self.more_episodes_needed} more episode"
-                f"{'' if self.more_episodes_needed == 1 else 's'} on those days"
-            )
+            needs.append(f"{count_of(self.more_episodes_needed, 'more episode')} on those days")
         return "Not enough data yet: needs " + _join(needs) + "."
 
     def as_json(self) -> dict[str, Any]:
@@ -423,11 +443,9 @@ class FactorResult:
         """One sentence in plain words: what the diary shows for this factor at this lag."""
         result = self.comparison
         if not result.enough_data:
-            day_word = {0: "check-in days", 1: "check-in days after a day"}.get(
-                self.lag_days, "check-in days on or after a day"
-            )
+            after = {0: "", 1: "after a day "}.get(self.lag_days, "on or after a day ")
             return result.missing_data_message(
-                f"{day_word} when {self.factor.exposure}", f"{day_word} without"
+                "more check-in day", f"{after}when {self.factor.exposure}", f"{after}without"
             )
         ci_low, ci_high = result.ci
         ratio = _ratio_text(result.rate_ratio, ci_low, ci_high)
@@ -742,8 +760,9 @@ def _compare_periods(
     dispersion: float = 1.0,
     monitor: Monitor | None = None,
 ) -> PeriodComparison:
-    """`phrases`: words for after ("since you started X") and before ("before"), and a label
-    for the days before when more are needed. `dispersion`: the person's own, from history."""
+    """`phrases`: words for after ("since you started X") and before ("before"), and for the
+    days before when more of them are needed ("before you started X"). `dispersion`: the
+    person's own, from history."""
     comparison = RateComparison(
         exposed_days=_length(after),
         unexposed_days=_length(before),
@@ -752,9 +771,11 @@ def _compare_periods(
         min_days=min_days,
         dispersion=dispersion,
     )
-    after_words, before_words, before_days = phrases
+    after_words, before_words, before_words_when_short = phrases
     if not comparison.enough_data:
-        summary = comparison.missing_data_message(f"days of diary {after_words}", before_days)
+        summary = comparison.missing_data_message(
+            "more day", f"of diary {after_words}", f"of diary {before_words_when_short}"
+        )
     else:
         per_week = [7 * comparison.exposed_rate, 7 * comparison.unexposed_rate]
         ci_low, ci_high = comparison.ci
@@ -795,7 +816,7 @@ def trend(counts: dict[date, int], diary_first_day: date, last_day: date) -> Per
         recent,
         counts,
         TREND_DAYS,
-        ("in the last 4 weeks", "in the 4 weeks before", "days of diary in the 4 weeks before"),
+        ("in the last 4 weeks", "in the 4 weeks before", "in the 4 weeks before"),
         dispersion=watch.dispersion or 1.0,
         monitor=watch,
     )
@@ -840,7 +861,7 @@ def medication_onsets(
             _clip(began, end),
             counts,
             ONSET_MIN_DAYS,
-            (after_words, "before", f"days of diary before you started {name}"),
+            (after_words, "before", f"before you started {name}"),
             dispersion=dispersion_of(before),
             monitor=watch,
         )

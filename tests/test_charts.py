@@ -9,7 +9,7 @@ from django.core.management import call_command
 from synthetic_diary import ZONE, PlantedEffects, generate
 
 from diary import charts
-from diary.daytable import EpisodeRecord, MedicationRecord
+from diary.daytable import CustomFactorRecord, EpisodeRecord, MedicationRecord
 from diary.insights import Diary, build_document, load_diary
 from diary.models import Profile
 
@@ -142,3 +142,30 @@ def test_svg_has_no_style_that_could_run_code():
     svg = charts.render_svg("muscles", big_document()).decode()
     assert not re.search(r"url\((?!#)", svg)  # no external references
     assert "javascript:" not in svg
+
+
+@pytest.mark.parametrize("name", ["$\\frac{", "Mg $x^2$ 400", "$$", "a $\\undefined$ b"])
+def test_dollar_signs_in_a_medication_or_own_factor_name_are_text_not_math(name):
+    diary = generate(4, PlantedEffects(low_water=3.0), days=120, last_day=LAST_DAY)
+    medications = [MedicationRecord(name, "supplement", started_on=date(2025, 4, 1))]
+    checkins = [
+        {**checkin, "custom_factors": {name: number % 2 == 0}}
+        for number, checkin in enumerate(diary.checkins)
+    ]
+    document = build_document(
+        Diary(
+            ZONE,
+            LAST_DAY - timedelta(days=119),
+            LAST_DAY,
+            min(c["date"] for c in checkins),
+            diary.episodes,
+            checkins,
+            medications,
+            custom_factors=(CustomFactorRecord(name, "yes_no", None),),
+        )
+    )
+    for chart in charts.CHARTS:
+        parse_svg(charts.render_svg(chart, document))
+    # matplotlib writes each label's text in a comment
+    assert name in charts.render_svg("medications", document).decode()
+    assert f"{name}: yes" in charts.render_svg("triggers", document).decode()

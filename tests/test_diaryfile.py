@@ -56,6 +56,7 @@ def checkin_row(**changes) -> dict:
         "sitting_hours": Decimal("8.0"),
         "cold_exposure": True,
         "medications_taken": [],
+        "custom_factors": {},
         "episodes_all_logged": None,
         "notes": "",
     }
@@ -186,6 +187,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "other_condition",
         "hidden_checkin_questions",
         "medications",
+        "custom_factors",
     ]
     assert list(doc["profile"]["medications"][0]) == [
         "name",
@@ -223,6 +225,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "sitting_hours",
         "cold_exposure",
         "medications_taken",
+        "custom_factors",
         "episodes_all_logged",
         "notes",
     ]
@@ -267,6 +270,29 @@ def test_absent_keys_mean_not_recorded():
     assert parsed.checkins[0]["electrolytes"] is None
     assert parsed.checkins[0]["water_ml"] is None
     assert parsed.checkins[0]["medications_taken"] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            b'{"format": "spasmlog-diary", "version": 1, "timezone": "UTC',
+            "The file is not valid JSON: Unterminated string starting on line 1, column 56.",
+        ),
+        (
+            b'{"format": "spasmlog-diary", "version": 1, "timezone": "\x01"}',
+            "The file is not valid JSON: Invalid control character on line 1, column 57.",
+        ),
+        (
+            b'{"format": "spasmlog-diary"} {}',
+            "The file is not valid JSON: Extra data on line 1, column 30.",
+        ),
+    ],
+)
+def test_a_json_syntax_error_is_told_in_one_plain_sentence(raw, message):
+    with pytest.raises(DiaryFileError) as error:
+        parse_document(raw, now=NOW)
+    assert error.value.messages == [message]
 
 
 @pytest.mark.parametrize(
@@ -634,6 +660,7 @@ def test_a_hand_made_csv_may_leave_out_columns_and_blank_lines():
         water_ml=2000,
         exercise_intensity="",
         medications_taken=[],
+        custom_factors={},
     )
     assert checkin == expected
 
@@ -679,3 +706,11 @@ def test_the_documented_example_is_a_valid_diary_file():
     assert parsed.episodes[0]["started_at"] == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert parsed.checkins[0]["medications_taken"] == ["Magnesium"]
     assert parsed.checkins[0]["sleep_hours"] == Decimal("6.5")
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_it_rejects_a_time_zone_that_is_not_a_place(zone):
+    doc = document()
+    doc["timezone"] = zone
+
+    assert rejection(doc) == [f'timezone: "{zone}" is not a known IANA time zone']

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from diary.csvfiles import to_csv
 from diary.diaryfile import DiaryFileError, dumps
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
 from tests.portability_helpers import (
@@ -136,6 +136,7 @@ def test_another_users_diary_never_appears_in_an_export(auth_client, user, other
         "other_condition": None,
         "hidden_checkin_questions": [],
         "medications": [],
+        "custom_factors": [],
     }
     for table in ("episodes", "checkins"):
         csv_response = auth_client.get(reverse(f"diary:export_{table}_csv"))
@@ -252,6 +253,10 @@ def test_the_csvs_import_into_an_empty_account(client, db):
     target = make_user("target", "Europe/Berlin")
     for row in Medication.objects.for_user(source):
         Medication.objects.create(user=target, name=row.name, kind=row.kind)
+    for row in CustomFactor.objects.for_user(source):
+        CustomFactor.objects.create(
+            user=target, name=row.name, kind=row.kind, threshold=row.threshold
+        )
     client.force_login(target)
 
     episodes = import_file(client, to_csv(document, "episodes"), "episodes.csv")
@@ -521,7 +526,7 @@ def test_malformed_json_is_refused(auth_client, user):
     response = import_file(auth_client, b'{"format": "spasmlog-diary", "episodes": [')
 
     assert response.context["form"].errors["file"] == [
-        "The file is not valid JSON: Expecting value at line 1, column 43."
+        "The file is not valid JSON: Expecting value on line 1, column 43."
     ]
     assert row_counts(user) == {"episodes": 0, "checkins": 0, "medications": 0, "taken": 0}
 

@@ -1,11 +1,14 @@
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 
 from diary.forms.profile import MedicationForm, ProfileForm
-from diary.models import Medication
+from diary.http import form_page
+from diary.models import CheckIn, Medication, ShareLink
+from diary.views.named import save_named
 
 
 def _get_medication_for_user(request: HttpRequest, pk: int) -> Medication:
@@ -16,50 +19,75 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(_posted(request), instance=request.profile)
     if form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("diary:account")
-    context = {"form": form, "medications": Medication.objects.for_user(request.user)}
+    context = {
+        "form": form,
+        "medications": Medication.objects.for_user(request.user),
+        "share_links": ShareLink.objects.for_user(request.user).prefetch_related("openings"),
+        "now": timezone.now(),
+    }
     return render(request, "diary/profile/account.html", context)
 
 
 def _edit_medication(request: HttpRequest, medication: Medication, heading: str) -> HttpResponse:
     form = MedicationForm(_posted(request), instance=medication)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            # A double tap: the first request saved this name after the second checked it.
-            form.add_error("name", f"You already have a medication called “{medication.name}”.")
-        else:
-            messages.success(request, f"{medication.name} saved.")
-            return redirect("diary:account")
+    if saved := save_named(request, form, "medication", "diary:account"):
+        return saved
     context = {"form": form, "heading": heading, "submit_label": "Save medication"}
     return render(request, "diary/profile/medication_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_new(request: HttpRequest) -> HttpResponse:
     return _edit_medication(request, Medication(user=request.user), "Add a medication")
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     return _edit_medication(request, medication, f"Edit {medication.name}")
 
 
-@require_http_methods(["GET", "POST"])
+def _checkins_left_empty_without(medication: Medication):
+    """The check-ins that would hold nothing at all once `medication` is deleted."""
+    return (
+        CheckIn.objects.for_user(medication.user)
+        .filter(medications_taken=medication)
+        .with_nothing_recorded(besides=medication)
+    )
+
+
+@transaction.atomic
+def _delete_medication(medication: Medication) -> int:
+    """Delete `medication` and the check-ins that held nothing else; returns how many."""
+    emptied = list(_checkins_left_empty_without(medication).values_list("pk", flat=True))
+    medication.delete()
+    CheckIn.objects.filter(pk__in=emptied).delete()
+    return len(emptied)
+
+
+@form_page
 def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     if request.method == "POST":
-        medication.delete()
-        messages.success(request, f"{medication.name} deleted.")
+        emptied = _delete_medication(medication)
+        also = (
+            f" {emptied} check-in{pluralize(emptied)} that held only it "
+            f"{pluralize(emptied, 'was,were')} deleted too."
+            if emptied
+            else ""
+        )
+        messages.success(request, f"{medication.name} deleted.{also}")
         return redirect("diary:account")
-    context = {"medication": medication, "checkin_count": medication.checkins.count()}
+    context = {
+        "medication": medication,
+        "checkin_count": medication.checkins.count(),
+        "emptied_count": _checkins_left_empty_without(medication).count(),
+    }
     return render(request, "diary/profile/medication_delete.html", context)
