@@ -92,7 +92,8 @@ def _no_data(axes, text: str = "No episodes in this window") -> None:
 
 
 def _factor_label(factor: dict[str, Any]) -> str:
-    return f"{factor['exposure']} ({'same day' if factor['lag_days'] == 0 else 'day before'})"
+    when = {0: "same day", 1: "day before"}.get(factor["lag_days"], "day or day before")
+    return f"{factor['exposure']} ({when})"
 
 
 def _missing_text(factor: dict[str, Any]) -> str:

@@ -61,8 +61,11 @@ CHECKIN_FIELDS = tuple(
 # No diary reaches back further; it also keeps date arithmetic clear of date.min.
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
+# Unless the person picks a window, the triggers are judged on at least this many days (or all
+# of a shorter diary): fewer can't tell most triggers from chance.
+TRIGGER_DAYS = 180
 # Part of every cache key: bump it when the document or a chart changes.
-CACHE_GENERATION = 2
+CACHE_GENERATION = 3
 # The default window moves on every day, so older entries are seldom asked for again.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -81,6 +84,8 @@ class Diary:
     medications: list[MedicationRecord]
     # The person's local date when loaded; None when last_day is long over.
     today: date | None = None
+    # False: judge the triggers on at least TRIGGER_DAYS (checkins then reach back that far).
+    judge_on_window: bool = True
     custom_factors: tuple[CustomFactorRecord, ...] = ()
 
     @property
@@ -89,6 +94,15 @@ class Diary:
         if self.today is not None and self.last_day >= self.today:
             return self.today - timedelta(days=1)
         return self.last_day
+
+    @property
+    def triggers_first_day(self) -> date:
+        """The first day the triggers are judged on: the window's, or earlier to make up
+        TRIGGER_DAYS, but never before the diary began."""
+        if self.judge_on_window:
+            return self.first_day
+        widened = self.last_complete_day - timedelta(days=TRIGGER_DAYS - 1)
+        return max(min(self.first_day, widened), self.diary_first_day or self.first_day)
 
 
 def diary_first_day(user, zone: ZoneInfo) -> date:
@@ -123,10 +137,18 @@ def diary_first_day(user, zone: ZoneInfo) -> date:
 
 
 def load_diary(
-    user, zone: ZoneInfo, first_day: date, last_day: date, today: date | None = None
+    user,
+    zone: ZoneInfo,
+    first_day: date,
+    last_day: date,
+    today: date | None = None,
+    judge_on_window: bool = True,
 ) -> Diary:
     """The user's diary for the window, in seven queries however long it is."""
     _, until = day_bounds(first_day, last_day, zone)
+    checkins_from = (
+        first_day if judge_on_window else min(first_day, last_day - timedelta(days=TRIGGER_DAYS))
+    )
     episodes = [
         EpisodeRecord(
             **{
@@ -140,22 +162,18 @@ def load_diary(
         .order_by("started_at")
         .values(*EPISODE_FIELDS)
     ]
-    checkin_rows = list(
-        CheckIn.objects.for_user(user)
-        .between(first_day - timedelta(days=1), last_day)
-        .values("id", "date", *CHECKIN_FIELDS)
+    loaded_checkins = CheckIn.objects.for_user(user).between(
+        checkins_from - timedelta(days=1), last_day
     )
-    in_window = (
-        CheckIn.objects.for_user(user).between(first_day - timedelta(days=1), last_day).values("id")
-    )
+    checkin_rows = list(loaded_checkins.values("id", "date", *CHECKIN_FIELDS))
     taken: dict[int, list[str]] = {}
     for checkin_id, name in CheckIn.medications_taken.through.objects.filter(
-        checkin_id__in=in_window
+        checkin_id__in=loaded_checkins.values("id")
     ).values_list("checkin_id", "medication__name"):
         taken.setdefault(checkin_id, []).append(name)
     answered: dict[int, dict[str, int | bool]] = {}
     for checkin_id, name, kind, value in CustomAnswer.objects.filter(
-        checkin_id__in=in_window
+        checkin_id__in=loaded_checkins.values("id")
     ).values_list("checkin_id", "factor__name", "factor__kind", "value"):
         answered.setdefault(checkin_id, {})[name] = (
             bool(value) if kind == CustomFactorKind.YES_NO else value
@@ -183,6 +201,7 @@ def load_diary(
         checkins,
         medications,
         today if today is not None else local_date(timezone.now(), zone),
+        judge_on_window,
         tuple(
             CustomFactorRecord(**row)
             for row in CustomFactor.objects.for_user(user).values("name", "kind", "threshold")
@@ -196,10 +215,9 @@ def build_document(diary: Diary) -> dict[str, Any]:
     # Today's cramps are not all in yet: a half-counted day would make it look better than it
     # is, so every rate (day table, water bins, trend, the frequency flags) stops at yesterday.
     complete_day = diary.last_complete_day
-    rows = build_day_table(diary.episodes, diary.checkins, zone, first_day, complete_day)
-    factors = analyse_factors(
-        rows, trigger_factors((m.name for m in diary.medications), diary.custom_factors)
-    )
+    triggers_from = diary.triggers_first_day
+    rows = build_day_table(diary.episodes, diary.checkins, zone, triggers_from, complete_day)
+    factors = analyse_factors(rows, trigger_factors(diary.custom_factors))
     counts = episodes_per_day(diary.episodes, zone)
     started = diary.diary_first_day or first_day
     # Weeks before the first record are unknown, not weeks without cramps.
@@ -212,6 +230,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
     flags = red_flags(in_window, zone, complete_day, trend_result, onsets)
     return {
         "window": {"start": first_day.isoformat(), "end": last_day.isoformat()},
+        "triggers_window": _triggers_window(triggers_from, complete_day, diary.judge_on_window),
         "days_with_checkin": len(rows),
         "episodes": len(in_window),
         "factors": [result.as_json() for result in factors],
@@ -229,9 +248,39 @@ def build_document(diary: Diary) -> dict[str, Any]:
             }
             for m in diary.medications
         ],
-        "history": cramp_history(in_window, zone, recorded_from, last_day, len(rows)),
+        "history": cramp_history(
+            in_window, zone, recorded_from, last_day, sum(row.day >= first_day for row in rows)
+        ),
         "checkins_per_week": checkins_per_week(diary.checkins, first_day, last_day),
         "note": CORRELATION_NOTE,
+    }
+
+
+def _triggers_window(first_day: date, last_day: date, chosen: bool) -> dict[str, Any]:
+    days = max(0, (last_day - first_day).days + 1)
+    if days >= TRIGGER_DAYS:
+        note = (
+            f"The triggers are judged on {days} days, {first_day.day} {first_day:%b %Y} to "
+            f"{last_day.day} {last_day:%b %Y}."
+        )
+    elif chosen:
+        note = (
+            f"The triggers are judged on the {days} days you chose. That is too short for most "
+            f"triggers: unless an effect is large, it takes about {TRIGGER_DAYS} days to tell "
+            "it from chance."
+        )
+    else:
+        note = (
+            f"The triggers are judged on all {days} days of your diary so far. That is too "
+            f"short for most triggers: unless an effect is large, it takes about {TRIGGER_DAYS} "
+            "days to tell it from chance."
+        )
+    return {
+        "start": first_day.isoformat(),
+        "end": last_day.isoformat(),
+        "days": days,
+        "chosen": chosen,
+        "note": note,
     }
 
 
@@ -278,17 +327,25 @@ def cache_key(user, first_day: date, last_day: date, version: str, item: str) ->
 
 
 def cached_document(
-    user, profile: Profile, first_day: date, last_day: date, version: str | None = None
+    user,
+    profile: Profile,
+    first_day: date,
+    last_day: date,
+    version: str | None = None,
+    judge_on_window: bool = False,
 ) -> dict[str, Any]:
     """The insights document, computed at most once per data version."""
     today = local_date(timezone.now(), profile.zone)
     # A window that reaches today ends its trend yesterday; once today is over, the same dates
     # end it a day later, so they need a document of their own.
     item = "document" if last_day < today else f"document:{today}"
+    item += ":window" if judge_on_window else f":{TRIGGER_DAYS}"
     key = cache_key(user, first_day, last_day, version or data_version(user, profile), item)
     document = cache.get(key)
     if document is None:
-        document = build_document(load_diary(user, profile.zone, first_day, last_day, today))
+        document = build_document(
+            load_diary(user, profile.zone, first_day, last_day, today, judge_on_window)
+        )
         cache.set(key, document, CACHE_SECONDS)
     return document
 

@@ -193,26 +193,28 @@ def _symptom_flags(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[Re
     return flags
 
 
+def _climb_evidence(comparison: PeriodComparison) -> Evidence:
+    watch = comparison.monitor
+    return Evidence(
+        watch.since,
+        f"{watch.observed_since} episodes from {watch.since:%d %b} on, where about "
+        f"{watch.expected_since:.0f} were expected at your usual rate",
+    )
+
+
 def _worsening(trend: PeriodComparison) -> RedFlag | None:
-    if not trend.significantly_up:
+    if not trend.raises_flag:
         return None
+    watch = trend.monitor
     return RedFlag(
         "worsening",
-        "Clearly more episodes in the last 4 weeks than in the 4 weeks before (p < 0.05).",
-        trend.summary,
+        "More episodes lately than your own history explains: a running check (CUSUM) against "
+        "your usual rate and how much it usually varies, made to be looked at every day.",
+        f"Since {watch.since:%d %b} you logged {watch.observed_since} episodes where about "
+        f"{watch.expected_since:.0f} would be usual for you ({watch.baseline_per_week:.1f} a "
+        f"week). {trend.summary}",
         "Spasms that become more frequent or more intense over time deserve a medical look.",
-        (
-            Evidence(
-                trend.before[0],
-                f"{trend.comparison.unexposed_episodes} episodes from "
-                f"{trend.before[0]:%d %b} to {trend.before[1]:%d %b}",
-            ),
-            Evidence(
-                trend.after[0],
-                f"{trend.comparison.exposed_episodes} episodes from "
-                f"{trend.after[0]:%d %b} to {trend.after[1]:%d %b}",
-            ),
-        ),
+        (_climb_evidence(trend),),
     )
 
 
@@ -222,15 +224,19 @@ def _medication_flags(
     return [
         RedFlag(
             "medication_onset",
-            "Clearly more episodes since starting a diuretic, statin or bronchodilator (p < 0.05).",
+            "More episodes since starting a diuretic, statin or bronchodilator than the diary "
+            "before it explains (a running check, from 4 weeks on it until its stop date).",
             onset.summary,
             f"Some medicines, diuretics and statins among them, can bring on cramps. Don't stop "
             f"{medication.name} on your own: ask your doctor or pharmacist whether it could "
             "play a part.",
-            (Evidence(medication.started_on, f"started {medication.name}"),),
+            (
+                Evidence(medication.started_on, f"started {medication.name}"),
+                _climb_evidence(onset),
+            ),
         )
         for medication, onset in onsets
-        if medication.kind in SUSPECT_MEDICATION_KINDS and onset.significantly_up
+        if medication.kind in SUSPECT_MEDICATION_KINDS and onset.raises_flag
     ]
 
 

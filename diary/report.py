@@ -227,8 +227,11 @@ def _ci_text(factor: dict[str, Any]) -> str:
     )
 
 
-def _lag_text(lag_days: int) -> str:
-    return "exposed the same day" if lag_days == 0 else "exposed the day before"
+def _lag_text(lag_days: int | None) -> str:
+    # None: the insights judged the same day and the day before as one finding.
+    return {0: "exposed the same day", 1: "exposed the day before"}.get(
+        lag_days, "exposed the same day or the day before"
+    )
 
 
 def period_text(document: Document) -> str:
@@ -352,9 +355,11 @@ def _red_flags(document: Document) -> Section:
 def _associated(document: Document) -> Section:
     judged = [f for f in document["factors"] if f["enough_data"]]
     significant = [f for f in judged if f["significant"]]
+    # The factors may be judged on more days than the report's period: the note says which.
+    judged_on = Text(document["triggers_window"]["note"], "small")
     if not significant:
         text = f"No factor stands out yet ({len(judged)} checked)."
-        return Section("associated", "What seems associated", (Text(text),))
+        return Section("associated", "What seems associated", (Text(text), judged_on))
     blocks = tuple(Text(f["summary"]) for f in significant)
     return Section(
         "associated",
@@ -366,6 +371,7 @@ def _associated(document: Document) -> Section:
                 "judge; the appendix lists every one.",
                 "small",
             ),
+            judged_on,
         ),
     )
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from synthetic_diary import ZONE, PlantedEffects, generate
 
 from diary import charts
-from diary.daytable import EpisodeRecord, MedicationRecord
+from diary.daytable import CustomFactorRecord, EpisodeRecord, MedicationRecord
 from diary.insights import Diary, build_document, load_diary
 from diary.models import Profile
 
@@ -105,12 +105,15 @@ def test_a_thin_row_of_the_forest_plot_says_what_is_missing(counts, text):
 
 
 def test_the_forest_plot_marks_significant_rows_and_greys_thin_ones():
-    document = big_document()
-    text = charts.describe("triggers", document)
+    diary = generate(4, PlantedEffects(low_water=3.0), days=730, last_day=LAST_DAY)
+    # Cold exposure answered on only five days: too thin to judge.
+    for n, checkin in enumerate(diary.checkins):
+        checkin["cold_exposure"] = True if n < 5 else None
+    text = charts.describe("triggers", document_for(diary.episodes, diary.checkins, days=730))
     assert "Significantly associated with your cramps: water < 1.5 L (same day)" in text.sentence
-    medication_rows = [row for row in text.rows if row[0].startswith("took Furosemide")]
-    assert medication_rows and all(row[3] == "–" for row in medication_rows)
-    assert all(row[6].startswith("Not enough data yet") for row in medication_rows)
+    cold_rows = [row for row in text.rows if row[0].startswith("cold exposure")]
+    assert cold_rows and all(row[3] == "–" for row in cold_rows)
+    assert all(row[6].startswith("Not enough data yet") for row in cold_rows)
 
 
 def test_the_water_chart_text_gives_each_bins_rate(db):
@@ -142,11 +145,27 @@ def test_svg_has_no_style_that_could_run_code():
 
 
 @pytest.mark.parametrize("name", ["$\\frac{", "Mg $x^2$ 400", "$$", "a $\\undefined$ b"])
-def test_dollar_signs_in_a_medication_name_are_text_not_math(name):
+def test_dollar_signs_in_a_medication_or_own_factor_name_are_text_not_math(name):
     diary = generate(4, PlantedEffects(low_water=3.0), days=120, last_day=LAST_DAY)
     medications = [MedicationRecord(name, "supplement", started_on=date(2025, 4, 1))]
-    document = document_for(diary.episodes, diary.checkins, medications, days=120)
+    checkins = [
+        {**checkin, "custom_factors": {name: number % 2 == 0}}
+        for number, checkin in enumerate(diary.checkins)
+    ]
+    document = build_document(
+        Diary(
+            ZONE,
+            LAST_DAY - timedelta(days=119),
+            LAST_DAY,
+            min(c["date"] for c in checkins),
+            diary.episodes,
+            checkins,
+            medications,
+            custom_factors=(CustomFactorRecord(name, "yes_no", None),),
+        )
+    )
     for chart in charts.CHARTS:
         parse_svg(charts.render_svg(chart, document))
-    triggers = charts.render_svg("triggers", document).decode()
-    assert f"took {name}" in triggers  # matplotlib writes each label's text in a comment
+    # matplotlib writes each label's text in a comment
+    assert name in charts.render_svg("medications", document).decode()
+    assert f"{name}: yes" in charts.render_svg("triggers", document).decode()

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from diary.apps import INVALID_CHOICE
 from diary.daytable import CustomFactorRecord, EpisodeRecord, build_day_table
 from diary.diaryfile import DiaryFileError, dumps, parse_document
 from diary.insights import build_document, load_diary
@@ -70,7 +71,7 @@ def test_a_yes_no_factor_keeps_no_threshold(auth_client, user):
         ({"kind": "count"}, "threshold", "A count or a scale needs its threshold."),
         ({"kind": "scale", "threshold": "11"}, "threshold", "Choose a threshold from 1 to 10."),
         ({"kind": "count", "threshold": "0"}, "threshold", "Choose a threshold from 1 to 50."),
-        ({"kind": "horoscope"}, "kind", "Select a valid choice."),
+        ({"kind": "horoscope"}, "kind", INVALID_CHOICE),
     ],
 )
 def test_a_threshold_that_does_not_fit_is_refused(auth_client, user, data, field, message):
@@ -342,11 +343,11 @@ def planted_diary(seed: int, effect: float):
 
 def analysed(diary):
     rows = build_day_table(diary.episodes, diary.checkins, ZONE, FIRST_DAY, LAST_DAY)
-    return analyse_factors(rows, trigger_factors((), [BACK_PAIN, SALTY]))
+    return analyse_factors(rows, trigger_factors([BACK_PAIN, SALTY]))
 
 
 def test_a_custom_factor_is_exposed_from_its_threshold_or_on_a_yes():
-    pain, salty = trigger_factors((), [BACK_PAIN, SALTY])[-2:]
+    pain, salty = trigger_factors([BACK_PAIN, SALTY])[-2:]
     assert (pain.key, pain.exposure) == ("custom:Back pain", "Back pain ≥ 6 of 10")
     assert salty.exposure == "Salty food: yes"
     assert [pain.is_exposed({"custom_factors": {"Back pain": n}}) for n in (5, 6)] == [False, True]
@@ -427,7 +428,7 @@ def test_the_insights_document_judges_a_custom_factor_from_the_database(user):
                 FIRST_DAY,
                 LAST_DAY,
             ),
-            trigger_factors((), [BACK_PAIN, SALTY]),
+            trigger_factors([BACK_PAIN, SALTY]),
         )
     }["custom:Back pain", 0]
     assert pain["exposure"] == "Back pain ≥ 6 of 10"

@@ -88,8 +88,8 @@ def test_the_document_counts_a_hand_made_diary(user):
     assert (water["unexposed_days"], water["unexposed_episodes"]) == (4, 0)
     assert water["enough_data"] is False
     assert water["rate_ratio"] is None and water["p_value"] is None
-    taken = next(f for f in document["factors"] if f["key"] == "medication:Furosemide")
-    assert (taken["exposed_days"], taken["unexposed_days"]) == (2, 7)
+    # "Took X" is not a trigger: a medication is judged by its onset comparison instead.
+    assert not [f for f in document["factors"] if f["key"].startswith("medication:")]
     # Lag 1 on the oldest check-in day has no previous check-in.
     water_lag1 = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"])
     assert water_lag1["exposed_days"] + water_lag1["unexposed_days"] == 8
@@ -430,7 +430,9 @@ def test_the_30_day_window_judges_the_trend_with_the_weeks_before_it(auth_client
     assert trend["enough_data"] is True
     assert trend["before"]["start"] == (yesterday - timedelta(days=55)).isoformat()
     assert (trend["exposed_episodes"], trend["unexposed_episodes"]) == (28, 7)
-    assert "worsening" in [f["code"] for f in response.context["document"]["red_flags"]]
+    # Eight weeks of diary are too few for a baseline of its own: no "worsening" on that.
+    assert trend["monitor"]["baseline_per_week"] is None
+    assert "worsening" not in [f["code"] for f in response.context["document"]["red_flags"]]
 
 
 def test_the_trend_ends_on_the_last_complete_day(user):
@@ -530,3 +532,53 @@ def test_a_window_ending_today_is_computed_again_once_today_is_over(user, monkey
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     document = cached_document(user, profile, first_day, today)
     assert document["trend"]["after"]["end"] == today.isoformat()
+
+
+def checkins_every_day(user, days: int) -> None:
+    today = today_for(user)
+    CheckIn.objects.bulk_create(
+        CheckIn(user=user, date=today - timedelta(days=n), stress=n % 10) for n in range(days)
+    )
+
+
+def test_the_default_window_judges_the_triggers_on_180_days(auth_client, user):
+    user.date_joined = timezone.now() - timedelta(days=400)
+    user.save()
+    checkins_every_day(user, 300)
+    today = today_for(user)
+    document = auth_client.get(reverse("diary:insights")).context["document"]
+    triggers = document["triggers_window"]
+    assert document["window"]["start"] == (today - timedelta(days=89)).isoformat()
+    assert (triggers["start"], triggers["end"], triggers["days"]) == (
+        (today - timedelta(days=180)).isoformat(),
+        (today - timedelta(days=1)).isoformat(),
+        180,
+    )
+    assert triggers["chosen"] is False
+    assert document["days_with_checkin"] == 180
+    assert "judged on 180 days" in triggers["note"]
+
+
+def test_a_window_the_person_picks_judges_the_triggers_on_it_and_says_it_is_short(
+    auth_client, user
+):
+    user.date_joined = timezone.now() - timedelta(days=400)
+    user.save()
+    checkins_every_day(user, 300)
+    response = auth_client.get(reverse("diary:insights"), {"period": "90"})
+    triggers = response.context["document"]["triggers_window"]
+    assert (triggers["days"], triggers["chosen"]) == (89, True)
+    assert "too short for most triggers" in triggers["note"]
+    assert escape(triggers["note"]) in response.content.decode()
+    # The charts and the JSON are asked for the same judgement.
+    assert "triggers=window" in response.context["triggers_chart"]["url"]
+    assert "triggers=window" in response.context["json_url"]
+
+
+def test_a_young_diary_judges_the_triggers_on_all_of_it(auth_client, user):
+    checkins_every_day(user, 3)
+    user.date_joined = timezone.now() - timedelta(days=40)
+    user.save()
+    triggers = auth_client.get(reverse("diary:insights")).context["document"]["triggers_window"]
+    assert triggers["days"] == 40
+    assert "all 40 days of your diary so far" in triggers["note"]

@@ -121,21 +121,39 @@ def counts_for(episodes) -> dict[date, int]:
     return counts
 
 
-def test_worsening_needs_a_significant_rise():
-    first = TODAY - timedelta(days=89)
-    steady = [episode(TODAY - timedelta(days=n)) for n in range(0, 56, 4)]
+def test_worsening_needs_a_rise_beyond_the_persons_own_history():
+    first = TODAY - timedelta(days=199)
+    steady = [episode(TODAY - timedelta(days=n)) for n in range(0, 200, 4)]
     rising = steady + [episode(TODAY - timedelta(days=n), hour=9) for n in range(0, 28, 1)]
-    assert "worsening" not in codes(steady, trend=trend(counts_for(steady), first, TODAY))
+    steady_trend = trend(counts_for(steady), first, TODAY)
+    assert not steady_trend.raises_flag
+    assert "worsening" not in codes(steady, trend=steady_trend)
     rising_trend = trend(counts_for(rising), first, TODAY)
-    assert rising_trend.significantly_up
-    assert "worsening" in codes(rising, trend=rising_trend)
+    assert rising_trend.raises_flag
+    flag = next(f for f in red_flags(rising, ZONE, TODAY, rising_trend) if f.code == "worsening")
+    watch = rising_trend.monitor
+    # The climb began when the extra episodes did, about 28 days ago; 7 in 4 weeks were usual.
+    assert TODAY - timedelta(days=29) <= watch.since <= TODAY - timedelta(days=27)
+    assert watch.observed_since == sum(
+        1 for e in rising if e.started_at.astimezone(ZONE).date() >= watch.since
+    )
+    assert watch.baseline_per_week == pytest.approx(7 / 4, rel=0.05)
+    assert f"you logged {watch.observed_since} episodes" in flag.message
+
+
+def test_a_diary_too_young_for_its_own_baseline_is_not_called_worsening():
+    first = TODAY - timedelta(days=89)
+    rising = [episode(TODAY - timedelta(days=n)) for n in range(0, 28)]
+    rising_trend = trend(counts_for(rising), first, TODAY)
+    assert rising_trend.monitor.baseline_per_week is None
+    assert "worsening" not in codes(rising, trend=rising_trend)
 
 
 def test_falling_rates_are_not_worsening():
     first = TODAY - timedelta(days=89)
     falling = [episode(TODAY - timedelta(days=n)) for n in range(28, 56)]
     falling_trend = trend(counts_for(falling), first, TODAY)
-    assert falling_trend.significant
+    assert falling_trend.comparison.rate_ratio < 1
     assert "worsening" not in codes(falling, trend=falling_trend)
 
 
@@ -143,10 +161,10 @@ def test_falling_rates_are_not_worsening():
     "kind, flagged", [("diuretic", True), ("statin", True), ("supplement", False)]
 )
 def test_a_rise_since_starting_a_suspect_medication_is_flagged(kind, flagged):
-    first = TODAY - timedelta(days=89)
+    first = TODAY - timedelta(days=199)
     started = TODAY - timedelta(days=29)
     episodes = [episode(started + timedelta(days=n)) for n in range(30)]
-    episodes.append(episode(first + timedelta(days=5)))
+    episodes += [episode(first + timedelta(days=n)) for n in range(0, 170, 10)]
     medication = MedicationRecord("Pill", kind, started_on=started)
     onsets = medication_onsets([medication], counts_for(episodes), first, TODAY)
     flags = red_flags(episodes, ZONE, TODAY, onsets=onsets)
@@ -161,3 +179,26 @@ def test_episodes_after_the_last_day_do_not_count_as_frequent():
     episodes = [episode(day) for day in recent_days(11)]
     episodes.append(episode(TODAY + timedelta(days=1)))
     assert "frequent" not in codes(episodes)
+
+
+def test_a_medication_is_judged_only_after_28_days_on_it():
+    first = TODAY - timedelta(days=89)
+    started = TODAY - timedelta(days=19)
+    episodes = [episode(started + timedelta(days=n)) for n in range(20)]
+    medication = MedicationRecord("Furosemide", "diuretic", started_on=started)
+    [(_, onset)] = medication_onsets([medication], counts_for(episodes), first, TODAY)
+    assert onset.monitor is None and not onset.comparison.enough_data
+    assert "8 more days of diary since you started Furosemide" in onset.summary
+    assert "medication_onset" not in codes(episodes, onsets=[(medication, onset)])
+
+
+def test_a_stopped_medication_is_told_in_the_past_and_raises_no_flag():
+    first = TODAY - timedelta(days=400)
+    started, stopped = TODAY - timedelta(days=330), TODAY - timedelta(days=270)
+    episodes = [episode(started + timedelta(days=n)) for n in range(60)]
+    statin = MedicationRecord("Atorvastatin", "statin", started_on=started, stopped_on=stopped)
+    [(_, onset)] = medication_onsets([statin], counts_for(episodes), first, TODAY)
+    assert onset.after == (started, stopped)
+    assert onset.summary.startswith(f"{7 * 60 / 61:.1f} cramps a week while you took Atorvastatin")
+    assert onset.monitor is None
+    assert "medication_onset" not in codes(episodes, onsets=[(statin, onset)])

@@ -245,3 +245,51 @@ def test_imported_episodes_are_counted_as_imported_not_late(auth_client, user):
     first = flat(pages(auth_client.get(reverse("diary:report_pdf")).content)[0])
     assert "0 of 1 episodes were entered more than 24 h after they began" in first
     assert "1 were imported from a file (not counted as late)" in first
+
+
+@pytest.fixture
+def thirsty_diary(user):
+    """Half a year of check-ins with water low on alternate weeks, and cramps on those days."""
+    episodes = []
+    for days_ago in range(1, 197):
+        low_water = (days_ago // 7) % 2 == 0
+        CheckIn.objects.create(
+            user=user,
+            date=today(user) - timedelta(days=days_ago),
+            water_ml=1000 if low_water else 2500,
+        )
+        for hour in (1, 3) if low_water else (1,) if days_ago % 5 == 0 else ():
+            started = timezone.now() - timedelta(days=days_ago, hours=hour)
+            episodes.append(
+                Episode(user=user, started_at=started, muscle="calf", side="left", intensity=5)
+            )
+    Episode.objects.bulk_create(episodes)
+    return user
+
+
+def test_page_one_names_the_significant_factors_in_the_insights_words(auth_client, thirsty_diary):
+    dates = window(thirsty_diary, days=30)
+    response = auth_client.get(reverse("diary:report_pdf"), dates)
+    first = flat(pages(response.content)[0])
+
+    # The report, like the dashboard's default, judges the triggers on the last 180 days.
+    longer = dates | {"triggers": "longer"}
+    document = auth_client.get(reverse("diary:insights_json"), longer).json()
+    assert document["triggers_window"]["days"] == 180
+    significant = [f for f in document["factors"] if f["significant"]]
+    assert [(f["key"], f["lag_days"], f["lags"]) for f in significant] == [
+        ("water_ml", None, [0, 1])
+    ]
+    (water,) = significant
+    assert water["summary"].startswith("Associated with your cramps:")
+    assert f"rate ratio {water['rate_ratio']:.2f}, 95% CI {water['ci_low']:.2f}" in first
+    assert flat(water["summary"]) in first
+    assert document["triggers_window"]["note"] in first
+    assert "No factor stands out yet" not in first
+
+
+def test_the_appendix_defines_a_merged_finding_over_both_days(auth_client, thirsty_diary):
+    dates = window(thirsty_diary, days=30) | {"sections": ["triggers"]}
+    response = auth_client.get(reverse("diary:report_pdf"), dates)
+    text = flat(" ".join(pages(response.content)[1:]))
+    assert "water < 1.5 L exposed the same day or the day before" in text

@@ -37,10 +37,14 @@ def hostile_diary(user):
     profile = Profile.objects.get(user=user)
     profile.other_condition = " ".join(MARKUP)
     profile.save()
-    medications = [
-        Medication.objects.create(user=user, name=text, kind="other", dose=text) for text in HOSTILE
-    ]
     yesterday = timezone.now().date() - timedelta(days=1)
+    # Started inside the diary, so that the insights name them ("since you started …").
+    medications = [
+        Medication.objects.create(
+            user=user, name=text, kind="other", dose=text, started_on=yesterday - timedelta(days=2)
+        )
+        for text in HOSTILE
+    ]
     for number, text in enumerate(HOSTILE):
         Episode.objects.create(
             user=user,

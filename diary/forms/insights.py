@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from diary.days import EARLIEST_DAY
-from diary.insights import DEFAULT_PRESET, PRESETS, window_for_preset
+from diary.insights import DEFAULT_PRESET, PRESETS, TRIGGER_DAYS, window_for_preset
 
 PERIOD_CHOICES = [
     ("30", "30 days"),
@@ -15,10 +15,18 @@ PERIOD_CHOICES = [
 ]
 
 
+TRIGGERS_CHOICES = [
+    ("window", "On the window shown"),
+    ("longer", f"On at least {TRIGGER_DAYS} days"),
+]
+
+
 class InsightsWindowForm(forms.Form):
-    """The dates the dashboard covers: a preset, or a start and end of one's own (from GET)."""
+    """The dates the dashboard covers: a preset, or a start and end of one's own (from GET);
+    and whether the triggers are judged on exactly those dates."""
 
     period = forms.ChoiceField(choices=PERIOD_CHOICES, required=False)
+    triggers = forms.ChoiceField(choices=TRIGGERS_CHOICES, required=False)
     start = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -58,3 +66,10 @@ class InsightsWindowForm(forms.Form):
         period = self.cleaned_data.get("period") or DEFAULT_PRESET
         diary_start = first_day_of_diary() if period == "all" else None
         return window_for_preset(period, self.today, diary_start)
+
+    def judges_on_window(self) -> bool:
+        """Triggers are judged on the dates chosen when the person chose them; the default
+        window is too short for most triggers, so then they get at least TRIGGER_DAYS."""
+        if self.cleaned_data.get("triggers"):
+            return self.cleaned_data["triggers"] == "window"
+        return any(self.cleaned_data.get(name) for name in ("period", "start", "end"))

@@ -30,13 +30,16 @@ PATTERN_CHARTS = ("weekly", "medications", "hours", "muscles", "intensity", "dur
 SCROLLING_CHARTS = ("triggers",)
 
 
-def _window(request: HttpRequest) -> tuple[InsightsWindowForm, date, date]:
+def _window(request: HttpRequest) -> tuple[InsightsWindowForm, date, date, bool]:
+    """The form, the window's first and last day, and whether the triggers are judged on
+    exactly that window."""
     zone = request.profile.zone
     today = local_date(timezone.now(), zone)
     form = InsightsWindowForm(request.GET, today=today)
     if form.is_valid():
-        return form, *form.window(lambda: diary_first_day(request.user, zone))
-    return form, *window_for_preset(DEFAULT_PRESET, today, None)
+        window = form.window(lambda: diary_first_day(request.user, zone))
+        return form, *window, form.judges_on_window()
+    return form, *window_for_preset(DEFAULT_PRESET, today, None), False
 
 
 def _current_preset(form: InsightsWindowForm) -> str | None:
@@ -69,10 +72,14 @@ def _judged_factors(document: dict) -> list[dict]:
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, first_day, last_day = _window(request)
+    form, first_day, last_day, on_window = _window(request)
     version = data_version(request.user, request.profile)
-    document = cached_document(request.user, request.profile, first_day, last_day, version)
-    dates = urlencode({"start": first_day, "end": last_day})
+    document = cached_document(
+        request.user, request.profile, first_day, last_day, version, on_window
+    )
+    dates = urlencode(
+        {"start": first_day, "end": last_day, "triggers": "window" if on_window else "longer"}
+    )
     return render(
         request,
         "diary/insights/dashboard.html",
@@ -101,10 +108,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def document_json(request: HttpRequest) -> JsonResponse:
-    form, first_day, last_day = _window(request)
+    form, first_day, last_day, on_window = _window(request)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    document = cached_document(request.user, request.profile, first_day, last_day)
+    document = cached_document(
+        request.user, request.profile, first_day, last_day, judge_on_window=on_window
+    )
     return JsonResponse(document, json_dumps_params={"allow_nan": False, "ensure_ascii": False})
 
 
@@ -115,12 +124,20 @@ def document_json(request: HttpRequest) -> JsonResponse:
 def chart(request: HttpRequest, name: str) -> HttpResponse:
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
-    _, first_day, last_day = _window(request)
+    _, first_day, last_day, on_window = _window(request)
     version = data_version(request.user, request.profile)
-    key = cache_key(request.user, first_day, last_day, version, f"chart:{name}")
+    key = cache_key(
+        request.user,
+        first_day,
+        last_day,
+        version,
+        f"chart:{name}:{'window' if on_window else 'longer'}",
+    )
     svg = cache.get(key)
     if svg is None:
-        document = cached_document(request.user, request.profile, first_day, last_day, version)
+        document = cached_document(
+            request.user, request.profile, first_day, last_day, version, on_window
+        )
         svg = charts.render_svg(name, document)
         cache.set(key, svg, CACHE_SECONDS)
     # Like every signed-in response it is not stored by the browser (diary/middleware.py):

@@ -31,7 +31,9 @@ class Command(BaseCommand):
                 )
             )
         start, end = form.window(lambda: diary_first_day(user, profile.zone))
-        document = build_document(load_diary(user, profile.zone, start, end, today))
+        document = build_document(
+            load_diary(user, profile.zone, start, end, today, form.judges_on_window())
+        )
         if options["json"]:
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
             return

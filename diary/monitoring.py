@@ -1,0 +1,166 @@
+"""Warning flags made to be re-checked every day: a CUSUM on the person's own cramp counts.
+
+A fixed test ("the last 4 weeks against the 4 before, p < 0.05") repeated every day fires on
+some day of almost every year by chance alone. A CUSUM is built for that: it adds up, day by
+day, the evidence that the rate has doubled against the evidence that it has not,
+
+    S_t = max(0, S_t-1 + (y_t · ln 2 - λ_t · (2 - 1)) / φ_t),
+
+and raises the flag while S_t reaches the threshold. λ_t is the person's own rate and φ_t their
+own dispersion (how much more their counts vary than Poisson ones, from sums over two weeks),
+both taken from their history: for "worsening" the 180 days that end 28 days before (so that a
+new rise does not hide in its own baseline), for "since you started X" the diary before X.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from scipy.stats import chi2
+
+# The change the CUSUM is tuned to catch.
+MONITORED_RATIO = 2.0
+# Tuned on realistic stable diaries (tests/test_monitoring.py): few flags, a doubling caught.
+THRESHOLD = 5.0
+BASELINE_GAP_DAYS = 28
+BASELINE_DAYS = 180
+MIN_BASELINE_DAYS = 84
+DISPERSION_DAYS = 28
+DISPERSION_CONFIDENCE = 0.65
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Where the CUSUM stands on the last day checked."""
+
+    alarm: bool
+    statistic: float
+    threshold: float
+    # The day the current climb began (the day after the statistic was last 0), if climbing.
+    since: date | None
+    baseline_per_week: float | None
+    dispersion: float | None
+    observed_since: int
+    expected_since: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "alarm": self.alarm,
+            "statistic": self.statistic,
+            "threshold": self.threshold,
+            "since": None if self.since is None else self.since.isoformat(),
+            "baseline_per_week": self.baseline_per_week,
+            "dispersion": self.dispersion,
+            "observed_since": self.observed_since,
+            "expected_since": self.expected_since,
+        }
+
+
+def _upper_bound(days: int) -> float:
+    """The factor that turns an estimated dispersion into the upper DISPERSION_CONFIDENCE bound,
+    with a degree of freedom per DISPERSION_DAYS of history: an underestimate would make a flag
+    fire on noise."""
+    freedom = max(1, days // DISPERSION_DAYS - 1)
+    return float(freedom / chi2.ppf(1 - DISPERSION_CONFIDENCE, freedom))
+
+
+def dispersion_of(counts: np.ndarray) -> float:
+    """How much more sums of DISPERSION_DAYS days vary than Poisson sums would: the upper bound
+    of the estimate, at least 1 (1 when the history is too short to say)."""
+    if len(counts) < 2 * DISPERSION_DAYS:
+        return 1.0
+    sums = np.convolve(counts, np.ones(DISPERSION_DAYS), mode="valid")
+    mean = sums.mean()
+    if mean <= 0:
+        return 1.0
+    return max(1.0, float(sums.var(ddof=1) / mean) * _upper_bound(len(counts)))
+
+
+def cusum(counts: np.ndarray, rates: np.ndarray, dispersions: np.ndarray) -> np.ndarray:
+    """The statistic on every day; days without a baseline (NaN rate) add nothing."""
+    step = (counts * np.log(MONITORED_RATIO) - rates * (MONITORED_RATIO - 1)) / dispersions
+    step = np.nan_to_num(step)
+    statistic = np.empty(len(counts))
+    running = 0.0
+    for day, value in enumerate(step):
+        running = max(0.0, running + value)
+        statistic[day] = running
+    return statistic
+
+
+def rolling_baseline(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each day: the rate and dispersion of the BASELINE_DAYS that end BASELINE_GAP_DAYS
+    before it (NaN when fewer than MIN_BASELINE_DAYS are there)."""
+    days = len(counts)
+    rates = np.full(days, np.nan)
+    dispersions = np.ones(days)
+    if days < BASELINE_GAP_DAYS + MIN_BASELINE_DAYS:
+        return rates, dispersions
+    cumulative = np.concatenate([[0.0], np.cumsum(counts)])
+    sums = np.convolve(counts, np.ones(DISPERSION_DAYS), mode="valid")  # sums[s]: s..s+13
+    sum_cumulative = np.concatenate([[0.0], np.cumsum(sums)])
+    square_cumulative = np.concatenate([[0.0], np.cumsum(sums**2)])
+    for day in range(days):
+        end = day - BASELINE_GAP_DAYS  # exclusive
+        start = max(0, end - BASELINE_DAYS)
+        if end - start < MIN_BASELINE_DAYS:
+            continue
+        rates[day] = (cumulative[end] - cumulative[start]) / (end - start)
+        # The dispersion from every sum of DISPERSION_DAYS that lies wholly before end.
+        first, last = 0, end - DISPERSION_DAYS + 1
+        count = last - first
+        if count >= 2:
+            total = sum_cumulative[last] - sum_cumulative[first]
+            mean = total / count
+            variance = (square_cumulative[last] - square_cumulative[first] - count * mean**2) / (
+                count - 1
+            )
+            if mean > 0:
+                dispersions[day] = max(1.0, variance / mean * _upper_bound(end))
+    return rates, dispersions
+
+
+def monitor(
+    counts: np.ndarray, rates: np.ndarray, dispersions: np.ndarray, first_day: date
+) -> Monitor:
+    """The CUSUM's state on the last of `counts` (one per day from first_day)."""
+    statistic = cusum(counts, rates, dispersions)
+    last = len(counts) - 1
+    if last < 0:
+        return Monitor(False, 0.0, THRESHOLD, None, None, None, 0, 0.0)
+    zeros = np.flatnonzero(statistic == 0)
+    start = (zeros[-1] + 1) if len(zeros) else 0
+    climbing = statistic[last] > 0
+    baseline = rates[last]
+    return Monitor(
+        alarm=bool(statistic[last] >= THRESHOLD),
+        statistic=round(float(statistic[last]), 3),
+        threshold=THRESHOLD,
+        since=first_day + timedelta(days=int(start)) if climbing else None,
+        baseline_per_week=None if np.isnan(baseline) else round(7 * float(baseline), 3),
+        dispersion=None if np.isnan(baseline) else round(float(dispersions[last]), 3),
+        observed_since=int(counts[start:].sum()) if climbing else 0,
+        expected_since=round(float(np.nansum(rates[start:])), 3) if climbing else 0.0,
+    )
+
+
+def worsening_monitor(counts: np.ndarray, first_day: date) -> Monitor:
+    """ "Worsening": the CUSUM over the whole diary (`counts` from its first day), each day
+    against the person's own rolling baseline."""
+    return monitor(counts, *rolling_baseline(counts), first_day)
+
+
+def medication_monitor(
+    before: np.ndarray, since: np.ndarray, started: date, judged_from: date
+) -> Monitor | None:
+    """ "Since you started X": the CUSUM from the start, against the rate and dispersion of the
+    diary before it; None until it has been taken long enough to judge, or with less than
+    two sums of DISPERSION_DAYS of diary before it to measure the dispersion on."""
+    checked = started + timedelta(days=len(since) - 1)
+    if checked < judged_from or len(before) < 2 * DISPERSION_DAYS:
+        return None
+    rate = float(before.mean())
+    return monitor(
+        since, np.full(len(since), rate), np.full(len(since), dispersion_of(before)), started
+    )
