@@ -23,8 +23,16 @@ from django.db import models
 
 from diary.days import EARLIEST_DAY
 from diary.models import (
+    MAX_DRINKS,
     MAX_DURATION_SECONDS,
+    MAX_EXERCISE_MINUTES,
+    MAX_HOURS_IN_A_DAY,
     MAX_NOTE_LENGTH,
+    MAX_RATING,
+    MAX_WATER_ML,
+    MEDICATION_DOSE_LENGTH,
+    MEDICATION_NAME_LENGTH,
+    OTHER_CONDITION_LENGTH,
     Activity,
     CheckInQuestion,
     Condition,
@@ -308,9 +316,9 @@ def split_cell(text: str) -> list[str]:
 
 
 MEDICATION_FIELDS: dict[str, Kind] = {
-    "name": Text(100, required=True),
+    "name": Text(MEDICATION_NAME_LENGTH, required=True),
     "kind": Choice(MedicationKind, required=True),
-    "dose": Text(100),
+    "dose": Text(MEDICATION_DOSE_LENGTH),
     "started_on": Day(),
     "stopped_on": Day(),
 }
@@ -319,7 +327,7 @@ EPISODE_FIELDS: dict[str, Kind] = {
     "duration_seconds": Number(0, MAX_DURATION_SECONDS),
     "muscle": Choice(Muscle, required=True),
     "side": Choice(Side, required=True),
-    "intensity": Number(0, 10, required=True),
+    "intensity": Number(0, MAX_RATING, required=True),
     "kind": Choice(EpisodeKind, default=EpisodeKind.CRAMP),
     "activity": Choice(Activity),
     "hydration": Choice(Hydration),
@@ -330,17 +338,17 @@ EPISODE_FIELDS: dict[str, Kind] = {
 }
 CHECKIN_FIELDS: dict[str, Kind] = {
     "date": Day(required=True),
-    "water_ml": Number(0, 20_000),
+    "water_ml": Number(0, MAX_WATER_ML),
     "electrolytes": ChoiceList(Electrolyte, nullable=True),
-    "caffeine_drinks": Number(0, 50),
-    "alcohol_drinks": Number(0, 50),
-    "exercise_minutes": Number(0, 24 * 60),
+    "caffeine_drinks": Number(0, MAX_DRINKS),
+    "alcohol_drinks": Number(0, MAX_DRINKS),
+    "exercise_minutes": Number(0, MAX_EXERCISE_MINUTES),
     "exercise_intensity": Choice(ExerciseIntensity),
     "warmed_up": Boolean(),
     "stretched": Boolean(),
-    "sleep_hours": Number(0, 24, places=1),
-    "stress": Number(0, 10),
-    "sitting_hours": Number(0, 24, places=1),
+    "sleep_hours": Number(0, MAX_HOURS_IN_A_DAY, places=1),
+    "stress": Number(0, MAX_RATING),
+    "sitting_hours": Number(0, MAX_HOURS_IN_A_DAY, places=1),
     "cold_exposure": Boolean(),
     "medications_taken": NameList(),
     "episodes_all_logged": Boolean(),
@@ -348,7 +356,7 @@ CHECKIN_FIELDS: dict[str, Kind] = {
 }
 PROFILE_FIELDS: dict[str, Kind] = {
     "conditions": ChoiceList(Condition),
-    "other_condition": Text(200),
+    "other_condition": Text(OTHER_CONDITION_LENGTH),
     "hidden_checkin_questions": ChoiceList(CheckInQuestion),
 }
 TOP_LEVEL_KEYS = ("format", "version", "exported_at", "timezone", "profile", "episodes", "checkins")
@@ -602,11 +610,11 @@ def _load_json(raw: bytes) -> dict:
     except UnicodeDecodeError:
         raise DiaryFileError(["The file is not UTF-8 text."]) from None
     except json.JSONDecodeError as error:
+        # Some of json's reasons end in "at" ("Unterminated string starting at"), waiting for
+        # a position: ours follows with "on".
+        reason = error.msg.removesuffix(" at")
         raise DiaryFileError(
-            [
-                f"The file is not valid JSON: {error.msg} at line {error.lineno}, "
-                f"column {error.colno}."
-            ]
+            [f"The file is not valid JSON: {reason} on line {error.lineno}, column {error.colno}."]
         ) from None
     except RecursionError:
         raise DiaryFileError(["The file is not valid JSON: it is nested too deeply."]) from None

@@ -17,8 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+# Every limit of what a record may hold, read by the models, the forms and the diary file.
 MAX_NOTE_LENGTH = 10_000
 MAX_DURATION_SECONDS = 24 * 60 * 60
+MAX_WATER_ML = 20_000
+MAX_DRINKS = 50
+MAX_EXERCISE_MINUTES = 24 * 60
+MAX_HOURS_IN_A_DAY = 24
+# Intensity and stress are both rated 0 to 10.
+MAX_RATING = 10
+MEDICATION_NAME_LENGTH = 100
+MEDICATION_DOSE_LENGTH = 100
+OTHER_CONDITION_LENGTH = 200
 
 
 class Muscle(models.TextChoices):
@@ -204,7 +214,10 @@ class Profile(models.Model):
         default=list, blank=True, validators=[ChoiceListValidator(Condition)]
     )
     other_condition = models.CharField(
-        "other condition", max_length=200, blank=True, help_text="Used when 'Other' is ticked."
+        "other condition",
+        max_length=OTHER_CONDITION_LENGTH,
+        blank=True,
+        help_text="Used when 'Other' is ticked.",
     )
     hidden_checkin_questions = models.JSONField(
         "questions left off the check-in",
@@ -233,9 +246,9 @@ class Medication(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medications"
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=MEDICATION_NAME_LENGTH)
     kind = models.CharField(max_length=20, choices=MedicationKind.choices)
-    dose = models.CharField(max_length=100, blank=True)
+    dose = models.CharField(max_length=MEDICATION_DOSE_LENGTH, blank=True)
     started_on = models.DateField("start date", null=True, blank=True)
     stopped_on = models.DateField("stop date", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -282,7 +295,7 @@ class Episode(models.Model):
     muscle = models.CharField(max_length=20, choices=Muscle.choices)
     side = models.CharField(max_length=20, choices=Side.choices)
     intensity = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_RATING)],
         help_text="0 none, 10 the worst imaginable.",
     )
     kind = models.CharField(max_length=20, choices=EpisodeKind.choices, default=EpisodeKind.CRAMP)
@@ -315,7 +328,8 @@ class Episode(models.Model):
         indexes = [models.Index(fields=["user", "started_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(intensity__gte=0, intensity__lte=10), name="episode_intensity_0_10"
+                condition=Q(intensity__gte=0, intensity__lte=MAX_RATING),
+                name="episode_intensity_0_10",
             ),
             models.CheckConstraint(
                 condition=Q(duration_seconds__isnull=True)
@@ -345,6 +359,22 @@ class CheckInQuerySet(OwnedQuerySet):
         """Check-ins for local dates first_day..last_day, both included."""
         return self.filter(date__gte=first_day, date__lte=last_day)
 
+    def with_nothing_recorded(self, besides: "Medication | None" = None):
+        """Check-ins without a single answer or medication (other than `besides`).
+
+        No form saves one: left behind by a deleted medication it would count as a recorded
+        day with nothing in it.
+        """
+        blank = {
+            (f"{field.name}__isnull" if field.null else field.name): True if field.null else ""
+            for field in self.model._meta.concrete_fields
+            if field.name not in self.model.NOT_ANSWERS
+        }
+        taken = self.model.medications_taken.through.objects.all()
+        if besides is not None:
+            taken = taken.exclude(medication=besides)
+        return self.filter(**blank).exclude(pk__in=taken.values("checkin_id"))
+
 
 class CheckIn(models.Model):
     """One day's trigger factors, for the owner's local date."""
@@ -354,20 +384,20 @@ class CheckIn(models.Model):
     )
     date = models.DateField()
     water_ml = models.PositiveIntegerField(
-        "water drunk", null=True, blank=True, validators=[MaxValueValidator(20_000)]
+        "water drunk", null=True, blank=True, validators=[MaxValueValidator(MAX_WATER_ML)]
     )
     # None: not recorded; []: recorded, none taken.
     electrolytes = models.JSONField(
         null=True, blank=True, validators=[ChoiceListValidator(Electrolyte)]
     )
     caffeine_drinks = models.PositiveSmallIntegerField(
-        "caffeinated drinks", null=True, blank=True, validators=[MaxValueValidator(50)]
+        "caffeinated drinks", null=True, blank=True, validators=[MaxValueValidator(MAX_DRINKS)]
     )
     alcohol_drinks = models.PositiveSmallIntegerField(
-        "alcoholic drinks", null=True, blank=True, validators=[MaxValueValidator(50)]
+        "alcoholic drinks", null=True, blank=True, validators=[MaxValueValidator(MAX_DRINKS)]
     )
     exercise_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
+        null=True, blank=True, validators=[MaxValueValidator(MAX_EXERCISE_MINUTES)]
     )
     exercise_intensity = models.CharField(
         max_length=20, choices=ExerciseIntensity.choices, blank=True
@@ -380,10 +410,13 @@ class CheckIn(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(24)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_HOURS_IN_A_DAY)],
     )
     stress = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(10)], help_text="0 calm, 10 extreme."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_RATING)],
+        help_text="0 calm, 10 extreme.",
     )
     sitting_hours = models.DecimalField(
         "hours spent sitting",
@@ -391,7 +424,7 @@ class CheckIn(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(24)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_HOURS_IN_A_DAY)],
     )
     cold_exposure = models.BooleanField("exposed to cold", null=True, blank=True)
     medications_taken = models.ManyToManyField(Medication, blank=True, related_name="checkins")
@@ -402,21 +435,26 @@ class CheckIn(models.Model):
 
     objects = CheckInQuerySet.as_manager()
 
+    # The fields that say which check-in this is, not what was recorded on the day.
+    NOT_ANSWERS = frozenset({"id", "user", "date", "updated_at"})
+
     class Meta:
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["user", "date"], name="one_checkin_per_day"),
             models.CheckConstraint(
-                condition=Q(sleep_hours__isnull=True) | Q(sleep_hours__gte=0, sleep_hours__lte=24),
+                condition=Q(sleep_hours__isnull=True)
+                | Q(sleep_hours__gte=0, sleep_hours__lte=MAX_HOURS_IN_A_DAY),
                 name="checkin_sleep_within_a_day",
             ),
             models.CheckConstraint(
                 condition=Q(sitting_hours__isnull=True)
-                | Q(sitting_hours__gte=0, sitting_hours__lte=24),
+                | Q(sitting_hours__gte=0, sitting_hours__lte=MAX_HOURS_IN_A_DAY),
                 name="checkin_sitting_within_a_day",
             ),
             models.CheckConstraint(
-                condition=Q(stress__isnull=True) | Q(stress__lte=10), name="checkin_stress_0_10"
+                condition=Q(stress__isnull=True) | Q(stress__lte=MAX_RATING),
+                name="checkin_stress_0_10",
             ),
         ]
 

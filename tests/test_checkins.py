@@ -105,7 +105,9 @@ def test_it_reads_water_in_ml_litres_or_glasses(user, text, ml):
 def test_it_rejects_water_it_cannot_read(user):
     form = bound_form(user, water_ml="lots")
     assert not form.is_valid()
-    assert form.errors["water_ml"] == ["Couldn't read 'lots'; try 1500 ml, 1.5 l or 6 glasses."]
+    assert form.errors["water_ml"] == [
+        "Couldn't read 'lots'; try 1500 ml, 1.5 l, 6 glasses or 16 fl oz."
+    ]
 
 
 def test_it_asks_for_a_unit_when_a_bare_number_is_tiny(user):
@@ -191,7 +193,7 @@ def test_it_stores_zero_as_zero_and_blank_as_not_recorded(user):
         ("alcohol_drinks", "51", "That's more than 50; check the number."),
         ("exercise_minutes", "-5", "Can't be negative."),
         ("exercise_minutes", "1441", "A day has only 1440 minutes."),
-        ("water_ml", "-1 l", "Couldn't read '-1 l'; try 1500 ml, 1.5 l or 6 glasses."),
+        ("water_ml", "-1 l", "Couldn't read '-1 l'; try 1500 ml, 1.5 l, 6 glasses or 16 fl oz."),
     ],
 )
 def test_it_rejects_what_cannot_be_true(user, field, value, message):
@@ -312,6 +314,25 @@ def test_it_creates_then_updates_the_days_check_in(auth_client, user):
     checkin.refresh_from_db()
     assert (checkin.water_ml, checkin.stress) == (2000, None)
     assert CheckIn.objects.count() == 1
+
+
+def test_after_saving_the_page_says_how_the_water_was_read(auth_client, user):
+    response = auth_client.post(day_url(DAY), {"water_ml": "1,500 ml"}, follow=True)
+    assert "Check-in for Tuesday 10 June 2025 saved. Water: 1,500 ml = 1.5 L." in response.text
+    assert CheckIn.objects.get(user=user, date=DAY).water_ml == 1500
+
+
+def test_saving_again_with_the_water_untouched_does_not_repeat_how_it_was_read(auth_client, user):
+    CheckIn.objects.create(user=user, date=DAY, water_ml=1500)
+    response = auth_client.post(day_url(DAY), {"water_ml": "1.5 L", "stress": "3"}, follow=True)
+    assert "Check-in for Tuesday 10 June 2025 saved.<" in response.text.replace("\n", "")
+
+
+def test_an_ambiguous_amount_of_water_is_refused_beside_the_field(auth_client, user):
+    response = auth_client.post(day_url(DAY), {"water_ml": "1.500 oz"})
+    assert response.status_code == 200
+    assert "could be 1500 or 1.5" in response.text
+    assert not CheckIn.objects.exists()
 
 
 def test_it_prefills_the_days_check_in(auth_client, user):

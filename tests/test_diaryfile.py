@@ -272,6 +272,29 @@ def test_absent_keys_mean_not_recorded():
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
+        (
+            b'{"format": "spasmlog-diary", "version": 1, "timezone": "UTC',
+            "The file is not valid JSON: Unterminated string starting on line 1, column 56.",
+        ),
+        (
+            b'{"format": "spasmlog-diary", "version": 1, "timezone": "\x01"}',
+            "The file is not valid JSON: Invalid control character on line 1, column 57.",
+        ),
+        (
+            b'{"format": "spasmlog-diary"} {}',
+            "The file is not valid JSON: Extra data on line 1, column 30.",
+        ),
+    ],
+)
+def test_a_json_syntax_error_is_told_in_one_plain_sentence(raw, message):
+    with pytest.raises(DiaryFileError) as error:
+        parse_document(raw, now=NOW)
+    assert error.value.messages == [message]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
         (b'{"format": "spasmlog-diary", "version": 1,', "The file is not valid JSON"),
         (b"\xff\xfe{}", "The file is not UTF-8 text."),
         (b'{"format": "other-app", "version": 1}', 'format: "other-app" is not'),

@@ -521,7 +521,7 @@ def test_malformed_json_is_refused(auth_client, user):
     response = import_file(auth_client, b'{"format": "spasmlog-diary", "episodes": [')
 
     assert response.context["form"].errors["file"] == [
-        "The file is not valid JSON: Expecting value at line 1, column 43."
+        "The file is not valid JSON: Expecting value on line 1, column 43."
     ]
     assert row_counts(user) == {"episodes": 0, "checkins": 0, "medications": 0, "taken": 0}
 

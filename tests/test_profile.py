@@ -311,3 +311,38 @@ def test_another_users_medication_is_not_found(auth_client, other_user, method, 
 
 def test_a_medication_that_does_not_exist_is_not_found(auth_client):
     assert auth_client.get("/account/medications/999999/edit/").status_code == 404
+
+
+def test_deleting_a_medication_deletes_the_check_ins_that_held_only_it(
+    auth_client, user, magnesium
+):
+    only_it = CheckIn.objects.create(user=user, date=date(2025, 6, 10))
+    only_it.medications_taken.add(magnesium)
+    with_an_answer = CheckIn.objects.create(user=user, date=date(2025, 6, 11), stress=2)
+    with_an_answer.medications_taken.add(magnesium)
+    other = Medication.objects.create(
+        user=user, name="Statin", kind="statin", started_on=date(2025, 1, 1)
+    )
+    with_another = CheckIn.objects.create(user=user, date=date(2025, 6, 12))
+    with_another.medications_taken.add(magnesium, other)
+
+    page = auth_client.get(delete_url(magnesium))
+    assert "ticked as taken in 3 check-ins; those ticks go too, and 1 of them holds nothing" in (
+        page.text
+    )
+    response = auth_client.post(delete_url(magnesium), follow=True)
+    assert "Magnesium deleted. 1 check-in that held only it was deleted too." in response.text
+    # A day with nothing in it no longer counts as a recorded day.
+    assert set(CheckIn.objects.values_list("date", flat=True)) == {
+        date(2025, 6, 11),
+        date(2025, 6, 12),
+    }
+    assert list(CheckIn.objects.get(date=date(2025, 6, 12)).medications_taken.all()) == [other]
+
+
+def test_no_check_in_is_left_with_nothing_recorded(user):
+    CheckIn.objects.create(user=user, date=date(2025, 6, 10), water_ml=0)
+    CheckIn.objects.create(user=user, date=date(2025, 6, 11), electrolytes=[])
+    CheckIn.objects.create(user=user, date=date(2025, 6, 12), notes="x")
+    empty = CheckIn.objects.create(user=user, date=date(2025, 6, 13))
+    assert list(CheckIn.objects.with_nothing_recorded()) == [empty]

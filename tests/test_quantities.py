@@ -1,6 +1,12 @@
 import pytest
 
-from diary.quantities import format_duration, format_water, parse_duration, parse_water_ml
+from diary.quantities import (
+    explain_water,
+    format_duration,
+    format_water,
+    parse_duration,
+    parse_water_ml,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +77,69 @@ def test_it_formats_water_in_litres():
     assert format_water(1500) == "1.5 L"
     assert format_water(2000) == "2 L"
     assert format_water(None) == ""
+
+
+# Numbers are read as meant: separators, decimal commas and the units people use.
+
+
+@pytest.mark.parametrize(
+    "text, ml",
+    [
+        # The examples, saved as 2 ml before: 1.5 ml or 2 ml is no one's water.
+        ("1,500 ml", 1500),
+        ("2.000 ml", 2000),
+        ("1,500", 1500),
+        ("1 500 ml", 1500),
+        ("1\u00a0500 ml", 1500),
+        ("12,000 ml", 12000),
+        ("1,500.5 ml", 1500),
+        ("1.500,5 ml", 1500),
+        ("0,500 l", 500),
+        # 1500 litres is past any limit, so the comma is a decimal one.
+        ("1,500 l", 1500),
+        ("1,25 l", 1250),
+        ("2 cups", 500),
+        ("1 cup", 250),
+        ("16 fl oz", 473),
+        ("16 fl. oz.", 473),
+        ("16 floz", 473),
+        ("8 oz", 237),
+        ("2 dl", 200),
+        ("33 cl", 330),
+        ("1,250 glasses", 312),
+    ],
+)
+def test_it_reads_water_with_separators_and_units_as_meant(text, ml):
+    assert parse_water_ml(text) == ml
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("1,50,0 ml", "Couldn't read '1,50,0' as a number."),
+        ("1.500.5 ml", "Couldn't read '1.500.5' as a number."),
+        ("1,500,5 ml", "Couldn't read '1,500,5' as a number."),
+        # 1500 oz is 44 L, 1.5 oz only a sip under the least we read a separator as: we ask.
+        ("1.500 oz", "'1.500' could be 1500 or 1.5: write 1500, or 1.5 with a decimal point."),
+        ("2 buckets", "Unknown unit 'buckets'; use ml, l, glasses, cups or fl oz."),
+    ],
+)
+def test_it_refuses_water_it_cannot_read_with_a_message(text, message):
+    with pytest.raises(ValueError) as error:
+        parse_water_ml(text)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("text, seconds", [("1,5 min", 90), ("1.500 min", 90), ("1 500 s", 1500)])
+def test_it_reads_durations_with_separators_as_meant(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_it_asks_when_a_duration_with_a_separator_makes_sense_both_ways():
+    # 1500 s and 1.5 s are both cramps someone could log.
+    with pytest.raises(ValueError, match="could be 1500 or 1.5"):
+        parse_duration("1,500 s")
+
+
+def test_it_says_how_water_was_read():
+    assert explain_water("1,500 ml", parse_water_ml("1,500 ml")) == "1,500 ml = 1.5 L"

@@ -10,8 +10,15 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils.html import format_html
 
-from diary.models import CheckIn, CheckInQuestion, Electrolyte, ExerciseIntensity, Medication
-from diary.quantities import GLASS_ML, format_water, parse_water_ml
+from diary.models import (
+    MAX_WATER_ML,
+    CheckIn,
+    CheckInQuestion,
+    Electrolyte,
+    ExerciseIntensity,
+    Medication,
+)
+from diary.quantities import GLASS_ML, explain_water, format_water, parse_water_ml
 
 # Ticked alone it records "took none"; nothing ticked at all means "not recorded".
 NONE_TAKEN = "none_taken"
@@ -140,10 +147,10 @@ class CheckInForm(forms.ModelForm):
         required=False,
         max_length=40,
         help_text=f"Tap + or − for a glass of {GLASS_ML} ml, or type any amount: "
-        "1500 ml, 1.5 l or 6 glasses.",
+        "1,500 ml, 1.5 l, 6 glasses, 2 cups or 50 fl oz.",
         # The model caps the amount; this says so in words people use.
         error_messages={"max_value": "That's more than %(limit_value)s ml; check the amount."},
-        widget=forms.TextInput(attrs=_stepper(GLASS_ML, 6 * GLASS_ML, 20_000, unit="ml")),
+        widget=forms.TextInput(attrs=_stepper(GLASS_ML, 6 * GLASS_ML, MAX_WATER_ML, unit="ml")),
     )
     stress = forms.TypedChoiceField(
         label="Stress (0 calm, 10 extreme)",
@@ -225,6 +232,8 @@ class CheckInForm(forms.ModelForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        # How typed amounts were read ("Water: 1,500 ml = 1.5 L"), for the page to say.
+        self.readings: list[str] = []
         checkin = self.instance
         for question in hidden:
             for name in QUESTION_FIELDS.get(question, ()):
@@ -311,9 +320,12 @@ class CheckInForm(forms.ModelForm):
         if not text:
             return None
         try:
-            return parse_water_ml(text)
+            ml = parse_water_ml(text)
         except ValueError as error:
             raise ValidationError(str(error)) from None
+        if text != format_water(self.instance.water_ml):
+            self.readings.append(f"Water: {explain_water(text, ml)}")
+        return ml
 
     def clean_electrolytes(self) -> list[str] | None:
         ticked = self.cleaned_data["electrolytes"]

@@ -89,7 +89,8 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
                 request, "This day's check-in was just saved elsewhere. Check it and save again."
             )
             return redirect("diary:checkin_day", day=day)
-        messages.success(request, f"Check-in for {day:%A %-d %B %Y} saved.")
+        read_as = "".join(f" {reading}." for reading in form.readings)
+        messages.success(request, f"Check-in for {day:%A %-d %B %Y} saved.{read_as}")
         if form.cleaned_data.get("episodes_all_logged") is False:
             messages.info(
                 request, "Log the episodes you missed, then confirm them on the check-in."

@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from diary.forms.profile import MedicationForm, ProfileForm
-from diary.models import Medication
+from diary.models import CheckIn, Medication
 
 
 def _get_medication_for_user(request: HttpRequest, pk: int) -> Medication:
@@ -54,12 +55,40 @@ def medication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_medication(request, medication, f"Edit {medication.name}")
 
 
+def _checkins_left_empty_without(medication: Medication):
+    """The check-ins that would hold nothing at all once `medication` is deleted."""
+    return (
+        CheckIn.objects.for_user(medication.user)
+        .filter(medications_taken=medication)
+        .with_nothing_recorded(besides=medication)
+    )
+
+
+@transaction.atomic
+def _delete_medication(medication: Medication) -> int:
+    """Delete `medication` and the check-ins that held nothing else; returns how many."""
+    emptied = list(_checkins_left_empty_without(medication).values_list("pk", flat=True))
+    medication.delete()
+    CheckIn.objects.filter(pk__in=emptied).delete()
+    return len(emptied)
+
+
 @require_http_methods(["GET", "POST"])
 def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     if request.method == "POST":
-        medication.delete()
-        messages.success(request, f"{medication.name} deleted.")
+        emptied = _delete_medication(medication)
+        also = (
+            f" {emptied} check-in{pluralize(emptied)} that held only it "
+            f"{pluralize(emptied, 'was,were')} deleted too."
+            if emptied
+            else ""
+        )
+        messages.success(request, f"{medication.name} deleted.{also}")
         return redirect("diary:account")
-    context = {"medication": medication, "checkin_count": medication.checkins.count()}
+    context = {
+        "medication": medication,
+        "checkin_count": medication.checkins.count(),
+        "emptied_count": _checkins_left_empty_without(medication).count(),
+    }
     return render(request, "diary/profile/medication_delete.html", context)
