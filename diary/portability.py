@@ -19,8 +19,9 @@ from diary.diaryfile import (
     DiaryFileError,
     ParsedDiary,
     Record,
+    episode_identity,
 )
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, Episode, Medication, Profile, medication_name_key
 
 Taken = CheckIn.medications_taken.through
 _CHECKIN_COLUMNS = [key for key in CHECKIN_FIELDS if key != "medications_taken"]
@@ -99,7 +100,8 @@ class ImportSummary:
 def merge_diary(user, parsed: ParsedDiary) -> ImportSummary:
     """Merge a checked file into the diary, all or nothing.
 
-    Episodes are matched on (started_at, muscle), check-ins on date, medications on name; a
+    Episodes are matched on (started_at, muscle, side), check-ins on date, medications on name
+    (ignoring case); a
     match is overwritten by the file's record, so importing the same file again changes nothing.
     """
     try:
@@ -116,18 +118,22 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
     summary = ImportSummary()
     if parsed.profile is not None:
         summary.profile_updated = _merge_profile(user, parsed.profile)
+    # bulk_create doesn't call Medication.save(), which keeps name_key.
+    medications = [
+        {**record, "name_key": medication_name_key(record["name"])} for record in parsed.medications
+    ]
     summary.medications, _ = _merge_rows(
-        Medication, user, parsed.medications, _medication_identity, MEDICATION_FIELDS, now
+        Medication, user, medications, _medication_identity, [*MEDICATION_FIELDS, "name_key"], now
     )
     summary.episodes, _ = _merge_rows(
-        Episode, user, parsed.episodes, _episode_identity, EPISODE_FIELDS, now
+        Episode, user, parsed.episodes, episode_identity, EPISODE_FIELDS, now
     )
 
     current_taken: dict[int, set[str]] = defaultdict(set)
     for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
         "checkin_id", "medication__name"
     ):
-        current_taken[checkin_id].add(name.casefold())
+        current_taken[checkin_id].add(medication_name_key(name))
     summary.checkins, touched = _merge_rows(
         CheckIn,
         user,
@@ -136,7 +142,8 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         _CHECKIN_COLUMNS,
         now,
         m2m_differs=lambda checkin, record: (
-            current_taken[checkin.pk] != {name.casefold() for name in record["medications_taken"]}
+            current_taken[checkin.pk]
+            != {medication_name_key(name) for name in record["medications_taken"]}
         ),
     )
     links = _medication_links(user, touched)
@@ -152,15 +159,15 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
     another tab since then leaves a name that links to nothing, which refuses the file.
     """
     medication_ids = {
-        name.casefold(): pk
+        medication_name_key(name): pk
         for name, pk in Medication.objects.for_user(user).values_list("name", "id")
     }
     # Each missing medication once, at the first check-in that names it.
     first_missing: dict[str, tuple[str, date]] = {}
     for checkin, record in touched:
         for name in record["medications_taken"]:
-            if name.casefold() not in medication_ids:
-                first_missing.setdefault(name.casefold(), (name, checkin.date))
+            if medication_name_key(name) not in medication_ids:
+                first_missing.setdefault(medication_name_key(name), (name, checkin.date))
     if first_missing:
         raise DiaryFileError(
             [
@@ -171,7 +178,7 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
             + ["Nothing was imported; try again."]
         )
     return [
-        Taken(checkin_id=checkin.pk, medication_id=medication_ids[name.casefold()])
+        Taken(checkin_id=checkin.pk, medication_id=medication_ids[medication_name_key(name)])
         for checkin, record in touched
         for name in record["medications_taken"]
     ]
@@ -179,11 +186,7 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
 
 def _medication_identity(record: Record) -> str:
     # As in the profile form: "magnesium" and "Magnesium" are one medication.
-    return record["name"].casefold()
-
-
-def _episode_identity(record: Record) -> tuple[datetime, str]:
-    return record["started_at"], record["muscle"]
+    return medication_name_key(record["name"])
 
 
 def _checkin_identity(record: Record) -> date:

@@ -412,7 +412,7 @@ def test_it_rejects_two_checkins_for_one_date():
 def test_it_rejects_the_same_episode_twice():
     doc = document([episode_row(), episode_row(intensity=3)])
 
-    assert rejection(doc) == ["episodes[1]: the same started_at and muscle as episodes[0]"]
+    assert rejection(doc) == ["episodes[1]: the same started_at, muscle and side as episodes[0]"]
 
 
 def test_it_rejects_bad_medications_and_profile():

@@ -411,7 +411,9 @@ def test_a_medication_deleted_between_checking_and_merging_refuses_the_whole_fil
 
 
 def test_a_medication_name_matches_ignoring_case_as_in_the_profile_form(auth_client, user):
-    Medication.objects.create(user=user, name="Magnesium", kind="supplement", dose="300 mg")
+    Medication.objects.create(
+        user=user, name="Magnesium", kind="supplement", dose="300 mg", started_on=date(2025, 1, 1)
+    )
     document = json_copy(exported(user))
     document["profile"]["medications"][0].update(name="magnesium", dose="400 mg")
     document["checkins"] = [{"date": "2025-06-01", "medications_taken": ["MAGNESIUM"]}]

@@ -101,7 +101,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def episode_new(request: HttpRequest) -> HttpResponse:
-    form = EpisodeForm(request.POST or None)
+    form = EpisodeForm(request.POST or None, instance=Episode(user=request.user))
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
