@@ -364,6 +364,10 @@ PROFILE_FIELDS: dict[str, Kind] = {
 TOP_LEVEL_KEYS = ("format", "version", "exported_at", "timezone", "profile", "episodes", "checkins")
 
 Record = dict[str, Any]
+# A parsed record also says which keys (or CSV columns) the file had: a key left out leaves a
+# stored record's value alone, while null (an empty cell) clears it. A new record gets "not
+# recorded" (or the kind's default) for what is left out.
+PRESENT_KEYS = "present_keys"
 
 
 @dataclass
@@ -610,6 +614,7 @@ def _parse_record(
         for key, kind in fields.items()
         if kind is not None
     }
+    record[PRESENT_KEYS] = frozenset(row.keys())
     return record if len(errors.messages) == before else None
 
 

@@ -1,7 +1,7 @@
 """The database side of the diary file: read a person's whole diary out, merge a checked file
 in, and delete it. The checking itself is pure and lives in diary/diaryfile.py."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,6 +15,7 @@ from diary.diaryfile import (
     CHECKIN_FIELDS,
     EPISODE_FIELDS,
     MEDICATION_FIELDS,
+    PRESENT_KEYS,
     PROFILE_FIELDS,
     DiaryFileError,
     ParsedDiary,
@@ -68,6 +69,8 @@ class Tally:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    # How many updated records change each key ("notes": 3); "medications_taken" included.
+    changed_keys: Counter = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -77,6 +80,10 @@ class Tally:
         noun = singular if self.added == 1 else plural
         return f"{self.added} {noun} added, {self.updated} updated, {self.unchanged} unchanged"
 
+    def describe_changes(self) -> str:
+        """ "notes in 3, water_ml in 1": which keys the updates change, most often first."""
+        return ", ".join(f"{key} in {count}" for key, count in self.changed_keys.most_common())
+
 
 @dataclass
 class ImportSummary:
@@ -84,6 +91,13 @@ class ImportSummary:
     medications: Tally = field(default_factory=Tally)
     episodes: Tally = field(default_factory=Tally)
     checkins: Tally = field(default_factory=Tally)
+
+    def tallies(self) -> list[tuple[str, Tally]]:
+        return [
+            ("episodes", self.episodes),
+            ("check-ins", self.checkins),
+            ("medications", self.medications),
+        ]
 
     def __str__(self) -> str:
         tallies = [
@@ -97,8 +111,9 @@ class ImportSummary:
         return "; ".join(parts) or "the file holds no records"
 
 
-def merge_diary(user, parsed: ParsedDiary) -> ImportSummary:
-    """Merge a checked file into the diary, all or nothing.
+def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSummary:
+    """Merge a checked file into the diary, all or nothing; with `dry_run`, say what the merge
+    would do (by doing it and rolling it back, so the preview can't differ from the import).
 
     Episodes are matched on (started_at, muscle, side), check-ins on date, medications on name
     (ignoring case); a
@@ -106,7 +121,9 @@ def merge_diary(user, parsed: ParsedDiary) -> ImportSummary:
     """
     try:
         with transaction.atomic():
-            return _merge(user, parsed, timezone.now())
+            summary = _merge(user, parsed, timezone.now())
+            transaction.set_rollback(dry_run)
+            return summary
     except IntegrityError:
         # Our checks leave only a race: the same day saved in another tab meanwhile.
         raise DiaryFileError(
@@ -120,7 +137,12 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         summary.profile_updated = _merge_profile(user, parsed.profile)
     # bulk_create doesn't call Medication.save(), which keeps name_key.
     medications = [
-        {**record, "name_key": medication_name_key(record["name"])} for record in parsed.medications
+        {
+            **record,
+            "name_key": medication_name_key(record["name"]),
+            PRESENT_KEYS: record[PRESENT_KEYS] | {"name_key"},
+        }
+        for record in parsed.medications
     ]
     summary.medications, _ = _merge_rows(
         Medication, user, medications, _medication_identity, [*MEDICATION_FIELDS, "name_key"], now
@@ -142,10 +164,15 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         _CHECKIN_COLUMNS,
         now,
         m2m_differs=lambda checkin, record: (
-            current_taken[checkin.pk]
-            != {medication_name_key(name) for name in record["medications_taken"]}
+            "medications_taken" in record[PRESENT_KEYS]
+            and (
+                current_taken[checkin.pk]
+                != {medication_name_key(name) for name in record["medications_taken"]}
+            )
         ),
     )
+    # A check-in whose record leaves medications_taken out keeps the medications it has.
+    touched = [(checkin, record) for checkin, record in touched if _sets_medications(record)]
     links = _medication_links(user, touched)
     Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in touched]).delete()
     Taken.objects.bulk_create(links)
@@ -184,6 +211,10 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
     ]
 
 
+def _sets_medications(record: Record) -> bool:
+    return "medications_taken" in record[PRESENT_KEYS]
+
+
 def _medication_identity(record: Record) -> str:
     # As in the profile form: "magnesium" and "Magnesium" are one medication.
     return medication_name_key(record["name"])
@@ -195,7 +226,12 @@ def _checkin_identity(record: Record) -> date:
 
 def _merge_profile(user, record: Record) -> bool:
     profile = Profile.for_user(user)
+    # The time zone comes from the file's top level, which always has one.
+    present = record[PRESENT_KEYS] | {"time_zone"}
     wanted = {key: record[key] for key in ("time_zone", *PROFILE_FIELDS)}
+    wanted = {key: value for key, value in wanted.items() if key in present}
+    if "other" not in wanted.get("conditions", profile.conditions):
+        wanted["other_condition"] = ""  # as the profile form clears it
     if all(getattr(profile, key) == value for key, value in wanted.items()):
         return False
     for key, value in wanted.items():
@@ -218,14 +254,19 @@ def _merge_rows(
     columns = list(columns)
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
+    changed_keys: Counter = Counter()
     for record in records:
-        values = {name: record[name] for name in columns}
         row = existing.get(identity(record))
         if row is None:
+            values = {name: record[name] for name in columns}
             added.append((model(user=user, **values), record))
-        elif any(getattr(row, name) != value for name, value in values.items()) or m2m_differs(
-            row, record
-        ):
+            continue
+        # Only what the file holds: a key it leaves out leaves the stored value alone.
+        values = {name: record[name] for name in columns if name in record[PRESENT_KEYS]}
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        changed += ["medications_taken"] if m2m_differs(row, record) else []
+        if changed:
+            changed_keys.update(changed)
             for name, value in values.items():
                 setattr(row, name, value)
             # bulk_update skips auto_now; other areas read updated_at.
@@ -233,7 +274,7 @@ def _merge_rows(
             updated.append((row, record))
     model.objects.bulk_create([row for row, _ in added], batch_size=500)
     model.objects.bulk_update([row for row, _ in updated], [*columns, "updated_at"], batch_size=500)
-    tally = Tally(len(added), len(updated), len(records) - len(added) - len(updated))
+    tally = Tally(len(added), len(updated), len(records) - len(added) - len(updated), changed_keys)
     return tally, added + updated
 
 

@@ -257,6 +257,12 @@ class EpisodeFilterForm(forms.Form):
     end = _filter_date("To")
     muscle = forms.ChoiceField(choices=[("", "All muscles"), *Muscle.choices], required=False)
 
+    def clean_start(self) -> date | None:
+        start = self.cleaned_data["start"]
+        if start is not None and start > timezone.localdate():
+            raise ValidationError("The start can't be in the future.")
+        return start
+
     def clean_end(self) -> date | None:
         # Nothing has happened after today; reading a later end as today also keeps the day
         # after it (the end of the range) inside the calendar.
