@@ -178,6 +178,9 @@ class EpisodeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["client_id"]  # an edit changes the one episode it is about
+        else:
+            # A new instance's empty client_id would hide the field's fresh one.
+            self.initial.pop("client_id", None)
         for name in ("activity", "hydration", "relief_effect"):
             # The model's blank choice reads "---------"; here it means nothing was recorded.
             self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
