@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import (
+    CheckIn,
+    CustomAnswer,
+    CustomFactor,
+    Episode,
+    Medication,
+    Profile,
+    ShareLink,
+    ShareLinkOpening,
+)
 
 
 @admin.register(Profile)
@@ -30,3 +39,37 @@ class CheckInAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     search_fields = ["user__username"]
     filter_horizontal = ["medications_taken"]
+
+
+@admin.register(CustomFactor)
+class CustomFactorAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "kind", "threshold"]
+    list_filter = ["kind"]
+    search_fields = ["name", "user__username"]
+
+
+@admin.register(CustomAnswer)
+class CustomAnswerAdmin(admin.ModelAdmin):
+    list_display = ["checkin", "factor", "value"]
+    search_fields = ["factor__name", "checkin__user__username"]
+
+
+class ShareLinkOpeningInline(admin.TabularInline):
+    model = ShareLinkOpening
+    extra = 0
+    readonly_fields = ["opened_at", "pdf"]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    # The token hash is left out: it is of no use to anyone reading the admin.
+    list_display = ["created_at", "user", "first_day", "last_day", "expires_at", "revoked_at"]
+    search_fields = ["user__username"]
+    exclude = ["token_hash"]
+    inlines = [ShareLinkOpeningInline]
+
+
+@admin.register(ShareLinkOpening)
+class ShareLinkOpeningAdmin(admin.ModelAdmin):
+    list_display = ["opened_at", "link", "pdf"]
+    readonly_fields = ["opened_at", "link", "pdf"]

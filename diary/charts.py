@@ -22,6 +22,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullForm
 
 from diary.redflags import SEVERE_INTENSITY
 from diary.triggers import RateComparison
+from diary.words import count_of
 
 Document = dict[str, Any]
 
@@ -56,6 +57,10 @@ STYLE = {
     "axes.spines.right": False,
     "legend.frameon": False,
     "svg.hashsalt": "spasmlog",  # stable element ids: the same data gives the same bytes
+    # Labels hold the person's own words (medication names): "$…$" in one is text, never
+    # mathtext, which failed on a malformed name and made the chart a 500.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 
@@ -100,7 +105,7 @@ def _missing_text(factor: dict[str, Any]) -> str:
         (comparison.more_episodes_needed, "episode"),
     ]
     return "not enough data: needs " + ", ".join(
-        f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in needs if count
+        count_of(count, noun) for count, noun in needs if count
     )
 
 
@@ -280,6 +285,64 @@ def _describe_weekly(document: Document) -> TextAlternative:
     return TextAlternative(
         sentence, ("Week starting", "Days in window", "Episodes", "4-week average per week"), rows
     )
+
+
+# Medications under the weekly rate
+
+
+def _draw_medications(figure: Figure, document: Document) -> None:
+    weeks = document["patterns"]["episodes_per_week"]
+    medications = document["medications"]
+    rate_axes, timeline = figure.subplots(
+        2, 1, sharex=True, height_ratios=[2, max(1, 0.5 * len(medications))]
+    )
+    starts = [date.fromisoformat(w["week_start"]) for w in weeks]
+    # Only whole weeks: a week the window cuts to a day or two would make a spike of nothing.
+    whole = [
+        (start, w["episodes"]) for start, w in zip(starts, weeks, strict=True) if w["days"] == 7
+    ]
+    rate_axes.bar(
+        [start for start, _ in whole],
+        [count for _, count in whole],
+        width=6,
+        align="edge",
+        color=SKY,
+    )
+    rate_axes.set_ylim(bottom=0)
+    rate_axes.set_ylabel("Episodes a week")
+    rate_axes.set_title("Episodes a week, and when each medication was taken")
+    first = starts[0]
+    last = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
+    for row, medication in enumerate(medications):
+        began = date.fromisoformat(medication["started_on"] or first.isoformat())
+        stopped = date.fromisoformat(medication["stopped_on"] or last.isoformat())
+        shown = (max(began, first), min(stopped, last))
+        if shown[0] < shown[1]:
+            timeline.barh(row, shown[1] - shown[0], left=shown[0], height=0.6, color=GREEN)
+    timeline.set_yticks(range(len(medications)), [m["name"] for m in medications])
+    if medications:
+        timeline.set_ylim(len(medications) - 0.5, -0.5)
+    else:
+        _no_data(timeline, "No medications recorded")
+    timeline.set_xlim(first, last)
+    timeline.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    timeline.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=7))
+
+
+def _describe_medications(document: Document) -> TextAlternative:
+    medications = document["medications"]
+    rows = tuple(
+        (m["name"], m["started_on"] or "unknown", m["stopped_on"] or "still taken")
+        for m in medications
+    )
+    sentence = (
+        "Medications: "
+        + "; ".join(f"{name} from {began} to {stopped}" for name, began, stopped in rows)
+        + "."
+        if medications
+        else "No medications recorded."
+    )
+    return TextAlternative(sentence, ("Medication", "Started", "Stopped"), rows)
 
 
 # Time of day
@@ -466,6 +529,13 @@ CHARTS: dict[str, Chart] = {
         Chart("triggers", "Triggers", (6.4, 7.5), _draw_triggers, _describe_triggers),
         Chart("water", "Water and cramps", (6.4, 3.4), _draw_water, _describe_water),
         Chart("weekly", "Episodes per week", (6.4, 3.2), _draw_weekly, _describe_weekly),
+        Chart(
+            "medications",
+            "Medications and the weekly rate",
+            (6.4, 3.4),
+            _draw_medications,
+            _describe_medications,
+        ),
         Chart("hours", "Time of day", (6.4, 3.2), _draw_hours, _describe_hours),
         Chart("muscles", "Muscle and side", (6.4, 3.6), _draw_muscles, _describe_muscles),
         Chart("intensity", "Intensity", (6.4, 3.0), _draw_intensity, _describe_intensity),
@@ -491,11 +561,22 @@ def _for_both_themes(svg: bytes) -> bytes:
     return re.sub(rb"(<svg[^>]*>)", lambda m: m.group(1) + stylesheet, svg, count=1)
 
 
-def render_svg(name: str, document: Document) -> bytes:
-    """The chart `name` for the insights document, as SVG bytes."""
+def render_svg(
+    name: str,
+    document: Document,
+    size: tuple[float, float] | None = None,
+    text_as_paths: bool = True,
+) -> bytes:
+    """The chart `name` for the insights document, as SVG bytes; `size` in inches overrides
+    the chart's own (the report's forest plot has only the judged factors).
+
+    Text is drawn as paths so that a browser needs no font; the PDF report turns that off and
+    sets the text in its own embedded font, which is many times quicker to convert.
+    """
     chart = CHARTS[name]
-    with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=chart.size, layout="constrained")
+    style = STYLE if text_as_paths else {**STYLE, "svg.fonttype": "none"}
+    with matplotlib.rc_context(style):
+        figure = Figure(figsize=size or chart.size, layout="constrained")
         chart.draw(figure, document)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})

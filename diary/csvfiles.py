@@ -7,7 +7,7 @@ UTF-8 with a byte order mark, which is what makes Excel read it as UTF-8.
 
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -42,18 +42,30 @@ def to_csv(document: dict, table: str) -> bytes:
     return (BOM + buffer.getvalue()).encode()
 
 
+# A spreadsheet may also split a cell at ";" (a list joined with it, a note with one in it, or
+# a locale whose separator it is), and each piece then starts a formula of its own. So every
+# ";"-separated piece of every cell is neutralised, and the import undoes it piece by piece:
+# the two are exact inverses for any text.
 def neutralise(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    return ";".join(
+        "'" + piece if piece.startswith(_FORMULA_STARTS) else piece for piece in cell.split(";")
+    )
 
 
 def unneutralise(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") else cell
+    return ";".join(piece[1:] if piece.startswith("'") else piece for piece in cell.split(";"))
 
 
 def parse_csv(
-    raw: bytes, *, zone: ZoneInfo, now: datetime, known_medications: Collection[str]
+    raw: bytes,
+    *,
+    zone: ZoneInfo,
+    now: datetime,
+    known_medications: Collection[str],
+    known_factors: Mapping[str, str] | None = None,
 ) -> ParsedDiary:
-    """Check an episodes or check-ins CSV, told apart by its header."""
+    """Check an episodes or check-ins CSV, told apart by its header. `known_factors`: the
+    account's own factors by name, with their kinds (a CSV carries no profile)."""
     try:
         lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     except UnicodeDecodeError:
@@ -106,7 +118,7 @@ def parse_csv(
         errors.raise_if_any()
         return ParsedDiary(profile=None, medications=[], episodes=episodes, checkins=[])
     checkins = parse_checkins(
-        records, now.astimezone(zone).date(), known_medications, locate, errors
+        records, now.astimezone(zone).date(), known_medications, locate, errors, known_factors
     )
     errors.raise_if_any()
     return ParsedDiary(profile=None, medications=[], episodes=[], checkins=checkins)

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from diary.days import local_date
 
 # A check-in as a mapping with the diary file's key names ("date", "water_ml", "electrolytes",
-# …, "medications_taken" as a list of medication names). A blank answer is None (or "").
+# …, "medications_taken" as a list of medication names, "custom_factors" as {name: answer}).
+# A blank answer is None (or ""), or a custom factor's name missing from "custom_factors".
 CheckInRecord = Mapping[str, Any]
 
 
@@ -33,6 +34,8 @@ class EpisodeRecord:
     relief_effect: str = ""
     symptoms: tuple[str, ...] = ()
     id: int | None = None
+    created_at: datetime | None = None  # when it was entered
+    imported: bool = False  # from a diary file: created_at is the import's time
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,16 @@ class MedicationRecord:
     kind: str
     started_on: date | None = None
     stopped_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CustomFactorRecord:
+    """One of the person's own factors: "yes_no" (answers True/False), or "count" or "scale"
+    (whole numbers; exposed from `threshold` on)."""
+
+    name: str
+    kind: str
+    threshold: int | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ CHECKIN_MISSED_SHARE = 0.10
 CHECKIN_HOUR = 20
 DAYS_PER_CHECKIN_GAP = 100  # a holiday or a bad week without check-ins, every ~100 days
 QUICK_LOGGED_SHARE = 0.08  # logged in two taps and never completed
+LATE_ENTRY_SHARE = 0.06  # written down days later, from memory
 
 T = TypeVar("T")
 
@@ -322,6 +323,23 @@ def generate_diary(seed: int, days: int, zone: ZoneInfo, now: datetime) -> DemoD
         checkins=[checkin for checkin in checkins if checkin.date < last_day or evening],
         episodes=[episode for episode in episodes if episode.started_at <= now],
     )
+
+
+def entry_times(seed: int, episodes: list[DemoEpisode], now: datetime) -> list[datetime]:
+    """When each episode was written down: mostly within the hour it ended, a night's cramp
+    the next morning, a few days later. A stream of its own, so the diary stays the same."""
+    rng = random.Random(f"entries-{seed}")
+    times = []
+    for episode in episodes:
+        ended = episode.started_at + timedelta(seconds=episode.duration_seconds or 60)
+        if rng.random() < LATE_ENTRY_SHARE:
+            delay = timedelta(days=rng.uniform(1.1, 6))
+        elif episode.activity == Activity.ASLEEP:
+            delay = timedelta(hours=rng.uniform(0.5, 9))
+        else:
+            delay = timedelta(minutes=rng.uniform(1, 90))
+        times.append(min(ended + delay, now))
+    return times
 
 
 def _checkin_gaps(rng: random.Random, first_day: date, days: int) -> set[date]:

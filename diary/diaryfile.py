@@ -13,10 +13,11 @@ import functools
 import json
 import re
 import zoneinfo
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import models
@@ -24,6 +25,8 @@ from django.db import models
 from diary.days import EARLIEST_DAY, before_earliest_day
 from diary.models import (
     EPISODE_IDENTITY,
+    MAX_CUSTOM_COUNT,
+    MAX_CUSTOM_FACTORS,
     MAX_DRINKS,
     MAX_DURATION_SECONDS,
     MAX_EXERCISE_MINUTES,
@@ -34,9 +37,12 @@ from diary.models import (
     MEDICATION_DOSE_LENGTH,
     MEDICATION_NAME_LENGTH,
     OTHER_CONDITION_LENGTH,
+    SCALE_MAX,
+    TIME_ZONES,
     Activity,
     CheckInQuestion,
     Condition,
+    CustomFactorKind,
     Electrolyte,
     EpisodeKind,
     ExerciseIntensity,
@@ -226,7 +232,8 @@ class Number(Kind):
     def to_cell(self, value: int | float | None) -> str:
         return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
-    def from_cell(self, text: str) -> Decimal | str | None:
+    @staticmethod
+    def from_cell(text: str) -> Decimal | str | None:
         if not text:
             return None
         try:
@@ -246,6 +253,53 @@ class Boolean(Kind):
 
     def from_cell(self, text: str) -> bool | str | None:
         return {"": None, "true": True, "false": False}.get(text.lower(), text)
+
+
+class Answers(Kind):
+    """Answers to the person's own factors, {name: true/false or a whole number}; whether each
+    name is a factor, and its answer of that factor's kind, is checked across the whole file."""
+
+    def to_json(self, value: dict[str, int | bool], zone: zoneinfo.ZoneInfo) -> dict:
+        return dict(sorted(value.items(), key=lambda item: item[0].casefold()))
+
+    def from_json(self, value: Any) -> dict[str, int | bool]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError(f"{_show(value)} is not an object of answers by factor name")
+        for answer in value.values():
+            if not isinstance(answer, bool | int | Decimal):
+                raise ValueError(f"{_show(answer)} is not true, false or a whole number")
+        if len({name.casefold() for name in value}) != len(value):
+            raise ValueError("answers a factor twice")
+        return {
+            name: answer if isinstance(answer, bool) else Decimal(answer)
+            for name, answer in value.items()
+        }
+
+    def to_cell(self, value: dict[str, int | bool]) -> str:
+        return join_cell(f"{name}={json.dumps(answer)}" for name, answer in value.items())
+
+    def from_cell(self, text: str) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for item in split_cell(text) if text else []:
+            name, _, answer = item.rpartition("=")
+            booleans = {"true": True, "false": False}
+            answers[name] = booleans[answer] if answer in booleans else Number.from_cell(answer)
+        return answers
+
+
+def check_answer(kind: str, answer: bool | Decimal) -> int | bool:
+    """One answer of a factor of `kind`, as stored in the file: a bool for yes/no, else a
+    whole number in range. Raises ValueError with the reason."""
+    if kind == CustomFactorKind.YES_NO:
+        if not isinstance(answer, bool):
+            raise ValueError(f"{_show(answer)} is not true or false, as a yes/no factor needs")
+        return answer
+    most = SCALE_MAX if kind == CustomFactorKind.SCALE else MAX_CUSTOM_COUNT
+    if isinstance(answer, bool):
+        raise ValueError(f"{_show(answer)} is not a whole number from 0 to {most}")
+    return Number(0, most).from_json(answer)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -353,8 +407,14 @@ CHECKIN_FIELDS: dict[str, Kind] = {
     "sitting_hours": Number(0, MAX_HOURS_IN_A_DAY, places=1),
     "cold_exposure": Boolean(),
     "medications_taken": NameList(),
+    "custom_factors": Answers(),
     "episodes_all_logged": Boolean(),
     "notes": Text(MAX_NOTE_LENGTH),
+}
+CUSTOM_FACTOR_FIELDS: dict[str, Kind] = {
+    "name": Text(60, required=True),
+    "kind": Choice(CustomFactorKind, required=True),
+    "threshold": Number(1, MAX_CUSTOM_COUNT),
 }
 PROFILE_FIELDS: dict[str, Kind] = {
     "conditions": ChoiceList(Condition),
@@ -378,6 +438,7 @@ class ParsedDiary:
     medications: list[Record]
     episodes: list[Record]
     checkins: list[Record]
+    custom_factors: list[Record] = field(default_factory=list)
 
 
 def build_document(
@@ -388,6 +449,7 @@ def build_document(
     episodes: Iterable[Record],
     checkins: Iterable[Record],
     exported_at: datetime,
+    custom_factors: Iterable[Record] = (),
 ) -> dict:
     """The diary file for rows keyed by field name; a check-in's `medications_taken` is names."""
     zone = zoneinfo.ZoneInfo(time_zone)
@@ -405,6 +467,10 @@ def build_document(
             **encode(profile, PROFILE_FIELDS),
             "medications": [
                 encode(row, MEDICATION_FIELDS) for row in sorted(medications, key=_by("name"))
+            ],
+            "custom_factors": [
+                encode(row, CUSTOM_FACTOR_FIELDS)
+                for row in sorted(custom_factors, key=lambda row: row["name"].casefold())
             ],
         },
         "episodes": [
@@ -432,15 +498,20 @@ def stopped_upload_message(limit: int) -> str:
 
 
 def parse_document(
-    raw: bytes, *, now: datetime, known_medications: Collection[str] = ()
+    raw: bytes,
+    *,
+    now: datetime,
+    known_medications: Collection[str] = (),
+    known_factors: Mapping[str, str] | None = None,
 ) -> ParsedDiary:
-    """Check a whole diary file; `known_medications` are names the account already has."""
+    """Check a whole diary file; `known_medications` are names the account already has, and
+    `known_factors` its own factors' names with their kinds."""
     document = _load_json(raw)
     errors = Errors()
     for key in sorted(document.keys() - set(TOP_LEVEL_KEYS)):
         errors.add(f"{key}: is not a key of a diary file")
     time_zone = document.get("timezone")
-    if time_zone not in zoneinfo.available_timezones():
+    if time_zone not in TIME_ZONES:
         errors.add(f"timezone: {_show(time_zone)} is not a known IANA time zone")
         time_zone = "UTC"  # check the rest as well, against some zone
     if document.get("exported_at") is not None:
@@ -448,17 +519,21 @@ def parse_document(
 
     raw_profile = document.get("profile")
     # Without a profile the account's stays as it is: time zone, conditions and medications.
-    profile, medications = None, []
+    profile, medications, custom_factors = None, [], []
     if raw_profile is not None and not isinstance(raw_profile, dict):
         errors.add(f"profile: {_show(raw_profile)} is not an object")
     elif raw_profile is not None:
         raw_medications = _records(raw_profile.get("medications"), "profile.medications", errors)
-        profile_fields = {**PROFILE_FIELDS, "medications": None}
+        raw_factors = _records(raw_profile.get("custom_factors"), "profile.custom_factors", errors)
+        profile_fields = {**PROFILE_FIELDS, "medications": None, "custom_factors": None}
         profile = _parse_record(raw_profile, profile_fields, "profile", errors)
         if profile is not None:
             profile["time_zone"] = time_zone
         medications = _parse_medications(raw_medications, errors)
+        custom_factors = parse_custom_factors(raw_factors, known_factors or {}, errors)
     medication_names = [row["name"] for row in medications] + list(known_medications)
+    factor_kinds = {**(known_factors or {})}
+    factor_kinds.update({row["name"]: row["kind"] for row in custom_factors})
 
     zone = zoneinfo.ZoneInfo(time_zone)
     episodes = parse_episodes(
@@ -474,9 +549,10 @@ def parse_document(
         medication_names,
         _indexed("checkins"),
         errors,
+        factor_kinds,
     )
     errors.raise_if_any()
-    return ParsedDiary(profile, medications, episodes, checkins)
+    return ParsedDiary(profile, medications, episodes, checkins, custom_factors)
 
 
 class Errors:
@@ -551,11 +627,15 @@ def parse_checkins(
     medication_names: Collection[str],
     locate: Locate,
     errors: Errors,
+    factor_kinds: Mapping[str, str] | None = None,
 ) -> list[Record]:
+    """`factor_kinds`: the kind of each custom factor answers may name (the file's and the
+    account's)."""
     checkins: list[Record] = []
     first_seen: dict[date, str] = {}
     # Like the profile form, a medication's name is unique ignoring case.
     known = {medication_name_key(name) for name in medication_names}
+    kinds = {name.casefold(): kind for name, kind in (factor_kinds or {}).items()}
     for index, row in enumerate(rows):
         where = locate(index)
         checkin = _parse_record(row, CHECKIN_FIELDS, where, errors)
@@ -573,8 +653,54 @@ def parse_checkins(
                     f"{where}.medications_taken: {_show(name)} is not one of this diary's "
                     "medications"
                 )
+        for name, answer in checkin["custom_factors"].items():
+            where_answer = f"{where}.custom_factors.{_show(name)}"
+            if name.casefold() not in kinds:
+                errors.add(f"{where_answer}: is not one of this diary's custom factors")
+                continue
+            checkin["custom_factors"][name] = errors.check(
+                where_answer, partial(check_answer, kinds[name.casefold()]), answer
+            )
         checkins.append(checkin)
     return checkins
+
+
+def parse_custom_factors(
+    rows: list[Any], known_factors: Mapping[str, str], errors: Errors
+) -> list[Record]:
+    """The file's own factors: names unique ignoring case, a threshold that fits the kind, a
+    kind that matches the account's factor of the same name, and no more than the most."""
+    factors: list[Record] = []
+    seen: set[str] = set()
+    known = {name.casefold(): kind for name, kind in known_factors.items()}
+    for index, row in enumerate(rows):
+        where = f"profile.custom_factors[{index}]"
+        factor = _parse_record(row, CUSTOM_FACTOR_FIELDS, where, errors)
+        if factor is None:
+            continue
+        name, kind, threshold = factor["name"], factor["kind"], factor["threshold"]
+        if name.casefold() in seen:
+            errors.add(f"{where}.name: {_show(name)} is listed twice")
+        seen.add(name.casefold())
+        if kind == CustomFactorKind.YES_NO and threshold is not None:
+            errors.add(f"{where}.threshold: a yes_no factor has no threshold; write null")
+        elif kind != CustomFactorKind.YES_NO and threshold is None:
+            errors.add(f"{where}.threshold: a {kind} factor needs its threshold")
+        elif kind == CustomFactorKind.SCALE and threshold > SCALE_MAX:
+            errors.add(f"{where}.threshold: {threshold} is not between 1 and {SCALE_MAX}")
+        if known.get(name.casefold(), kind) != kind:
+            errors.add(
+                f"{where}.kind: {_show(kind)}, but this account's factor {_show(name)} is "
+                f"{_show(known[name.casefold()])}; rename one of them"
+            )
+        factors.append(factor)
+    total = len(seen | set(known))
+    if total > MAX_CUSTOM_FACTORS:
+        errors.add(
+            f"profile.custom_factors: with this account's, {total} custom factors; "
+            f"the most is {MAX_CUSTOM_FACTORS}"
+        )
+    return factors
 
 
 def _parse_medications(rows: list[Any], errors: Errors) -> list[Record]:

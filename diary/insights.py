@@ -16,6 +16,7 @@ from django.utils import timezone
 from diary.days import EARLIEST_DAY, day_bounds, local_date
 from diary.daytable import (
     CheckInRecord,
+    CustomFactorRecord,
     EpisodeRecord,
     MedicationRecord,
     build_day_table,
@@ -23,7 +24,16 @@ from diary.daytable import (
 )
 from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.history import checkins_per_week, cramp_history
+from diary.models import (
+    CheckIn,
+    CustomAnswer,
+    CustomFactor,
+    CustomFactorKind,
+    Episode,
+    Medication,
+    Profile,
+)
 from diary.patterns import build_patterns
 from diary.redflags import red_flags
 from diary.triggers import (
@@ -36,15 +46,23 @@ from diary.triggers import (
 )
 
 # The analysis reads the diary file's fields (the data contract), less the free text.
-EPISODE_FIELDS = ("id", *(name for name in DIARY_EPISODE_FIELDS if name != "notes"))
+# The report also tells how many were entered late or imported.
+EPISODE_FIELDS = (
+    "id",
+    "created_at",
+    "imported",
+    *(name for name in DIARY_EPISODE_FIELDS if name != "notes"),
+)
 CHECKIN_FIELDS = tuple(
-    name for name in DIARY_CHECKIN_FIELDS if name not in {"date", "medications_taken", "notes"}
+    name
+    for name in DIARY_CHECKIN_FIELDS
+    if name not in {"date", "medications_taken", "custom_factors", "notes"}
 )
 # No diary reaches back further; it also keeps date arithmetic clear of date.min.
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Part of every cache key: bump it when the document or a chart changes.
-CACHE_GENERATION = 1
+CACHE_GENERATION = 2
 # The default window moves on every day, so older entries are seldom asked for again.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -63,6 +81,7 @@ class Diary:
     medications: list[MedicationRecord]
     # The person's local date when loaded; None when last_day is long over.
     today: date | None = None
+    custom_factors: tuple[CustomFactorRecord, ...] = ()
 
     @property
     def last_complete_day(self) -> date:
@@ -106,7 +125,7 @@ def diary_first_day(user, zone: ZoneInfo) -> date:
 def load_diary(
     user, zone: ZoneInfo, first_day: date, last_day: date, today: date | None = None
 ) -> Diary:
-    """The user's diary for the window, in five queries however long it is."""
+    """The user's diary for the window, in seven queries however long it is."""
     _, until = day_bounds(first_day, last_day, zone)
     episodes = [
         EpisodeRecord(
@@ -126,17 +145,26 @@ def load_diary(
         .between(first_day - timedelta(days=1), last_day)
         .values("id", "date", *CHECKIN_FIELDS)
     )
+    in_window = (
+        CheckIn.objects.for_user(user).between(first_day - timedelta(days=1), last_day).values("id")
+    )
     taken: dict[int, list[str]] = {}
     for checkin_id, name in CheckIn.medications_taken.through.objects.filter(
-        checkin_id__in=CheckIn.objects.for_user(user)
-        .between(first_day - timedelta(days=1), last_day)
-        .values("id")
+        checkin_id__in=in_window
     ).values_list("checkin_id", "medication__name"):
         taken.setdefault(checkin_id, []).append(name)
+    answered: dict[int, dict[str, int | bool]] = {}
+    for checkin_id, name, kind, value in CustomAnswer.objects.filter(
+        checkin_id__in=in_window
+    ).values_list("checkin_id", "factor__name", "factor__kind", "value"):
+        answered.setdefault(checkin_id, {})[name] = (
+            bool(value) if kind == CustomFactorKind.YES_NO else value
+        )
     checkins = [
         {
             **{key: value for key, value in row.items() if key != "id"},
             "medications_taken": taken.get(row["id"], []),
+            "custom_factors": answered.get(row["id"], {}),
         }
         for row in checkin_rows
     ]
@@ -155,6 +183,10 @@ def load_diary(
         checkins,
         medications,
         today if today is not None else local_date(timezone.now(), zone),
+        tuple(
+            CustomFactorRecord(**row)
+            for row in CustomFactor.objects.for_user(user).values("name", "kind", "threshold")
+        ),
     )
 
 
@@ -165,7 +197,9 @@ def build_document(diary: Diary) -> dict[str, Any]:
     # is, so every rate (day table, water bins, trend, the frequency flags) stops at yesterday.
     complete_day = diary.last_complete_day
     rows = build_day_table(diary.episodes, diary.checkins, zone, first_day, complete_day)
-    factors = analyse_factors(rows, trigger_factors(m.name for m in diary.medications))
+    factors = analyse_factors(
+        rows, trigger_factors((m.name for m in diary.medications), diary.custom_factors)
+    )
     counts = episodes_per_day(diary.episodes, zone)
     started = diary.diary_first_day or first_day
     # Weeks before the first record are unknown, not weeks without cramps.
@@ -186,6 +220,17 @@ def build_document(diary: Diary) -> dict[str, Any]:
         "water_dose_response": water_dose_response(rows),
         "trend": trend_result.as_json(),
         "medication_onsets": [onset.as_json() for _, onset in onsets],
+        "medications": [
+            {
+                "name": m.name,
+                "kind": m.kind,
+                "started_on": m.started_on and m.started_on.isoformat(),
+                "stopped_on": m.stopped_on and m.stopped_on.isoformat(),
+            }
+            for m in diary.medications
+        ],
+        "history": cramp_history(in_window, zone, recorded_from, last_day, len(rows)),
+        "checkins_per_week": checkins_per_week(diary.checkins, first_day, last_day),
         "note": CORRELATION_NOTE,
     }
 
@@ -201,10 +246,11 @@ def window_for_preset(
 
 
 def data_version(user, profile: Profile) -> str:
-    """Changes whenever the user's diary changes: any write or delete of an episode, check-in or
-    medication (their count and latest update), or of the profile. One query."""
+    """Changes whenever the user's diary changes: any write or delete of an episode, check-in,
+    medication or custom factor (their count and latest update), or of the profile. One query.
+    A custom answer is written with its check-in, which that saves again."""
     summaries = {}
-    for model in (Episode, CheckIn, Medication):
+    for model in (Episode, CheckIn, Medication, CustomFactor):
         own = model.objects.filter(user=OuterRef("pk")).order_by().values("user")
         summaries[f"{model._meta.model_name}_count"] = Subquery(
             own.annotate(count=Count("pk")).values("count")
@@ -215,7 +261,7 @@ def data_version(user, profile: Profile) -> str:
     row = get_user_model().objects.filter(pk=user.pk).values(**summaries).get()
     parts = [
         f"{row[f'{name}_count'] or 0}.{row[f'{name}_latest'] and row[f'{name}_latest'].timestamp()}"
-        for name in ("episode", "checkin", "medication")
+        for name in ("episode", "checkin", "medication", "customfactor")
     ]
     parts.append(str(profile.updated_at.timestamp()))
     return "-".join(parts)

@@ -23,6 +23,10 @@ from diary.days import EARLIEST_DAY
 # Every limit of what a record may hold, read by the models, the forms and the diary file.
 MAX_NOTE_LENGTH = 10_000
 MAX_DURATION_SECONDS = 24 * 60 * 60
+# A person's own check-in factors: how many, and the largest count one can answer.
+MAX_CUSTOM_FACTORS = 20
+MAX_CUSTOM_COUNT = 50
+SCALE_MAX = 10
 MAX_WATER_ML = 20_000
 MAX_DRINKS = 50
 MAX_EXERCISE_MINUTES = 24 * 60
@@ -194,7 +198,8 @@ class ChoiceListValidator:
         allowed = set(self.choices.values)
         unknown = [str(item) for item in value if item not in allowed]
         if unknown:
-            raise ValidationError(f"Unknown choice: {', '.join(unknown)}.")
+            shown = ", ".join(item if len(item) <= 40 else item[:39] + "…" for item in unknown)
+            raise ValidationError(f"Unknown choice: {shown}.")
         if len(set(value)) != len(value):
             raise ValidationError("A choice is listed twice.")
 
@@ -202,8 +207,19 @@ class ChoiceListValidator:
         return isinstance(other, ChoiceListValidator) and self.choices is other.choices
 
 
+# tzdata also names "localtime" (whatever zone the server runs in), "Factory" (a placeholder
+# shown as "-00") and, on some systems, posix/ and right/ copies of the real zones: none is a
+# place someone lives, so none is offered or accepted.
+_NOT_PLACES = {"localtime", "Factory", "posixrules"}
+TIME_ZONES = frozenset(
+    name
+    for name in zoneinfo.available_timezones()
+    if name not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+)
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in TIME_ZONES:
         raise ValidationError(f"{value!r} is not a known time zone.")
 
 
@@ -239,6 +255,13 @@ class Profile(models.Model):
         blank=True,
         validators=[ChoiceListValidator(CheckInQuestion)],
     )
+    report_name = models.CharField(
+        "name for reports",
+        max_length=200,
+        blank=True,
+        help_text="Printed at the top of the doctor's report; your username when blank.",
+    )
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -345,7 +368,10 @@ class Episode(models.Model):
     # Made by the page that sent the form (or by the phone's offline queue), so a double tap
     # or a resend saves one episode; blank for episodes from the diary file or older pages.
     client_id = models.UUIDField("id from the page", null=True, blank=True)
+    # When it was entered: the report tells a doctor how many were written down late.
     created_at = models.DateTimeField(auto_now_add=True)
+    # Came in from a diary file, so created_at says when it was imported, not entered.
+    imported = models.BooleanField(default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EpisodeQuerySet.as_manager()
@@ -382,6 +408,78 @@ class Episode(models.Model):
 
     def symptom_labels(self) -> list[str]:
         return [Symptom(slug).label for slug in self.symptoms]
+
+
+class CustomFactorKind(models.TextChoices):
+    YES_NO = "yes_no", "Yes or no"
+    COUNT = "count", "A count"
+    SCALE = "scale", "A scale from 0 to 10"
+
+
+class CustomFactor(models.Model):
+    """A check-in question of the person's own, judged by the insights like the built-in ones.
+
+    Answers refer to it by id, so renaming keeps them; deleting it deletes them. A count or a
+    scale is "exposed" on days whose answer reaches `threshold`; a yes/no on days answered yes.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_factors"
+    )
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=CustomFactorKind.choices)
+    threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_CUSTOM_COUNT)],
+        help_text="Days with this much or more are compared with the other days.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # The diary file refers to a factor by its name, like a medication.
+            models.UniqueConstraint(fields=["user", "name"], name="custom_factor_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind=CustomFactorKind.YES_NO, threshold__isnull=True)
+                | Q(kind=CustomFactorKind.COUNT, threshold__gte=1, threshold__lte=MAX_CUSTOM_COUNT)
+                | Q(kind=CustomFactorKind.SCALE, threshold__gte=1, threshold__lte=SCALE_MAX),
+                name="custom_factor_threshold_fits_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def largest_answer(self) -> int:
+        return {
+            CustomFactorKind.YES_NO: 1,
+            CustomFactorKind.COUNT: MAX_CUSTOM_COUNT,
+            CustomFactorKind.SCALE: SCALE_MAX,
+        }[self.kind]
+
+
+class CustomAnswer(models.Model):
+    """One day's answer to a custom factor: 1/0 for yes/no, else the count or the scale."""
+
+    checkin = models.ForeignKey("CheckIn", on_delete=models.CASCADE, related_name="custom_answers")
+    factor = models.ForeignKey(CustomFactor, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_CUSTOM_COUNT)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "factor"], name="one_answer_per_factor"),
+            models.CheckConstraint(
+                condition=Q(value__lte=MAX_CUSTOM_COUNT), name="custom_answer_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor}: {self.value}"
 
 
 class CheckInQuerySet(OwnedQuerySet):
@@ -490,3 +588,58 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.date.isoformat()}"
+
+
+class ShareLinkQuerySet(OwnedQuerySet):
+    def usable(self, now: datetime):
+        """Links that still open: neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ShareLink(models.Model):
+    """A read-only link to one report (period, paper, sections) for a clinician.
+
+    Only a hash of the token is kept: the link itself is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    paper = models.CharField(max_length=10)
+    sections = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="share_link_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link to the report {self.first_day} to {self.last_day}"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ShareLinkOpening(models.Model):
+    """When a shared report was opened (no address or browser is kept)."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"Opened {self.opened_at:%Y-%m-%d %H:%M}"

@@ -76,9 +76,10 @@ def last_day_of_month(month: date) -> date:
 
 
 def previous_month(month: date) -> date | None:
-    """The first day of the month before `month`, or None before the calendar's first month."""
+    """The first day of the month before `month`, or None when that month is before the
+    diary's earliest day (parse_month refuses it, so a link to it would be a 404)."""
     first = month.replace(day=1)
-    return None if first == date.min else (first - timedelta(days=1)).replace(day=1)
+    return None if first <= EARLIEST_DAY else (first - timedelta(days=1)).replace(day=1)
 
 
 def next_month(month: date) -> date | None:

@@ -20,6 +20,7 @@ from diary.models import Activity, Hydration, Muscle, Relief, ReliefEffect, Side
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})
 MOVING_AVERAGE_WEEKS = 4
 HELPED = (ReliefEffect.A_LOT, ReliefEffect.FULLY)
+RELIEF_COLUMNS = ("Method", "Tried", "Helped a lot or fully", "Share")
 DURATION_BINS: tuple[tuple[str, int, int | None], ...] = (
     ("< 30 s", 0, 30),
     ("30 s – 1 min", 30, 60),

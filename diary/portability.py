@@ -13,6 +13,7 @@ from django.utils import timezone
 from diary import csvfiles, diaryfile
 from diary.diaryfile import (
     CHECKIN_FIELDS,
+    CUSTOM_FACTOR_FIELDS,
     EPISODE_FIELDS,
     MEDICATION_FIELDS,
     PRESENT_KEYS,
@@ -22,10 +23,23 @@ from diary.diaryfile import (
     Record,
     episode_identity,
 )
-from diary.models import CheckIn, Episode, Medication, Profile, medication_name_key
+from diary.models import (
+    CheckIn,
+    CustomAnswer,
+    CustomFactor,
+    CustomFactorKind,
+    Episode,
+    Medication,
+    Profile,
+    ShareLink,
+    medication_name_key,
+)
+from diary.words import count_of
 
 Taken = CheckIn.medications_taken.through
-_CHECKIN_COLUMNS = [key for key in CHECKIN_FIELDS if key != "medications_taken"]
+_CHECKIN_COLUMNS = [
+    key for key in CHECKIN_FIELDS if key not in ("medications_taken", "custom_factors")
+]
 
 
 def export_document(user, now: datetime) -> dict:
@@ -37,14 +51,33 @@ def export_document(user, now: datetime) -> dict:
     ):
         taken[checkin_id].append(name)
     checkins = CheckIn.objects.for_user(user).values("id", *_CHECKIN_COLUMNS)
+    answers = _custom_answers(user)
     return diaryfile.build_document(
         time_zone=profile.time_zone,
         profile={key: getattr(profile, key) for key in PROFILE_FIELDS},
         medications=Medication.objects.for_user(user).values(*MEDICATION_FIELDS),
         episodes=Episode.objects.for_user(user).values(*EPISODE_FIELDS),
-        checkins=[{**row, "medications_taken": taken[row["id"]]} for row in checkins],
+        checkins=[
+            {**row, "medications_taken": taken[row["id"]], "custom_factors": answers[row["id"]]}
+            for row in checkins
+        ],
         exported_at=now,
+        custom_factors=CustomFactor.objects.for_user(user).values(*CUSTOM_FACTOR_FIELDS),
     )
+
+
+def _custom_answers(user) -> dict[int, dict[str, int | bool]]:
+    """Each check-in's answers to the person's own factors, by factor name (one query)."""
+    answers: dict[int, dict[str, int | bool]] = defaultdict(dict)
+    for checkin_id, name, kind, value in CustomAnswer.objects.filter(
+        checkin__user=user
+    ).values_list("checkin_id", "factor__name", "factor__kind", "value"):
+        answers[checkin_id][name] = bool(value) if kind == CustomFactorKind.YES_NO else value
+    return answers
+
+
+def _known_factors(user) -> dict[str, str]:
+    return dict(CustomFactor.objects.for_user(user).values_list("name", "kind"))
 
 
 def export_filename(user, name: str, extension: str, now: datetime) -> str:
@@ -55,13 +88,14 @@ def export_filename(user, name: str, extension: str, now: datetime) -> str:
 
 def read_upload(user, raw: bytes) -> ParsedDiary:
     """Check an uploaded diary file (JSON) or episodes/check-ins CSV for `user`'s diary."""
-    known_medications = set(Medication.objects.for_user(user).values_list("name", flat=True))
+    known = {
+        "known_medications": set(Medication.objects.for_user(user).values_list("name", flat=True)),
+        "known_factors": _known_factors(user),
+    }
     now = timezone.now()
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        return diaryfile.parse_document(raw, now=now, known_medications=known_medications)
-    return csvfiles.parse_csv(
-        raw, zone=Profile.for_user(user).zone, now=now, known_medications=known_medications
-    )
+        return diaryfile.parse_document(raw, now=now, **known)
+    return csvfiles.parse_csv(raw, zone=Profile.for_user(user).zone, now=now, **known)
 
 
 @dataclass
@@ -69,7 +103,7 @@ class Tally:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    # How many updated records change each key ("notes": 3); "medications_taken" included.
+    # How many updated records change each key ("notes": 3), the check-in links included.
     changed_keys: Counter = field(default_factory=Counter)
 
     @property
@@ -77,8 +111,8 @@ class Tally:
         return self.added + self.updated + self.unchanged
 
     def describe(self, singular: str, plural: str) -> str:
-        noun = singular if self.added == 1 else plural
-        return f"{self.added} {noun} added, {self.updated} updated, {self.unchanged} unchanged"
+        added = count_of(self.added, singular, plural)
+        return f"{added} added, {self.updated} updated, {self.unchanged} unchanged"
 
     def describe_changes(self) -> str:
         """ "notes in 3, water_ml in 1": which keys the updates change, most often first."""
@@ -148,14 +182,41 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         Medication, user, medications, _medication_identity, [*MEDICATION_FIELDS, "name_key"], now
     )
     summary.episodes, _ = _merge_rows(
-        Episode, user, parsed.episodes, episode_identity, EPISODE_FIELDS, now
+        Episode,
+        user,
+        parsed.episodes,
+        episode_identity,
+        EPISODE_FIELDS,
+        now,
+        created_values={"imported": True},
     )
+    _merge_rows(
+        CustomFactor, user, parsed.custom_factors, _factor_identity, CUSTOM_FACTOR_FIELDS, now
+    )
+    current_answers = {
+        checkin_id: {name.casefold(): value for name, value in answers.items()}
+        for checkin_id, answers in _custom_answers(user).items()
+    }
 
     current_taken: dict[int, set[str]] = defaultdict(set)
     for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
         "checkin_id", "medication__name"
     ):
         current_taken[checkin_id].add(medication_name_key(name))
+
+    def links_changed(checkin: CheckIn, record: Record) -> list[str]:
+        """The check-in's links (medications, answers) that the file holds and changes."""
+        present, changed = record[PRESENT_KEYS], []
+        wanted_taken = {medication_name_key(name) for name in record["medications_taken"]}
+        if "medications_taken" in present and current_taken[checkin.pk] != wanted_taken:
+            changed.append("medications_taken")
+        wanted_answers = {
+            name.casefold(): value for name, value in record["custom_factors"].items()
+        }
+        if "custom_factors" in present and current_answers.get(checkin.pk, {}) != wanted_answers:
+            changed.append("custom_factors")
+        return changed
+
     summary.checkins, touched = _merge_rows(
         CheckIn,
         user,
@@ -163,20 +224,55 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         _checkin_identity,
         _CHECKIN_COLUMNS,
         now,
-        m2m_differs=lambda checkin, record: (
-            "medications_taken" in record[PRESENT_KEYS]
-            and (
-                current_taken[checkin.pk]
-                != {medication_name_key(name) for name in record["medications_taken"]}
-            )
-        ),
+        links_changed=links_changed,
     )
-    # A check-in whose record leaves medications_taken out keeps the medications it has.
-    touched = [(checkin, record) for checkin, record in touched if _sets_medications(record)]
-    links = _medication_links(user, touched)
-    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in touched]).delete()
+    # A check-in whose record leaves medications_taken (or custom_factors) out keeps what it has.
+    taking = _holding("medications_taken", touched)
+    links = _medication_links(user, taking)
+    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in taking]).delete()
     Taken.objects.bulk_create(links)
+    answering = _holding("custom_factors", touched)
+    answers = _answer_rows(user, answering)
+    CustomAnswer.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in answering]).delete()
+    CustomAnswer.objects.bulk_create(answers)
     return summary
+
+
+def _holding(
+    key: str, touched: list[tuple[models.Model, Record]]
+) -> list[tuple[models.Model, Record]]:
+    """The rows whose record holds `key`: only those have it replaced by the file's."""
+    return [(row, record) for row, record in touched if key in record[PRESENT_KEYS]]
+
+
+def _answer_rows(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
+    """The custom answers of the check-ins, their factors looked up inside the transaction
+    (a factor deleted in another tab since the file was checked refuses the file)."""
+    factor_ids = {
+        name.casefold(): pk
+        for name, pk in CustomFactor.objects.for_user(user).values_list("name", "id")
+    }
+    missing = sorted(
+        {
+            name
+            for _, record in touched
+            for name in record["custom_factors"]
+            if name.casefold() not in factor_ids
+        }
+    )
+    if missing:
+        raise DiaryFileError(
+            [
+                f'custom_factors: "{name}" is no longer one of this diary\'s factors; it was '
+                "deleted while the file was imported. Nothing was imported; try again."
+                for name in missing
+            ]
+        )
+    return [
+        CustomAnswer(checkin_id=checkin.pk, factor_id=factor_ids[name.casefold()], value=value)
+        for checkin, record in touched
+        for name, value in record["custom_factors"].items()
+    ]
 
 
 def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
@@ -211,13 +307,14 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
     ]
 
 
-def _sets_medications(record: Record) -> bool:
-    return "medications_taken" in record[PRESENT_KEYS]
-
-
 def _medication_identity(record: Record) -> str:
     # As in the profile form: "magnesium" and "Magnesium" are one medication.
     return medication_name_key(record["name"])
+
+
+def _factor_identity(record: Record) -> str:
+    # As in the factor form: "coffee" and "Coffee" are one factor.
+    return record["name"].casefold()
 
 
 def _checkin_identity(record: Record) -> date:
@@ -247,10 +344,12 @@ def _merge_rows(
     identity: Callable[[Record], Hashable],
     columns: Iterable[str],
     now: datetime,
-    m2m_differs: Callable[[models.Model, Record], bool] = lambda row, record: False,
+    links_changed: Callable[[models.Model, Record], list[str]] = lambda row, record: [],
+    created_values: dict | None = None,
 ) -> tuple[Tally, list[tuple[models.Model, Record]]]:
     """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
-    rows added or updated, with their records (for the many-to-many step)."""
+    rows added or updated, with their records (for the many-to-many step). `created_values`
+    are set on the rows added only."""
     columns = list(columns)
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
@@ -259,12 +358,12 @@ def _merge_rows(
         row = existing.get(identity(record))
         if row is None:
             values = {name: record[name] for name in columns}
-            added.append((model(user=user, **values), record))
+            added.append((model(user=user, **values, **(created_values or {})), record))
             continue
         # Only what the file holds: a key it leaves out leaves the stored value alone.
         values = {name: record[name] for name in columns if name in record[PRESENT_KEYS]}
         changed = [name for name, value in values.items() if getattr(row, name) != value]
-        changed += ["medications_taken"] if m2m_differs(row, record) else []
+        changed += links_changed(row, record)
         if changed:
             changed_keys.update(changed)
             for name, value in values.items():
@@ -280,8 +379,11 @@ def _merge_rows(
 
 @transaction.atomic
 def delete_diary_data(user) -> None:
-    """Delete every episode, check-in and medication, and the conditions; keep the account."""
+    """Delete every episode, check-in, medication and custom factor, the conditions and the
+    share links; keep the account."""
+    ShareLink.objects.for_user(user).delete()
     CheckIn.objects.for_user(user).delete()
+    CustomFactor.objects.for_user(user).delete()
     Episode.objects.for_user(user).delete()
     Medication.objects.for_user(user).delete()
     Profile.objects.filter(user=user).update(

@@ -15,6 +15,7 @@ from diary.daytable import EpisodeRecord, MedicationRecord
 from diary.models import Muscle, Symptom
 from diary.patterns import is_night
 from diary.triggers import SUSPECT_MEDICATION_KINDS, PeriodComparison
+from diary.words import count_of
 
 SEVERE_INTENSITY = 8
 PROLONGED_SECONDS = 10 * 60
@@ -51,10 +52,6 @@ class RedFlag:
         }
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _episode_evidence(episode: EpisodeRecord, zone: ZoneInfo, detail: str) -> Evidence:
     local = episode.started_at.astimezone(zone)
     muscle = Muscle(episode.muscle).label.lower()
@@ -68,7 +65,7 @@ def _severe(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> RedFlag | None
     return RedFlag(
         "severe",
         f"An episode rated {SEVERE_INTENSITY} or more out of 10.",
-        f"{_plural(len(severe), 'episode')} rated {SEVERE_INTENSITY} or more out of 10.",
+        f"{count_of(len(severe), 'episode')} rated {SEVERE_INTENSITY} or more out of 10.",
         "Severe pain with a cramp is a reason to see a doctor, above all when stretching, "
         "massage or heat don't ease it.",
         tuple(_episode_evidence(e, zone, f"intensity {e.intensity}") for e in severe),
@@ -86,7 +83,7 @@ def _prolonged(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> RedFlag | N
     return RedFlag(
         "prolonged",
         "An episode that lasted longer than 10 minutes.",
-        f"{_plural(len(long), 'episode')} lasted longer than 10 minutes.",
+        f"{count_of(len(long), 'episode')} lasted longer than 10 minutes.",
         "A cramp usually passes within seconds to a few minutes; ones that last much longer "
         "are worth having a doctor look at.",
         tuple(
@@ -179,7 +176,7 @@ def _symptom_flags(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[Re
                 RedFlag(
                     code,
                     f"An episode {words}.",
-                    f"{_plural(len(matching), 'episode')} {words}.",
+                    f"{count_of(len(matching), 'episode')} {words}.",
                     advice,
                     tuple(
                         _episode_evidence(

@@ -15,7 +15,8 @@ from typing import Any
 
 from scipy.stats import binomtest, chi2
 
-from diary.daytable import CheckInRecord, DayRow, MedicationRecord
+from diary.daytable import CheckInRecord, CustomFactorRecord, DayRow, MedicationRecord
+from diary.words import count_of
 
 # A factor is judged only with this many exposed days, as many unexposed, and MIN_EPISODES.
 MIN_DAYS_EACH_SIDE = 7
@@ -108,8 +109,32 @@ def _took(name: str) -> Exposure:
     return lambda checkin: name in (checkin.get("medications_taken") or ())
 
 
-def trigger_factors(medication_names: Iterable[str] = ()) -> list[Factor]:
-    """The factors the documents name, each on its risk side, plus one per medication."""
+def custom_factor(factor: CustomFactorRecord) -> Factor:
+    """A factor of the person's own: exposed on a yes, or from its threshold on."""
+    name, threshold = factor.name, factor.threshold
+
+    def is_exposed(checkin: CheckInRecord) -> bool | None:
+        answer = (checkin.get("custom_factors") or {}).get(name)
+        if answer is None:
+            return None
+        return bool(answer) if threshold is None else answer >= threshold
+
+    if threshold is None:
+        return Factor(f"custom:{name}", f"{name}: yes", f"you answered yes to “{name}”", is_exposed)
+    of_ten = " of 10" if factor.kind == "scale" else ""
+    return Factor(
+        f"custom:{name}",
+        f"{name} ≥ {threshold}{of_ten}",
+        f"“{name}” was {threshold}{of_ten} or more",
+        is_exposed,
+    )
+
+
+def trigger_factors(
+    medication_names: Iterable[str] = (), custom_factors: Iterable[CustomFactorRecord] = ()
+) -> list[Factor]:
+    """The factors the documents name, each on its risk side, plus one per medication and one
+    per factor of the person's own: all judged as one family (one set of q-values)."""
     factors = [
         Factor("water_ml", "water < 1.5 L", "you drank less than 1.5 L", _below("water_ml", 1500)),
         Factor(
@@ -161,6 +186,7 @@ def trigger_factors(medication_names: Iterable[str] = ()) -> list[Factor]:
         Factor(f"medication:{name}", f"took {name}", f"you took {name}", _took(name))
         for name in medication_names
     ]
+    factors += [custom_factor(factor) for factor in custom_factors]
     return factors
 
 
@@ -254,17 +280,15 @@ class RateComparison:
         weekly = 7 * self.unexposed_rate
         return tuple(None if ratio is None else weekly * (ratio - 1) for ratio in self.ci)
 
-    def missing_data_message(self, exposed_label: str, unexposed_label: str) -> str:
+    def missing_data_message(self, day_noun: str, exposed_words: str, unexposed_words: str) -> str:
+        """ "needs 1 more check-in day when …": `day_noun` is counted, the words follow it."""
         needs = []
         if self.more_exposed_days_needed:
-            needs.append(f"{self.more_exposed_days_needed} more {exposed_label}")
+            needs.append(f"{count_of(self.more_exposed_days_needed, day_noun)} {exposed_words}")
         if self.more_unexposed_days_needed:
-            needs.append(f"{self.more_unexposed_days_needed} more {unexposed_label}")
+            needs.append(f"{count_of(self.more_unexposed_days_needed, day_noun)} {unexposed_words}")
         if self.more_episodes_needed:
-            needs.append(
-                f"{self.more_episodes_needed} more episode"
-                f"{'' if self.more_episodes_needed == 1 else 's'} on those days"
-            )
+            needs.append(f"{count_of(self.more_episodes_needed, 'more episode')} on those days")
         return "Not enough data yet: needs " + _join(needs) + "."
 
     def as_json(self) -> dict[str, Any]:
@@ -327,9 +351,9 @@ class FactorResult:
         """One sentence in plain words: what the diary shows for this factor at this lag."""
         result = self.comparison
         if not result.enough_data:
-            day_word = "check-in days" if self.lag_days == 0 else "check-in days after a day"
+            after = "" if self.lag_days == 0 else "after a day "
             return result.missing_data_message(
-                f"{day_word} when {self.factor.exposure}", f"{day_word} without"
+                "more check-in day", f"{after}when {self.factor.exposure}", f"{after}without"
             )
         ci_low, ci_high = result.ci
         ratio = _ratio_text(result.rate_ratio, ci_low, ci_high)
@@ -498,8 +522,8 @@ def _compare_periods(
     min_days: int,
     phrases: tuple[str, str, str],
 ) -> PeriodComparison:
-    """`phrases`: words for after ("since you started X") and before ("before"), and a label
-    for the days before when more are needed."""
+    """`phrases`: words for after ("since you started X") and before ("before"), and for the
+    days before when more of them are needed ("before you started X")."""
     comparison = RateComparison(
         exposed_days=_length(after),
         unexposed_days=_length(before),
@@ -507,9 +531,11 @@ def _compare_periods(
         unexposed_episodes=_episodes_in(counts, before),
         min_days=min_days,
     )
-    after_words, before_words, before_days = phrases
+    after_words, before_words, before_words_when_short = phrases
     if not comparison.enough_data:
-        summary = comparison.missing_data_message(f"days of diary {after_words}", before_days)
+        summary = comparison.missing_data_message(
+            "more day", f"of diary {after_words}", f"of diary {before_words_when_short}"
+        )
     else:
         per_week = [7 * comparison.exposed_rate, 7 * comparison.unexposed_rate]
         ci_low, ci_high = comparison.ci
@@ -538,7 +564,7 @@ def trend(counts: dict[date, int], diary_first_day: date, last_day: date) -> Per
         recent,
         counts,
         TREND_DAYS,
-        ("in the last 4 weeks", "in the 4 weeks before", "days of diary in the 4 weeks before"),
+        ("in the last 4 weeks", "in the 4 weeks before", "in the 4 weeks before"),
     )
 
 
@@ -570,7 +596,7 @@ def medication_onsets(
             (
                 f"since you started {medication.name}",
                 "before",
-                f"days of diary before you started {medication.name}",
+                f"before you started {medication.name}",
             ),
         )
         onsets.append((medication, comparison))

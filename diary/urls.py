@@ -1,7 +1,17 @@
 from django.urls import path, register_converter
 
 from diary.converters import IsoDateConverter
-from diary.views import checkins, episodes, home, insights, portability, profile
+from diary.views import (
+    checkins,
+    episodes,
+    factors,
+    home,
+    insights,
+    portability,
+    profile,
+    report,
+    sharing,
+)
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -17,6 +27,13 @@ urlpatterns = [
     path("episodes/<int:pk>/delete/", episodes.episode_delete, name="episode_delete"),
     path("checkins/", checkins.checkin_list, name="checkin_list"),
     path("checkins/questions/", checkins.checkin_questions, name="checkin_questions"),
+    path("checkins/factors/new/", factors.customfactor_new, name="customfactor_new"),
+    path("checkins/factors/<int:pk>/edit/", factors.customfactor_edit, name="customfactor_edit"),
+    path(
+        "checkins/factors/<int:pk>/delete/",
+        factors.customfactor_delete,
+        name="customfactor_delete",
+    ),
     path("checkins/<isodate:day>/", checkins.checkin_day, name="checkin_day"),
     path("checkins/<isodate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
     path("account/", profile.account, name="account"),
@@ -44,4 +61,16 @@ urlpatterns = [
     path("insights/", insights.dashboard, name="insights"),
     path("insights.json", insights.document_json, name="insights_json"),
     path("insights/charts/<slug:name>.svg", insights.chart, name="insights_chart"),
+    path("report/", report.report_page, name="report"),
+    path("report.pdf", report.report_pdf, name="report_pdf"),
+    path("report/charts/<slug:name>.svg", report.report_chart, name="report_chart"),
+    path("report/share/", sharing.share_create, name="share_create"),
+    path("account/shares/<int:pk>/revoke/", sharing.share_revoke, name="share_revoke"),
+    path("shared/<str:share_token>/", sharing.shared_page, name="shared_report"),
+    path("shared/<str:share_token>/report.pdf", sharing.shared_pdf, name="shared_report_pdf"),
+    path(
+        "shared/<str:share_token>/charts/<slug:name>.svg",
+        sharing.shared_chart,
+        name="shared_report_chart",
+    ),
 ]

@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "diary.middleware.PrivateResponsesMiddleware",
+    # GET, HEAD and POST only (diary/http.py); before anything reads a body.
+    "diary.http.OnlyFormMethodsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "diary.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,6 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "diary.passwords.VarietyValidator"},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -153,10 +157,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "diary:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures for one username, or from one address, lock that out.
+# Log-in throttling (README, "Log-in throttling"): 5 failures for one username from one address
+# lock that pair, 20 from one address lock the address; a lock ends one cool-off after the
+# failure that set it (tries during it don't count) or when the password is reset.
+AXES_HANDLER = "diary.throttling.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-ups and password-reset mails an hour (diary/ratelimit.py): against account enumeration
+# and mail flooding.
+SIGNUPS_PER_ADDRESS_PER_HOUR = env_int("SIGNUPS_PER_ADDRESS_PER_HOUR", 10)
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 10)
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -183,6 +197,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# With DEBUG off the operator must choose a backend (diary/checks.py refuses to start without
+# one): the console default would write live password-reset links into the log.
+EMAIL_BACKEND_CHOSEN = bool(os.environ.get("EMAIL_BACKEND"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -195,6 +212,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spasmlog@localhost")
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# One diary file per request; a second one is a 400 before it is stored.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # First, so a file past MAX_UPLOAD_BYTES is stopped before the others store it.
 FILE_UPLOAD_HANDLERS = [
     "diary.uploads.SizeLimitUploadHandler",

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from diary.diaryfile import dumps
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 from diary.portability import export_document
 
 ALL_NULL_CHECKIN = {
@@ -123,6 +123,22 @@ def fill_diary(user) -> None:
     )
     none_taken.medications_taken.set([magnesium])
     CheckIn.objects.create(user=user, date=date(2025, 3, 30), **{**ALL_NULL_CHECKIN, "water_ml": 0})
+
+    # Own factors of every kind, with a semicolon and an equals sign for the CSV's cell.
+    salty = CustomFactor.objects.create(user=user, name="Salty food; crisps", kind="yes_no")
+    gardening = CustomFactor.objects.create(
+        user=user, name="Hours = gardening", kind="count", threshold=2
+    )
+    pain = CustomFactor.objects.create(user=user, name="Back pain", kind="scale", threshold=6)
+    CustomFactor.objects.create(user=user, name="Never answered", kind="yes_no")
+    CustomAnswer.objects.bulk_create(
+        [
+            CustomAnswer(checkin=full, factor=salty, value=0),
+            CustomAnswer(checkin=full, factor=gardening, value=3),
+            CustomAnswer(checkin=full, factor=pain, value=10),
+            CustomAnswer(checkin=none_taken, factor=salty, value=1),
+        ]
+    )
 
 
 def exported(user) -> dict:

@@ -14,22 +14,40 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import get_converters
 from django.utils import timezone
 
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import (
+    CheckIn,
+    CustomAnswer,
+    CustomFactor,
+    Episode,
+    Medication,
+    Profile,
+    ShareLink,
+)
+from diary.report import APPENDIX_SECTIONS
+from diary.sharing import new_token, token_hash
 
-# Reachable without logging in, by design: Django's auth pages and sign-up, and what makes the
-# app installable (a browser fetches the manifest without cookies; no health data in any).
-PUBLIC_ROUTE_NAMES = frozenset(
-    {
-        "manifest",
-        "service_worker",
-        "offline",
-        "login",
-        "signup",
-        "password_reset",
-        "password_reset_done",
-        "password_reset_confirm",
-        "password_reset_complete",
-    }
+# A report shared with a clinician: opened by its token, without an account.
+SHARED_ROUTE_NAMES = frozenset(
+    {"diary:shared_report", "diary:shared_report_pdf", "diary:shared_report_chart"}
+)
+# Reachable without logging in, by design: Django's auth pages and sign-up, what makes the
+# app installable (a browser fetches the manifest without cookies; no health data in any),
+# and shared reports.
+PUBLIC_ROUTE_NAMES = (
+    frozenset(
+        {
+            "manifest",
+            "service_worker",
+            "offline",
+            "login",
+            "signup",
+            "password_reset",
+            "password_reset_done",
+            "password_reset_confirm",
+            "password_reset_complete",
+        }
+    )
+    | SHARED_ROUTE_NAMES
 )
 # The admin has its own login (staff only); test_security checks it separately.
 ADMIN_NAMESPACE = "admin"
@@ -114,7 +132,13 @@ def app_routes() -> list[Route]:
 
 
 # An object id in a route names its model by the route's name: episode_edit -> Episode.
-OWNED_MODELS = {"episode": Episode, "medication": Medication, "checkin": CheckIn}
+OWNED_MODELS = {
+    "episode": Episode,
+    "medication": Medication,
+    "checkin": CheckIn,
+    "customfactor": CustomFactor,
+    "share": ShareLink,
+}
 
 # Values for the password-reset link's arguments: any string reaches the "invalid link" page.
 PUBLIC_ARGUMENTS = {"uidb64": "MQ", "token": "set-password"}
@@ -126,8 +150,18 @@ def _chart_names() -> list[str]:
     return sorted(CHARTS)
 
 
+def _report_chart_names() -> list[str]:
+    from diary.report import APPENDIX_CHARTS
+
+    return list(APPENDIX_CHARTS)
+
+
 # Arguments from a fixed vocabulary rather than an owned object: every value is checked.
-VOCABULARIES = {("diary:insights_chart", "name"): _chart_names}
+VOCABULARIES = {
+    ("diary:insights_chart", "name"): _chart_names,
+    ("diary:report_chart", "name"): _report_chart_names,
+    ("diary:shared_report_chart", "name"): _report_chart_names,
+}
 
 
 def fill(route: Route, diary: "Diary") -> list[str]:
@@ -144,6 +178,8 @@ def fill(route: Route, diary: "Diary") -> list[str]:
 def _arguments_for(route: Route, keyword: str, converter: str, diary: "Diary") -> list[str]:
     if converter == "isodate":
         return [diary.day.isoformat()]
+    if keyword == "share_token":
+        return [diary.share_token]
     if is_object_id(keyword, converter):
         short_name = route.name.rpartition(":")[2]
         for prefix, model in OWNED_MODELS.items():
@@ -174,6 +210,7 @@ class Diary:
     marker: str
     day: date
     objects: dict[type, int]
+    share_token: str = ""  # opens a link to the diary's report
 
 
 def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Diary:
@@ -208,11 +245,30 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
         )
         checkin.medications_taken.add(medication)
         checkins.append(checkin)
+    factor = CustomFactor.objects.create(user=user, name=f"{marker} factor", kind="yes_no")
+    CustomAnswer.objects.create(checkin=checkins[0], factor=factor, value=1)
+    share_token = new_token()
+    link = ShareLink.objects.create(
+        user=user,
+        token_hash=token_hash(share_token),
+        first_day=today - timedelta(days=30),
+        last_day=today,
+        paper="a4",
+        sections=list(APPENDIX_SECTIONS),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     return Diary(
         user=user,
         marker=marker,
         day=checkins[0].date,
-        objects={Episode: episode.pk, Medication: medication.pk, CheckIn: checkins[0].pk},
+        objects={
+            Episode: episode.pk,
+            Medication: medication.pk,
+            CheckIn: checkins[0].pk,
+            CustomFactor: factor.pk,
+            ShareLink: link.pk,
+        },
+        share_token=share_token,
     )
 
 
@@ -224,6 +280,9 @@ def owned_rows(user: User) -> str:
         Medication.objects.for_user(user),
         Episode.objects.for_user(user),
         CheckIn.objects.for_user(user),
+        CustomFactor.objects.for_user(user),
+        CustomAnswer.objects.filter(checkin__user=user),
+        ShareLink.objects.for_user(user),
     ]
     return "".join(serializers.serialize("json", queryset.order_by("pk")) for queryset in querysets)
 

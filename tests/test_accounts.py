@@ -47,6 +47,10 @@ def test_sign_up_keeps_an_optional_email(client):
         ({"password1": "short", "password2": "short"}, "password2", "too short"),
         ({"password1": "password123", "password2": "password123"}, "password2", "too common"),
         ({"time_zone": "Mars/Olympus"}, "time_zone", "Select a valid choice"),
+        ({"time_zone": "localtime"}, "time_zone", "Select a valid choice"),
+        ({"time_zone": "Factory"}, "time_zone", "Select a valid choice"),
+        ({"password1": " " * 12, "password2": " " * 12}, "password2", "different characters"),
+        ({"password1": "a" * 12, "password2": "a" * 12}, "password2", "different characters"),
         ({"email": "not an address"}, "email", "valid email"),
     ],
 )
@@ -56,6 +60,25 @@ def test_sign_up_rejects_bad_input_and_creates_nothing(client, overrides, field,
     assert message in " ".join(response.context["form"].errors[field])
     assert not User.objects.filter(username="newbie").exists()
     assert not Profile.objects.exists()
+
+
+def test_sign_up_offers_only_time_zones_that_are_places(client):
+    offered = {
+        value
+        for value, _ in client.get(reverse("signup")).context["form"].fields["time_zone"].choices
+    }
+    assert {"Europe/Berlin", "UTC", "America/New_York"} <= offered
+    assert not offered & {"localtime", "Factory", "posixrules"}
+    assert not any(name.startswith(("posix/", "right/")) for name in offered)
+
+
+def test_an_invalid_choice_is_not_echoed_back(client):
+    huge = "Z" * 40_000
+    response = signup(client, time_zone=huge)
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    assert "Z" * 100 not in response.content.decode()
+    assert not User.objects.filter(username="newbie").exists()
 
 
 def test_sign_up_refuses_a_taken_username(client, user):

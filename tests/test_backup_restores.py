@@ -208,6 +208,8 @@ def test_every_limit_of_the_diary_file_is_the_models():
 
     for model, fields in ((Episode, EPISODE_FIELDS), (CheckIn, CHECKIN_FIELDS)):
         for key, kind in fields.items():
+            if not isinstance(kind, Number | Text):
+                continue  # medications_taken and custom_factors are links, not columns
             field = model._meta.get_field(key)
             limits = {
                 type(v).__name__: v.limit_value

@@ -139,3 +139,14 @@ def test_svg_has_no_style_that_could_run_code():
     svg = charts.render_svg("muscles", big_document()).decode()
     assert not re.search(r"url\((?!#)", svg)  # no external references
     assert "javascript:" not in svg
+
+
+@pytest.mark.parametrize("name", ["$\\frac{", "Mg $x^2$ 400", "$$", "a $\\undefined$ b"])
+def test_dollar_signs_in_a_medication_name_are_text_not_math(name):
+    diary = generate(4, PlantedEffects(low_water=3.0), days=120, last_day=LAST_DAY)
+    medications = [MedicationRecord(name, "supplement", started_on=date(2025, 4, 1))]
+    document = document_for(diary.episodes, diary.checkins, medications, days=120)
+    for chart in charts.CHARTS:
+        parse_svg(charts.render_svg(chart, document))
+    triggers = charts.render_svg("triggers", document).decode()
+    assert f"took {name}" in triggers  # matplotlib writes each label's text in a comment

@@ -64,7 +64,8 @@ def test_it_steps_months_across_a_new_year():
 
 
 def test_it_has_no_month_before_the_first_or_after_the_last():
-    assert previous_month(date.min) is None
+    assert previous_month(date(1900, 1, 1)) is None
+    assert previous_month(date(1900, 2, 1)) == date(1900, 1, 1)
     assert next_month(date(9999, 12, 1)) is None
 
 
@@ -610,3 +611,17 @@ def test_a_month_before_1900_is_a_404(auth_client):
     assert auth_client.get(list_url("0001-01")).status_code == 404
     assert auth_client.get(list_url("1899-12")).status_code == 404
     assert auth_client.get(list_url("1900-01")).status_code == 200
+
+
+def test_the_first_month_of_the_calendar_links_to_no_earlier_month(auth_client):
+    response = auth_client.get(reverse("diary:checkin_list"), {"month": "1900-01"})
+    assert response.status_code == 200
+    assert response.context["previous_month"] is None
+    assert "Previous month" not in response.content.decode()
+    # Every month link the calendar offers opens.
+    february = auth_client.get(reverse("diary:checkin_list"), {"month": "1900-02"})
+    link = february.context["previous_month"]
+    assert (
+        auth_client.get(reverse("diary:checkin_list"), {"month": f"{link:%Y-%m}"}).status_code
+        == 200
+    )

@@ -62,6 +62,7 @@ def checkin_row(**changes) -> dict:
         "sitting_hours": Decimal("8.0"),
         "cold_exposure": True,
         "medications_taken": [],
+        "custom_factors": {},
         "episodes_all_logged": None,
         "notes": "",
     }
@@ -199,6 +200,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "other_condition",
         "hidden_checkin_questions",
         "medications",
+        "custom_factors",
     ]
     assert list(doc["profile"]["medications"][0]) == [
         "name",
@@ -236,6 +238,7 @@ def test_the_keys_are_the_documented_contract_in_order():
         "sitting_hours",
         "cold_exposure",
         "medications_taken",
+        "custom_factors",
         "episodes_all_logged",
         "notes",
     ]
@@ -670,6 +673,7 @@ def test_a_hand_made_csv_may_leave_out_columns_and_blank_lines():
         water_ml=2000,
         exercise_intensity="",
         medications_taken=[],
+        custom_factors={},
     )
     assert values([checkin]) == [expected]
     # The columns left out are told apart from empty cells: an update leaves them alone.
@@ -719,3 +723,11 @@ def test_the_documented_example_is_a_valid_diary_file():
     assert parsed.episodes[0]["started_at"] == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert parsed.checkins[0]["medications_taken"] == ["Magnesium"]
     assert parsed.checkins[0]["sleep_hours"] == Decimal("6.5")
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_it_rejects_a_time_zone_that_is_not_a_place(zone):
+    doc = document()
+    doc["timezone"] = zone
+
+    assert rejection(doc) == [f'timezone: "{zone}" is not a known IANA time zone']

@@ -77,6 +77,22 @@ def test_the_quick_log_puts_recent_muscles_first_and_preselects_them(auth_client
     assert form.initial["intensity"] == 5
 
 
+def test_the_full_episode_form_starts_from_the_last_muscle_and_side(auth_client, user):
+    episode_for(user, muscle="neck", side="right", started_at=timezone.now() - timedelta(days=2))
+    episode_for(user, muscle="foot", side="both", started_at=timezone.now() - timedelta(days=1))
+    response = auth_client.get(reverse("diary:episode_new"))
+    form = response.context["form"]
+    assert [slug for slug, _ in form.fields["muscle"].choices][:3] == ["foot", "neck", "calf"]
+    assert (form.initial["muscle"], form.initial["side"]) == ("foot", "both")
+    assert re.search(r'name="side" value="both"[^>]*checked', response.content.decode())
+
+
+def test_the_full_episode_form_never_offers_a_blank_side(auth_client, user):
+    page = auth_client.get(reverse("diary:episode_new")).content.decode()
+    assert "---------" not in page
+    assert re.search(r'name="side" value="left"[^>]*checked', page)
+
+
 def test_the_quick_log_rejects_intensity_11_and_saves_nothing(auth_client, user):
     response = auth_client.post(
         reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "11"}
@@ -150,7 +166,8 @@ def test_another_persons_episode_is_a_404(auth_client, other_user, name):
     theirs = episode_for(other_user, notes="private")
     url = reverse(f"diary:{name}", args=[theirs.pk])
     assert auth_client.get(url).status_code == 404
-    assert auth_client.post(url, VALID).status_code == 404
+    # The episode page takes no POST at all, so it refuses one before looking at the id.
+    assert auth_client.post(url, VALID).status_code == (405 if name == "episode_detail" else 404)
     theirs.refresh_from_db()
     assert theirs.notes == "private"
 
@@ -287,6 +304,8 @@ def test_a_time_after_the_spring_change_is_stored_and_shown_correctly(client, db
 
 
 def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client, user):
+    user.date_joined -= timedelta(days=3)
+    user.save()
     episode_for(user, muscle="neck")
     response = auth_client.get(reverse("diary:home"))
     assert response.context["missing_checkins"] == [
@@ -295,6 +314,20 @@ def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client,
     ]
     assert "Today's check-in is missing" in response.content.decode()
     assert [episode.muscle for episode in response.context["recent_episodes"]] == ["neck"]
+
+
+def test_home_asks_only_for_todays_check_in_on_the_day_of_sign_up(auth_client, user):
+    response = auth_client.get(reverse("diary:home"))
+    assert response.context["missing_checkins"] == [timezone.localdate()]
+
+
+def test_home_asks_for_yesterday_when_the_diary_was_backfilled_to_it(auth_client, user):
+    episode_for(user, started_at=timezone.now() - timedelta(days=1, hours=1))
+    response = auth_client.get(reverse("diary:home"))
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
 
 
 def test_home_shows_red_flags_with_their_evidence(auth_client, user):
@@ -405,3 +438,20 @@ def test_the_list_reads_an_end_after_today_as_today(auth_client, user):
 def test_a_checkin_url_before_1900_is_a_404(auth_client):
     assert auth_client.get("/checkins/0001-01-01/").status_code == 404
     assert auth_client.post("/checkins/1899-12-31/", {"water_ml": "1 l"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "url_name", "field"),
+    [
+        ("post", "diary:quick_log", "muscle"),
+        ("post", "diary:episode_new", "relief"),
+        ("get", "diary:episode_list", "muscle"),
+    ],
+)
+def test_a_refused_choice_is_not_echoed_back(auth_client, user, method, url_name, field):
+    huge = "Z" * 40_000
+    data = VALID | {field: huge}
+    response = getattr(auth_client, method)(reverse(url_name), data)
+    assert response.status_code == 200
+    assert "Z" * 100 not in response.content.decode()
+    assert not Episode.objects.for_user(user).exists()

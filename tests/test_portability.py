@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from diary.csvfiles import to_csv
 from diary.diaryfile import DiaryFileError, dumps
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
 from tests.portability_helpers import (
@@ -136,6 +136,7 @@ def test_another_users_diary_never_appears_in_an_export(auth_client, user, other
         "other_condition": None,
         "hidden_checkin_questions": [],
         "medications": [],
+        "custom_factors": [],
     }
     for table in ("episodes", "checkins"):
         csv_response = auth_client.get(reverse(f"diary:export_{table}_csv"))
@@ -252,6 +253,10 @@ def test_the_csvs_import_into_an_empty_account(client, db):
     target = make_user("target", "Europe/Berlin")
     for row in Medication.objects.for_user(source):
         Medication.objects.create(user=target, name=row.name, kind=row.kind)
+    for row in CustomFactor.objects.for_user(source):
+        CustomFactor.objects.create(
+            user=target, name=row.name, kind=row.kind, threshold=row.threshold
+        )
     client.force_login(target)
 
     episodes = import_file(client, to_csv(document, "episodes"), "episodes.csv")
@@ -605,6 +610,33 @@ def test_a_csv_with_columns_left_out_changes_only_the_columns_it_has(user):
     checkin.refresh_from_db()
     assert (checkin.notes, checkin.stress, checkin.water_ml) == ("new", None, 1500)
     assert list(checkin.medications_taken.all()) == [magnesium]
+
+
+def test_a_checkin_that_leaves_out_custom_factors_keeps_its_answers_and_one_that_has_them_sets_them(
+    user,
+):
+    salty = CustomFactor.objects.create(user=user, name="Salty food", kind="yes_no")
+    for day in (1, 2):
+        checkin = CheckIn.objects.create(user=user, date=date(2025, 6, day), notes="old")
+        CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
+    document = {
+        "format": "spasmlog-diary",
+        "version": 1,
+        "timezone": "UTC",
+        "checkins": [
+            {"date": "2025-06-01", "notes": "new"},
+            {"date": "2025-06-02", "custom_factors": {"salty food": False}},
+        ],
+    }
+
+    summary = merge_diary(user, read_upload(user, dumps(document)))
+
+    assert summary.checkins.changed_keys == {"notes": 1, "custom_factors": 1}
+    answers = dict(
+        CustomAnswer.objects.filter(checkin__user=user).values_list("checkin__date", "value")
+    )
+    assert answers == {date(2025, 6, 1): 1, date(2025, 6, 2): 0}
+    assert CheckIn.objects.get(user=user, date=date(2025, 6, 1)).notes == "new"
 
 
 def test_a_json_key_left_out_leaves_the_value_alone_and_null_clears_it(user):

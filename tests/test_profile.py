@@ -82,6 +82,8 @@ def test_it_drops_the_other_condition_when_other_is_unticked(user):
     "data, field",
     [
         ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+        ({"time_zone": "localtime"}, "time_zone"),
+        ({"time_zone": "Factory"}, "time_zone"),
         ({"time_zone": ""}, "time_zone"),
         ({"time_zone": "UTC", "conditions": ["scurvy"]}, "conditions"),
     ],

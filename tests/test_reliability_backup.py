@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.hang_guard import HANG_GUARD_SECONDS
 from tests.scripts.concurrency import (
     episode_ids,
     finish_load,
@@ -30,7 +31,7 @@ print(User.objects.count(), Episode.objects.count())
 
 
 def wait_for_acknowledged(result, count: int) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
     while len(result.acknowledged) < count:
         assert time.monotonic() < deadline, f"only {len(result.acknowledged)} of {count} writes"
         time.sleep(0.01)
@@ -103,7 +104,7 @@ def run_backup(path: Path, **environment: str) -> subprocess.CompletedProcess:
         env={**server_environment("sqlite:///unused", path.parent), **environment},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG_GUARD_SECONDS,
     )
 
 

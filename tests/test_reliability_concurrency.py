@@ -6,6 +6,7 @@ print its figures, which the README quotes.
 
 import pytest
 
+from tests.hang_guard import HANG_GUARD_SECONDS
 from tests.scripts.concurrency import (
     POSTGRES_SERVER,
     concurrency_failures,
@@ -19,7 +20,7 @@ def postgres_is_reachable() -> bool:
     import psycopg
 
     try:
-        psycopg.connect(f"{POSTGRES_SERVER}/postgres", connect_timeout=3).close()
+        psycopg.connect(f"{POSTGRES_SERVER}/postgres", connect_timeout=HANG_GUARD_SECONDS).close()
     except psycopg.OperationalError:
         return False
     return True

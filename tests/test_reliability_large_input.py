@@ -172,3 +172,31 @@ def test_an_upload_just_under_the_limit_is_read(auth_client, user, monkeypatch):
     response = auth_client.post(reverse("diary:import"), {"file": upload})
     assert response.status_code == 200
     assert reads, "the check above would pass even if nothing were ever read"
+
+
+def test_an_anonymous_upload_is_never_stored(settings, monkeypatch):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10  # a big file is spooled to disk
+    spooled = watch_spooling(monkeypatch)
+    # As in the review: a CSRF cookie and token from the log-in page, so the check parses the
+    # whole body before the log-in redirect.
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(reverse("login"))
+    token = browser.cookies[django_settings.CSRF_COOKIE_NAME].value
+    files = {f"file{n}": SimpleUploadedFile(f"{n}.json", padded_diary(2**20)) for n in range(3)}
+
+    response = browser.post(reverse("diary:import"), {"csrfmiddlewaretoken": token, **files})
+
+    assert response.status_code in (302, 400)
+    assert spooled.chunk_sizes == []
+
+
+def test_a_second_file_in_one_request_is_refused(auth_client, user, monkeypatch):
+    response = auth_client.post(
+        reverse("diary:import"),
+        {
+            "file": SimpleUploadedFile("a.json", padded_diary(1000)),
+            "other": SimpleUploadedFile("b.json", padded_diary(1000)),
+        },
+    )
+    assert response.status_code == 400
+    assert not Episode.objects.exists()

@@ -1,6 +1,7 @@
 """Log-in throttling, password storage and validation, and the production settings check."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -11,10 +12,12 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
+from django.core import mail
 from django.urls import reverse
 
 from diary import throttling
 from spasmlog import settings as project_settings
+from tests.hang_guard import HANG_GUARD_SECONDS
 
 pytestmark = pytest.mark.django_db
 
@@ -32,37 +35,59 @@ def assert_locked_out(response, client) -> None:
     assert response.status_code == 429
     text = response.content.decode()
     assert LOCKED_OUT in text
-    assert "Try again in 0:15:00" in text  # the cool-off, from AXES_COOLOFF_TIME
+    assert "The pause ends 0:15:00" in text  # the cool-off, from AXES_COOLOFF_TIME
     assert SESSION_KEY not in client.session
 
 
-def test_five_failures_for_one_account_lock_it_even_with_the_right_password(client, user):
-    for attempt in range(4):
-        response = log_in(client, "alice", "wrong password", f"10.0.0.{attempt + 1}")
+def assert_logged_in(response, client, user) -> None:
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def age_every_attempt(by: timedelta) -> None:
+    for attempt in AccessAttempt.objects.all():
+        attempt.attempt_time -= by
+        attempt.save()
+
+
+def test_five_failures_for_one_account_from_one_address_lock_that_pair(client, user):
+    for _ in range(4):
+        response = log_in(client, "alice", "wrong password", "10.0.0.1")
         assert response.status_code == 200  # the form again, with its error
         assert "enter a correct username and password" in response.content.decode()
-    # The fifth failure already answers with the lock-out; the sixth try is refused too.
-    assert_locked_out(log_in(client, "alice", "wrong password", "10.0.0.5"), client)
-    assert_locked_out(log_in(client, "alice", PASSWORD, "10.0.0.99"), client)
+    # The fifth failure already answers with the lock-out; the right password is refused too.
+    assert_locked_out(log_in(client, "alice", "wrong password", "10.0.0.1"), client)
+    assert_locked_out(log_in(client, "alice", PASSWORD, "10.0.0.1"), client)
 
 
-def test_five_failures_from_one_address_lock_it_for_every_account(client, user, other_user):
-    for attempt in range(4):
+def test_someone_elses_failures_never_lock_the_owner_out(client, user):
+    # Someone who knows the username, from their own address, with as many tries as they like.
+    for _ in range(12):
+        log_in(client, "alice", "guess", "203.0.113.7")
+    assert_locked_out(log_in(client, "alice", PASSWORD, "203.0.113.7"), client)
+    assert_logged_in(log_in(client, "alice", PASSWORD, "10.0.0.2"), client, user)
+
+
+def test_failures_spread_over_addresses_lock_no_one(client, user):
+    for attempt in range(30):
+        log_in(client, "alice", "guess", f"198.51.100.{attempt}")
+    assert_logged_in(log_in(client, "alice", PASSWORD, "10.0.0.3"), client, user)
+
+
+def test_twenty_failures_from_one_address_lock_it_for_every_account(client, user, other_user):
+    assert settings.ADDRESS_FAILURE_LIMIT == 20
+    for attempt in range(19):
         assert log_in(client, f"guess{attempt}", "wrong", "10.1.1.1").status_code == 200
-    assert_locked_out(log_in(client, "guess4", "wrong", "10.1.1.1"), client)
+    assert_locked_out(log_in(client, "guess19", "wrong", "10.1.1.1"), client)
     assert_locked_out(log_in(client, "alice", PASSWORD, "10.1.1.1"), client)
-    # Another address and account are unaffected.
-    response = log_in(client, "mallory", PASSWORD, "10.1.1.2")
-    assert response.status_code == 302
-    assert client.session[SESSION_KEY] == str(other_user.pk)
+    # Another address is unaffected.
+    assert_logged_in(log_in(client, "mallory", PASSWORD, "10.1.1.2"), client, other_user)
 
 
 def test_four_failures_still_let_the_right_password_in(client, user):
     for _ in range(4):
         log_in(client, "alice", "wrong password", "10.2.2.2")
-    response = log_in(client, "alice", PASSWORD, "10.2.2.2")
-    assert response.status_code == 302
-    assert client.session[SESSION_KEY] == str(user.pk)
+    assert_logged_in(log_in(client, "alice", PASSWORD, "10.2.2.2"), client, user)
     assert not AccessAttempt.objects.filter(username="alice").exists()  # reset on success
 
 
@@ -71,17 +96,43 @@ def test_the_lock_lifts_after_the_cool_off(client, user):
         log_in(client, "alice", "wrong password", "10.3.3.3")
     assert_locked_out(log_in(client, "alice", PASSWORD, "10.3.3.3"), client)
     assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
-    for attempt in AccessAttempt.objects.all():
-        attempt.attempt_time -= timedelta(minutes=15, seconds=1)
-        attempt.save()
-    response = log_in(client, "alice", PASSWORD, "10.3.3.3")
+    age_every_attempt(timedelta(minutes=15, seconds=1))
+    assert_logged_in(log_in(client, "alice", PASSWORD, "10.3.3.3"), client, user)
+
+
+def test_tries_during_the_lock_do_not_make_it_longer(client, user):
+    for _ in range(5):
+        log_in(client, "alice", "wrong password", "10.3.3.4")
+    # One wrong try every few minutes all through the cool-off, as in the review.
+    for _ in range(3):
+        age_every_attempt(timedelta(minutes=4))
+        assert_locked_out(log_in(client, "alice", "wrong password", "10.3.3.4"), client)
+    age_every_attempt(timedelta(minutes=3, seconds=1))  # 15 min 1 s after the fifth failure
+    assert_logged_in(log_in(client, "alice", PASSWORD, "10.3.3.4"), client, user)
+
+
+def test_a_password_reset_lifts_the_lock(client, user):
+    user.email = "alice@example.org"
+    user.save()
+    for _ in range(5):
+        log_in(client, "alice", "wrong password", "10.3.3.5")
+    assert_locked_out(log_in(client, "alice", PASSWORD, "10.3.3.5"), client)
+    client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True)
+    new_password = "a completely new passphrase"
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
     assert response.status_code == 302
-    assert client.session[SESSION_KEY] == str(user.pk)
+    assert not AccessAttempt.objects.filter(username="alice").exists()
+    assert_logged_in(log_in(client, "alice", new_password, "10.3.3.5"), client, user)
 
 
 def test_the_client_address_is_not_taken_from_a_spoofable_header(client, user):
     assert not settings.BEHIND_TLS_PROXY
-    for attempt in range(5):
+    for attempt in range(settings.ADDRESS_FAILURE_LIMIT):
         client.post(
             reverse("login"),
             {"username": f"guess{attempt}", "password": "wrong"},
@@ -139,7 +190,7 @@ def test_sign_up_refuses_a_weak_password(client, password, message):
     assert not User.objects.filter(username="nadia-nadia").exists()
 
 
-def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
+def run_deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
     environment = {
         "PATH": os.environ["PATH"],
         "DEBUG": "0",
@@ -148,15 +199,17 @@ def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
         "SECURE_SSL_REDIRECT": "1",
         "SECURE_COOKIES": "1",
         "DATABASE_URL": "sqlite:///:memory:",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         **overrides,
     }
+    environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
 
 
@@ -173,6 +226,18 @@ def test_the_deploy_check_would_catch_insecure_settings():
     assert result.returncode != 0
     for warning in ("security.W008", "security.W009", "security.W012", "security.W016"):
         assert warning in result.stderr
+
+
+def test_without_debug_an_unchosen_email_backend_stops_the_app():
+    result = run_deploy_check(EMAIL_BACKEND=None)
+    assert result.returncode != 0
+    assert "spasmlog.E001" in result.stderr
+    assert "password-reset mail would be written" in result.stderr
+
+
+def test_the_console_email_backend_chosen_on_purpose_is_accepted():
+    result = run_deploy_check(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")
+    assert "spasmlog.E001" not in result.stderr
 
 
 def test_an_absurdly_long_username_at_the_admin_log_in_fails_like_any_wrong_one(client, user):
@@ -199,7 +264,7 @@ def test_behind_the_proxy_one_visitors_failures_lock_only_that_visitor(
     client, settings, user, other_user
 ):
     settings.BEHIND_TLS_PROXY = True
-    for attempt in range(5):
+    for attempt in range(settings.ADDRESS_FAILURE_LIMIT):
         # The first entry is the visitor's own claim; the proxy appends the real address.
         log_in_through_proxy(client, f"guess{attempt}", "wrong", f"192.0.2.{attempt}, 203.0.113.7")
     assert_locked_out(log_in_through_proxy(client, "alice", PASSWORD, "203.0.113.7"), client)

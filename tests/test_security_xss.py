@@ -20,7 +20,14 @@ pytestmark = pytest.mark.django_db
 
 MARKUP = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{ 7*7 }}"]
 FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3", "@SUM(A1:A2)"]
-HOSTILE = MARKUP + FORMULAS
+# A formula after a ";": a spreadsheet splitting the cell there would run it.
+SPLIT_FORMULAS = ["fine;=1+1", "=cmd|' /C calc'!A0"]
+HOSTILE = MARKUP + FORMULAS + SPLIT_FORMULAS
+
+
+def starts_a_formula(cell: str) -> bool:
+    """Whether the cell, or any ";"-separated piece of it, starts like a formula."""
+    return any(piece[:1] in ("=", "+", "-", "@") for piece in cell.split(";"))
 
 
 @pytest.fixture
@@ -108,7 +115,7 @@ def csv_rows(auth_client, name: str) -> list[dict[str, str]]:
 @pytest.mark.parametrize("name", ["diary:export_episodes_csv", "diary:export_checkins_csv"])
 def test_no_csv_cell_starts_a_formula(auth_client, hostile_diary, name):
     cells = [cell for row in csv_rows(auth_client, name) for cell in row.values()]
-    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+    assert not [cell for cell in cells if starts_a_formula(cell)]
     notes = [row["notes"] for row in csv_rows(auth_client, name)]
     for formula in FORMULAS:
         assert f"'{formula}" in notes  # neutralised, and otherwise unchanged
@@ -119,7 +126,8 @@ def test_no_csv_cell_starts_a_formula(auth_client, hostile_diary, name):
 def test_the_check_in_csv_neutralises_medication_names_too(auth_client, hostile_diary):
     taken = [row["medications_taken"] for row in csv_rows(auth_client, "diary:export_checkins_csv")]
     assert "'=HYPERLINK" in "".join(taken)
-    assert not [cell for cell in taken if cell[:1] in ("=", "+", "-", "@")]
+    assert "'=cmd" in "".join(taken)  # a name in a ";"-joined list, not at the cell's start
+    assert not [cell for cell in taken if starts_a_formula(cell)]
 
 
 def test_a_neutralised_csv_reads_back_to_the_original_text(client, auth_client, hostile_diary):

@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.hang_guard import HANG_GUARD_SECONDS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -16,7 +18,7 @@ def manage_check(data_dir: Path) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD_SECONDS,
     )
 
 

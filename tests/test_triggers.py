@@ -13,6 +13,7 @@ from synthetic_diary import ZONE, PlantedEffects, generate
 
 from diary.daytable import DayRow, EpisodeRecord, MedicationRecord, build_day_table
 from diary.triggers import (
+    FactorResult,
     RateComparison,
     analyse_factors,
     benjamini_hochberg,
@@ -169,15 +170,28 @@ def test_a_factor_is_judged_only_with_enough_days_and_episodes(days, episodes, e
         assert result.ci == (None, None)
 
 
-def test_the_missing_data_message_says_how_much_more_is_needed():
-    result = RateComparison(
-        exposed_days=4, unexposed_days=20, exposed_episodes=1, unexposed_episodes=2
-    )
-    message = result.missing_data_message("days when water < 1.5 L", "days without")
-    assert message == (
-        "Not enough data yet: needs 3 more days when water < 1.5 L"
-        " and 2 more episodes on those days."
-    )
+@pytest.mark.parametrize(
+    ("counts", "day_noun", "expected"),
+    [
+        (
+            (4, 20, 1, 2),
+            "more day",
+            "needs 3 more days when water < 1.5 L and 2 more episodes on those days.",
+        ),
+        (
+            (6, 6, 2, 2),
+            "more check-in day",
+            "needs 1 more check-in day when water < 1.5 L, 1 more check-in day without"
+            " and 1 more episode on those days.",
+        ),
+    ],
+    ids=["plural", "singular"],
+)
+def test_the_missing_data_message_says_how_much_more_is_needed(counts, day_noun, expected):
+    exposed_days, unexposed_days, exposed_episodes, unexposed_episodes = counts
+    result = RateComparison(exposed_days, unexposed_days, exposed_episodes, unexposed_episodes)
+    message = result.missing_data_message(day_noun, "when water < 1.5 L", "without")
+    assert message == f"Not enough data yet: {expected}"
 
 
 def test_benjamini_hochberg_matches_a_hand_example():
@@ -457,3 +471,19 @@ def test_medication_onset_ignores_a_medication_started_before_the_diary():
     old = MedicationRecord("Salbutamol", "bronchodilator", started_on=date(2024, 6, 1))
     on_day_one = MedicationRecord("Atorvastatin", "statin", started_on=first)
     assert medication_onsets([old, on_day_one], counts, first, last) == []
+
+
+@pytest.mark.parametrize(
+    ("lag_days", "expected"),
+    [
+        (0, "needs 1 more check-in day when water < 1.5 L"),
+        (1, "needs 1 more check-in day after a day when water < 1.5 L"),
+    ],
+)
+def test_a_factor_one_day_short_counts_it_in_the_singular(lag_days, expected):
+    water = next(factor for factor in trigger_factors() if factor.key == "water_ml")
+    comparison = RateComparison(
+        exposed_days=6, unexposed_days=20, exposed_episodes=3, unexposed_episodes=3
+    )
+    summary = FactorResult(water, lag_days, comparison).summary
+    assert summary.startswith(f"Not enough data yet: {expected}"), summary

@@ -1,17 +1,16 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 
-from diary.models import Profile
+from diary.models import TIME_ZONES, Profile
+from diary.throttling import lift_lockout
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(TIME_ZONES)]
 
 
 class SignupForm(UserCreationForm):
@@ -48,3 +47,13 @@ class LoginForm(AuthenticationForm):
         # never enforces it; a name longer than any account's is refused beside the field.
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """A new password from a reset link also ends a log-in lock-out on the account: whoever
+    holds the link reads the account's mail, so they are its owner."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit)
+        lift_lockout(user.get_username())
+        return user

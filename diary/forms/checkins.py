@@ -1,4 +1,4 @@
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from crispy_forms.helper import FormHelper
@@ -11,9 +11,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from diary.models import (
+    MAX_CUSTOM_COUNT,
     MAX_WATER_ML,
+    SCALE_MAX,
     CheckIn,
     CheckInQuestion,
+    CustomAnswer,
+    CustomFactor,
+    CustomFactorKind,
     Electrolyte,
     ExerciseIntensity,
     Medication,
@@ -53,7 +58,8 @@ QUESTION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # What "Same as yesterday" leaves out: these describe the day itself, not a habit.
 NOT_COPIED = ("notes", "episodes_all_logged")
-STRESS_LEVELS = range(0, 11)
+STRESS_LEVELS = range(0, SCALE_MAX + 1)
+CUSTOM_PREFIX = "custom_"
 
 # Templates that draw a field as buttons (no keyboard) and as a +/− stepper (JS adds the
 # buttons; without JS the field is typed as usual).
@@ -100,6 +106,41 @@ def _yes_no_field(label: str) -> forms.NullBooleanField:
     )
 
 
+def _scale_field(label: str, message: str) -> forms.TypedChoiceField:
+    """0 to 10 as a row of buttons, and "Not recorded"."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        choices=[*((str(level), str(level)) for level in STRESS_LEVELS), ("", NOT_RECORDED)],
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": message},
+        widget=forms.RadioSelect,
+    )
+
+
+def _custom_field(factor: CustomFactor) -> forms.Field:
+    if factor.kind == CustomFactorKind.YES_NO:
+        return _yes_no_field(factor.name)
+    if factor.kind == CustomFactorKind.SCALE:
+        return _scale_field(f"{factor.name} (0–10)", "Choose from 0 to 10.")
+    return forms.IntegerField(
+        label=factor.name,
+        required=False,
+        min_value=0,
+        max_value=MAX_CUSTOM_COUNT,
+        error_messages=_COUNT_MESSAGES,
+        widget=_count_widget(start=1, maximum=MAX_CUSTOM_COUNT),
+    )
+
+
+def _custom_layout(factor: CustomFactor, name: str) -> str | Field:
+    if factor.kind == CustomFactorKind.COUNT:
+        return name
+    grid = "choice-grid scale" if factor.kind == CustomFactorKind.SCALE else "choice-grid segmented"
+    return _buttons(name, grid)
+
+
 def medications_for_day(user, day: date) -> QuerySet[Medication]:
     """The owner's medications, those being taken on `day` first (annotated `active`)."""
     active = (Q(started_on__isnull=True) | Q(started_on__lte=day)) & (
@@ -116,7 +157,7 @@ def _field_name(part: str | Field) -> str:
     return part if isinstance(part, str) else part.fields[0]
 
 
-def _initial_answers(checkin: CheckIn) -> dict:
+def _initial_answers(checkin: CheckIn, custom_factors: dict[str, CustomFactor]) -> dict:
     """A saved check-in's answers as the form shows them (water in words, "None taken")."""
     if checkin.pk is None:
         return {}
@@ -125,6 +166,12 @@ def _initial_answers(checkin: CheckIn) -> dict:
     answers["electrolytes"] = (
         [NONE_TAKEN] if checkin.electrolytes == [] else checkin.electrolytes or []
     )
+    kinds = {factor.pk: factor.kind for factor in custom_factors.values()}
+    for answer in checkin.custom_answers.filter(factor_id__in=kinds):
+        yes_no = kinds[answer.factor_id] == CustomFactorKind.YES_NO
+        answers[f"{CUSTOM_PREFIX}{answer.factor_id}"] = (
+            bool(answer.value) if yes_no else answer.value
+        )
     return answers
 
 
@@ -139,7 +186,8 @@ class CheckInForm(forms.ModelForm):
     `hidden` names questions (CheckInQuestion) the person left off their check-in: their fields
     are not on the form, so saving leaves them as they were (not recorded on a new day).
     `copy_from` is another day's check-in whose answers fill a blank form ("Same as yesterday");
-    `episode_count` is how many episodes the day has, for "All logged (2)".
+    `episode_count` is how many episodes the day has, for "All logged (2)". `custom_factors`
+    are the person's own factors, each a field `custom_<id>` saved as a CustomAnswer.
     """
 
     water_ml = forms.CharField(
@@ -152,14 +200,8 @@ class CheckInForm(forms.ModelForm):
         error_messages={"max_value": "That's more than %(limit_value)s ml; check the amount."},
         widget=forms.TextInput(attrs=_stepper(GLASS_ML, 6 * GLASS_ML, MAX_WATER_ML, unit="ml")),
     )
-    stress = forms.TypedChoiceField(
-        label="Stress (0 calm, 10 extreme)",
-        required=False,
-        choices=[*((str(level), str(level)) for level in STRESS_LEVELS), ("", NOT_RECORDED)],
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "Stress goes from 0 (calm) to 10 (extreme)."},
-        widget=forms.RadioSelect,
+    stress = _scale_field(
+        "Stress (0 calm, 10 extreme)", "Stress goes from 0 (calm) to 10 (extreme)."
     )
     electrolytes = forms.MultipleChoiceField(
         label="Electrolytes taken",
@@ -229,18 +271,22 @@ class CheckInForm(forms.ModelForm):
         hidden: Collection[str] = (),
         copy_from: CheckIn | None = None,
         episode_count: int = 0,
+        custom_factors: Sequence[CustomFactor] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         # How typed amounts were read ("Water: 1,500 ml = 1.5 L"), for the page to say.
         self.readings: list[str] = []
         checkin = self.instance
+        self.custom_factors = {f"{CUSTOM_PREFIX}{factor.pk}": factor for factor in custom_factors}
+        for name, factor in self.custom_factors.items():
+            self.fields[name] = _custom_field(factor)
         for question in hidden:
             for name in QUESTION_FIELDS.get(question, ()):
                 del self.fields[name]
-        self.initial.update(_initial_answers(checkin))
+        self.initial.update(_initial_answers(checkin, self.custom_factors))
         if copy_from is not None:
-            copied = _initial_answers(copy_from)
+            copied = _initial_answers(copy_from, self.custom_factors)
             self.initial.update(
                 {name: value for name, value in copied.items() if name not in NOT_COPIED}
             )
@@ -274,6 +320,10 @@ class CheckInForm(forms.ModelForm):
                 _buttons("stress", "choice-grid scale"),
                 "sitting_hours",
                 _buttons("cold_exposure", "choice-grid segmented"),
+            ),
+            *self._fieldset(
+                "Your own factors",
+                *(_custom_layout(f, name) for name, f in self.custom_factors.items()),
             ),
             *medications_part,
             Fieldset(
@@ -314,6 +364,24 @@ class CheckInForm(forms.ModelForm):
                 )
             )
         ]
+
+    def save(self, commit: bool = True) -> CheckIn:
+        checkin = super().save(commit=commit)
+        if commit:
+            self._save_custom_answers(checkin)
+        return checkin
+
+    def _save_custom_answers(self, checkin: CheckIn) -> None:
+        blank = []
+        for name, factor in self.custom_factors.items():
+            value = self.cleaned_data.get(name)
+            if value is None:
+                blank.append(factor.pk)
+            else:
+                CustomAnswer.objects.update_or_create(
+                    checkin=checkin, factor=factor, defaults={"value": int(value)}
+                )
+        checkin.custom_answers.filter(factor_id__in=blank).delete()
 
     def clean_water_ml(self) -> int | None:
         text = self.cleaned_data["water_ml"].strip()

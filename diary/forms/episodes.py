@@ -119,7 +119,21 @@ def page_made_id_field() -> forms.UUIDField:
     return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
-class EpisodeForm(forms.ModelForm):
+class StartsFromRecentEpisodes:
+    """A new episode starts from the person's last muscle and side, recent muscles first.
+
+    Both episode forms share this, so the full form offers what the quick log does. The side
+    is a plain choice: it is required, so the model's "---------" would never save.
+    """
+
+    def start_from_recent(self, recent_muscles: list[str], recent_side: str) -> None:
+        self.fields["muscle"].choices = muscles_recent_first(recent_muscles)
+        self.fields["side"].choices = Side.choices
+        self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
+        self.initial.setdefault("side", recent_side or Side.LEFT)
+
+
+class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
     client_id = page_made_id_field()
     started_at = LocalDateTimeField(label="Started", initial=timezone.now)
     duration_seconds = DurationField(label="How long it lasted")
@@ -174,19 +188,22 @@ class EpisodeForm(forms.ModelForm):
             )
         return cleaned
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, recent_muscles: list[str] = (), recent_side: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["client_id"]  # an edit changes the one episode it is about
         else:
-            # A new instance's empty client_id would hide the field's fresh one.
-            self.initial.pop("client_id", None)
+            # A new instance's empty values would hide the field's fresh id and the recent
+            # muscle and side.
+            for name in ("client_id", "muscle", "side"):
+                self.initial.pop(name, None)
+        self.start_from_recent(recent_muscles, recent_side)
         for name in ("activity", "hydration", "relief_effect"):
             # The model's blank choice reads "---------"; here it means nothing was recorded.
             self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
 
 
-class QuickLogForm(forms.ModelForm):
+class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
     """The few taps someone makes while the cramp is still happening; the rest comes later."""
 
     client_id = page_made_id_field()
@@ -214,10 +231,7 @@ class QuickLogForm(forms.ModelForm):
 
     def __init__(self, *args, recent_muscles: list[str] = (), recent_side: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["muscle"].choices = muscles_recent_first(recent_muscles)
-        self.fields["side"].choices = Side.choices
-        self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
-        self.initial.setdefault("side", recent_side or Side.LEFT)
+        self.start_from_recent(recent_muscles, recent_side)
         self.initial.setdefault("intensity", self.DEFAULT_INTENSITY)
 
     def clean_tapped_at(self) -> datetime | None:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from diary.days import EARLIEST_DAY
 from diary.forms.accounts import time_zone_choices
 from diary.models import Condition, Medication, MedicationKind, Profile, medication_name_key
 
@@ -23,8 +24,20 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "conditions", "other_condition"]
-        help_texts = {"other_condition": "Which other condition, when “Other” is ticked."}
+        fields = ["time_zone", "conditions", "other_condition", "report_name", "date_of_birth"]
+        help_texts = {
+            "other_condition": "Which other condition, when “Other” is ticked.",
+            "date_of_birth": "Optional: printed on the doctor's report.",
+        }
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born is not None and born < EARLIEST_DAY:
+            raise ValidationError(f"Choose a date from {EARLIEST_DAY.year} on.")
+        if born is not None and born > timezone.localdate():
+            raise ValidationError("A date of birth can't be in the future.")
+        return born
 
     def clean_conditions(self) -> list[str]:
         ticked = self.cleaned_data["conditions"]

@@ -4,9 +4,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
 from diary.forms.accounts import SignupForm
+from diary.http import form_page
+from diary.ratelimit import SIGNUP_LIMITS, limited
 
 
 @login_not_required
+@form_page
+@limited(SIGNUP_LIMITS)
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
     if request.user.is_authenticated:

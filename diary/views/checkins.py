@@ -6,12 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from diary.days import day_bounds
 from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
+from diary.http import form_page
 from diary.insights import diary_first_day
-from diary.models import CheckIn, CheckInQuestion, Episode
+from diary.models import MAX_CUSTOM_FACTORS, CheckIn, CheckInQuestion, CustomFactor, Episode
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
 
 
@@ -26,7 +27,7 @@ def _checkin_for_day(user, day: date) -> CheckIn:
     return checkin or CheckIn(user=user, date=day)
 
 
-@require_GET
+@require_safe
 def checkin_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     asked_for = request.GET.get("month")
@@ -61,7 +62,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/checkins/list.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
     today = timezone.localdate()
     if day > today:
@@ -78,6 +79,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
         episode_count=Episode.objects.for_user(request.user)
         .between(*day_bounds(day, day, request.profile.zone))
         .count(),
+        custom_factors=list(CustomFactor.objects.for_user(request.user)),
     )
     if form.is_valid():
         try:
@@ -108,7 +110,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
     return render(request, "diary/checkins/form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
     if request.method == "POST":
@@ -118,7 +120,7 @@ def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
     return render(request, "diary/checkins/delete.html", {"checkin": checkin})
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def checkin_questions(request: HttpRequest) -> HttpResponse:
     profile = request.profile
     hidden = set(profile.hidden_checkin_questions)
@@ -131,4 +133,9 @@ def checkin_questions(request: HttpRequest) -> HttpResponse:
         profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
         messages.success(request, "Your check-in's questions are saved.")
         return redirect("diary:checkin_questions")
-    return render(request, "diary/checkins/questions.html", {"form": form})
+    context = {
+        "form": form,
+        "factors": CustomFactor.objects.for_user(request.user),
+        "max_factors": MAX_CUSTOM_FACTORS,
+    }
+    return render(request, "diary/checkins/questions.html", context)

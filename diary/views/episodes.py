@@ -7,10 +7,11 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from diary.days import day_bounds
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
+from diary.http import form_page
 from diary.models import Episode
 
 EPISODES_PER_PAGE = 25
@@ -50,18 +51,22 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.accepts("application/json") and not request.accepts("text/html")
 
 
-@require_http_methods(["GET", "POST"])
-def quick_log(request: HttpRequest) -> HttpResponse:
+def _recent_defaults(request: HttpRequest) -> dict:
+    """What a new episode's form starts from: the person's recent muscles and last side."""
     recent = list(
         Episode.objects.for_user(request.user).values("muscle", "side")[
             :RECENT_EPISODES_FOR_DEFAULTS
         ]
     )
-    form = QuickLogForm(
-        request.POST or None,
-        recent_muscles=[row["muscle"] for row in recent],
-        recent_side=recent[0]["side"] if recent else "",
-    )
+    return {
+        "recent_muscles": [row["muscle"] for row in recent],
+        "recent_side": recent[0]["side"] if recent else "",
+    }
+
+
+@form_page
+def quick_log(request: HttpRequest) -> HttpResponse:
+    form = QuickLogForm(request.POST or None, **_recent_defaults(request))
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
@@ -99,9 +104,11 @@ def episode_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def episode_new(request: HttpRequest) -> HttpResponse:
-    form = EpisodeForm(request.POST or None, instance=Episode(user=request.user))
+    form = EpisodeForm(
+        request.POST or None, instance=Episode(user=request.user), **_recent_defaults(request)
+    )
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
@@ -112,11 +119,12 @@ def episode_new(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/episodes/form.html", {"form": form, "episode": None})
 
 
+@require_safe
 def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diary/episodes/detail.html", {"episode": _get_episode(request, pk)})
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _get_episode(request, pk)
     form = EpisodeForm(request.POST or None, instance=episode)
@@ -127,7 +135,7 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diary/episodes/form.html", {"form": form, "episode": episode})
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _get_episode(request, pk)
     if request.method == "POST":

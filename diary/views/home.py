@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from diary.insights import recent_red_flags
+from diary.insights import diary_first_day, recent_red_flags
 from diary.models import CheckIn, Episode
 
 RECENT_EPISODES_ON_HOME = 5
@@ -20,7 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
         .between(yesterday, today)
         .values_list("date", flat=True)
     )
-    missing_checkins = [day for day in (today, yesterday) if day not in recorded]
+    # Before the diary began (the day of sign-up, unless backfilled) nothing was missed.
+    first_day = diary_first_day(request.user, request.profile.zone)
+    missing_checkins = [
+        day for day in (today, yesterday) if day >= first_day and day not in recorded
+    ]
     return render(
         request,
         "diary/home.html",

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from diary import charts
 from diary.days import local_date
@@ -20,15 +20,14 @@ from diary.insights import (
     cached_document,
     data_version,
     diary_first_day,
-    version_digest,
     window_for_preset,
 )
+from diary.patterns import RELIEF_COLUMNS
 
 CHART_WIDTH_PX = 640
-PATTERN_CHARTS = ("weekly", "hours", "muscles", "intensity", "duration", "calendar")
+PATTERN_CHARTS = ("weekly", "medications", "hours", "muscles", "intensity", "duration", "calendar")
 # Charts with long labels that scroll sideways on a phone rather than shrink.
 SCROLLING_CHARTS = ("triggers",)
-RELIEF_COLUMNS = ("Method", "Tried", "Helped a lot or fully", "Share")
 
 
 def _window(request: HttpRequest) -> tuple[InsightsWindowForm, date, date]:
@@ -68,14 +67,12 @@ def _judged_factors(document: dict) -> list[dict]:
     return sorted(judged, key=lambda factor: (not factor["significant"], factor["q_value"]))
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first_day, last_day = _window(request)
     version = data_version(request.user, request.profile)
     document = cached_document(request.user, request.profile, first_day, last_day, version)
     dates = urlencode({"start": first_day, "end": last_day})
-    # The version in the image URLs lets the browser keep a chart until the diary changes.
-    query = f"{dates}&{urlencode({'v': version_digest(version)})}"
     return render(
         request,
         "diary/insights/dashboard.html",
@@ -88,10 +85,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "first_day": first_day,
             "last_day": last_day,
             "document": document,
-            "triggers_chart": _chart("triggers", document, query),
+            "triggers_chart": _chart("triggers", document, dates),
             "judged_factors": _judged_factors(document),
-            "water_chart": _chart("water", document, query),
-            "pattern_charts": [_chart(name, document, query) for name in PATTERN_CHARTS],
+            "water_chart": _chart("water", document, dates),
+            "pattern_charts": [_chart(name, document, dates) for name in PATTERN_CHARTS],
             "relief_columns": RELIEF_COLUMNS,
             "relief_rows": [
                 (r["label"], r["uses"], r["helped"], f"{r['share_helped']:.0%}")
@@ -102,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def document_json(request: HttpRequest) -> JsonResponse:
     form, first_day, last_day = _window(request)
     if not form.is_valid():
@@ -114,7 +111,7 @@ def document_json(request: HttpRequest) -> JsonResponse:
 # An SVG shown through <img> is its own document; its inline styles need this policy in the
 # browsers that apply an image's own CSP header to it. It runs no script and loads nothing.
 @csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
-@require_GET
+@require_safe
 def chart(request: HttpRequest, name: str) -> HttpResponse:
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
@@ -126,11 +123,6 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         document = cached_document(request.user, request.profile, first_day, last_day, version)
         svg = charts.render_svg(name, document)
         cache.set(key, svg, CACHE_SECONDS)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    # A URL naming the current data version shows this chart until the diary changes, and a
-    # change gives the page new URLs; any other URL must be checked again every time.
-    current = request.GET.get("v") == version_digest(version)
-    response["Cache-Control"] = (
-        f"private, max-age={CACHE_SECONDS}" if current else "private, no-cache"
-    )
-    return response
+    # Like every signed-in response it is not stored by the browser (diary/middleware.py):
+    # the server's cache above is what makes showing it again cheap.
+    return HttpResponse(svg, content_type="image/svg+xml")

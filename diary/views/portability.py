@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
 from diary import csvfiles, diaryfile, portability, uploads
 from diary.diaryfile import DiaryFileError
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
+from diary.http import form_page
 from diary.models import CheckIn, Episode, Medication
 
 
@@ -44,7 +45,7 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def import_diary(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = DiaryUploadForm(
@@ -81,7 +82,7 @@ def _confirm_with_password(request: HttpRequest, template: str, confirmed) -> Ht
     return render(request, template, {"form": form, "counts": counts})
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 @sensitive_post_parameters("password")
 def delete_account(request: HttpRequest) -> HttpResponse:
     def confirmed() -> HttpResponse:
@@ -94,7 +95,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return _confirm_with_password(request, "diary/portability/delete_account.html", confirmed)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 @sensitive_post_parameters("password")
 def delete_data(request: HttpRequest) -> HttpResponse:
     def confirmed() -> HttpResponse:

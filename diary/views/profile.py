@@ -1,12 +1,14 @@
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
 
 from diary.forms.profile import MedicationForm, ProfileForm
-from diary.models import CheckIn, Medication
+from diary.http import form_page
+from diary.models import CheckIn, Medication, ShareLink
+from diary.views.named import save_named
 
 
 def _get_medication_for_user(request: HttpRequest, pk: int) -> Medication:
@@ -17,39 +19,36 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(_posted(request), instance=request.profile)
     if form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("diary:account")
-    context = {"form": form, "medications": Medication.objects.for_user(request.user)}
+    context = {
+        "form": form,
+        "medications": Medication.objects.for_user(request.user),
+        "share_links": ShareLink.objects.for_user(request.user).prefetch_related("openings"),
+        "now": timezone.now(),
+    }
     return render(request, "diary/profile/account.html", context)
 
 
 def _edit_medication(request: HttpRequest, medication: Medication, heading: str) -> HttpResponse:
     form = MedicationForm(_posted(request), instance=medication)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            # A double tap: the first request saved this name after the second checked it.
-            form.add_error("name", f"You already have a medication called “{medication.name}”.")
-        else:
-            messages.success(request, f"{medication.name} saved.")
-            return redirect("diary:account")
+    if saved := save_named(request, form, "medication", "diary:account"):
+        return saved
     context = {"form": form, "heading": heading, "submit_label": "Save medication"}
     return render(request, "diary/profile/medication_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_new(request: HttpRequest) -> HttpResponse:
     return _edit_medication(request, Medication(user=request.user), "Add a medication")
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     return _edit_medication(request, medication, f"Edit {medication.name}")
@@ -73,7 +72,7 @@ def _delete_medication(medication: Medication) -> int:
     return len(emptied)
 
 
-@require_http_methods(["GET", "POST"])
+@form_page
 def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     if request.method == "POST":

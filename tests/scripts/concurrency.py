@@ -32,12 +32,16 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(BASE_DIR))  # run by hand, `tests` is importable as under pytest
+from tests.hang_guard import HANG_GUARD_SECONDS  # noqa: E402
+
 HOST = "127.0.0.1"
 POSTGRES_SERVER = os.environ.get("POSTGRES_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
 WORKERS = 4
 PEOPLE = 8
 QUICK_LOGS_EACH = 200
-REQUEST_TIMEOUT = 30
+# After SIGTERM gunicorn finishes its requests; past this it is killed (not a failure).
+GRACEFUL_STOP_SECONDS = 20
 EPISODE_URL = re.compile(r"/episodes/(\d+)/$")
 
 
@@ -55,6 +59,7 @@ def server_environment(database_url: str, data_dir: Path) -> dict[str, str]:
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         # The load logs in once per person; throttling has its own tests.
         "AXES_ENABLED": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -66,7 +71,7 @@ def manage(environment: dict[str, str], *arguments: str) -> str:
         env=environment,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=HANG_GUARD_SECONDS,
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{result.stderr}")
@@ -106,13 +111,13 @@ class Server:
     def kill_everything(self) -> None:
         """kill -9 the master and every worker at once, as a power cut to the process would."""
         os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=HANG_GUARD_SECONDS)
 
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=GRACEFUL_STOP_SECONDS)
             except subprocess.TimeoutExpired:
                 self.kill_everything()
 
@@ -128,7 +133,7 @@ def start_server(environment: dict[str, str], log_path: Path) -> Server:
                 "spasmlog.wsgi",
                 f"--workers={WORKERS}",
                 f"--bind={HOST}:{port}",
-                "--timeout=60",
+                f"--timeout={HANG_GUARD_SECONDS}",
             ],
             cwd=BASE_DIR,
             env=environment,
@@ -137,7 +142,7 @@ def start_server(environment: dict[str, str], log_path: Path) -> Server:
             start_new_session=True,  # its own process group, so the master and workers die together
         )
     server = Server(process, port, log_path)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited:\n{server.log()}")
@@ -147,7 +152,7 @@ def start_server(environment: dict[str, str], log_path: Path) -> Server:
         except OSError:
             time.sleep(0.2)
     server.stop()
-    raise RuntimeError(f"gunicorn did not answer within 30 s:\n{server.log()}")
+    raise RuntimeError(f"gunicorn did not answer within {HANG_GUARD_SECONDS} s:\n{server.log()}")
 
 
 @dataclass
@@ -165,7 +170,7 @@ class Session:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=HANG_GUARD_SECONDS)
         headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
         payload = None
         if form is not None:
@@ -251,10 +256,12 @@ def start_load(port: int, people: list[tuple[str, str]], each: int) -> tuple[lis
 
 
 def finish_load(threads: list[threading.Thread], result: LoadResult, started: float) -> None:
+    # One deadline for the whole load, not one per thread: the threads run side by side.
+    deadline = started + HANG_GUARD_SECONDS
     for thread in threads:
-        thread.join(timeout=REQUEST_TIMEOUT * 2)
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if thread.is_alive():
-            raise RuntimeError("a client thread did not finish")
+            raise RuntimeError(f"a client thread did not finish in {HANG_GUARD_SECONDS} s")
     result.seconds = time.monotonic() - started
 
 
@@ -344,7 +351,7 @@ def crash_run(kill_after: int = 400, each: int = QUICK_LOGS_EACH) -> dict:
         server = start_server(prepared.environment, prepared.log_path)
         started = time.monotonic()
         threads, result = start_load(server.port, prepared.people, each)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + HANG_GUARD_SECONDS
         while len(result.acknowledged) < kill_after and time.monotonic() < deadline:
             time.sleep(0.01)
         server.kill_everything()

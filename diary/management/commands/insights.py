@@ -1,6 +1,5 @@
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -8,23 +7,18 @@ from django.utils import timezone
 from diary.days import local_date
 from diary.forms.insights import InsightsWindowForm
 from diary.insights import build_document, diary_first_day, load_diary
-from diary.models import Profile
+from diary.management.arguments import add_person_and_window, person
 
 
 class Command(BaseCommand):
     help = "Print a person's insights; with --json, the same document as /insights.json."
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("--start", help="first day, YYYY-MM-DD (default: 90 days back)")
-        parser.add_argument("--end", help="last day, YYYY-MM-DD (default: today)")
+        add_person_and_window(parser)
         parser.add_argument("--json", action="store_true", help="print the JSON document")
 
     def handle(self, *args, username: str, start: str | None, end: str | None, **options):
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user called {username!r}.")
-        profile = Profile.for_user(user)
+        user, profile = person(username)
         today = local_date(timezone.now(), profile.zone)
         # The dashboard's own form, so the command and the page accept the same windows.
         form = InsightsWindowForm({"start": start or "", "end": end or ""}, today=today)

@@ -90,7 +90,7 @@ def on_or_after_1900():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("diary", "0003_checkin_taps"),
+        ("diary", "0006_share_links"),
     ]
 
     operations = [

@@ -1,0 +1,247 @@
+"""The doctor's report: /report/, /report.pdf and `manage.py report`, read back with pypdf."""
+
+import io
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from diary.days import local_date
+from diary.models import CheckIn, Episode, Profile
+from diary.portability import merge_diary, read_upload
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_NOTES = [
+    "<script>alert(1)</script>",
+    "$x^{$ and \\frac{1}{2}",
+    "Krampf in der Wade, très fort, Ωμέγα, судорога",
+    "עברית and العربية",
+    "cramp 😖 again",
+]
+PAGE_ONE_HEADINGS = [
+    "How often, how bad, how long",
+    "Where and when",
+    "Compared with ordinary night cramps",
+    "Red flags",
+    "What seems associated",
+    "Medications and conditions",
+]
+
+
+def today(user):
+    return local_date(timezone.now(), Profile.for_user(user).zone)
+
+
+def pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def add_episode(user, days_ago: int, **fields):
+    started = timezone.now() - timedelta(days=days_ago, hours=1)
+    defaults = {"muscle": "calf", "side": "left", "intensity": 5, "duration_seconds": 90}
+    return Episode.objects.create(user=user, started_at=started, **(defaults | fields))
+
+
+@pytest.fixture
+def diary(user):
+    """Episodes inside the last 30 days, each with a marker note, and one outside them."""
+    for days_ago in range(1, 29, 3):
+        add_episode(user, days_ago, notes=f"inside-{days_ago:02d}", intensity=days_ago % 11)
+    add_episode(user, 45, notes="outside-45")
+    for days_ago in range(1, 29):
+        CheckIn.objects.create(
+            user=user, date=today(user) - timedelta(days=days_ago), water_ml=1000 + 50 * days_ago
+        )
+    return user
+
+
+def window(user, days=30):
+    end = today(user)
+    return {"start": (end - timedelta(days=days - 1)).isoformat(), "end": end.isoformat()}
+
+
+def test_page_one_holds_the_sections_in_order_with_the_insights_numbers(auth_client, diary):
+    dates = window(diary)
+    document = auth_client.get(reverse("diary:insights_json"), dates).json()
+    response = auth_client.get(reverse("diary:report_pdf"), dates)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="spasmlog-report-{dates["start"]}-to-{dates["end"]}.pdf"'
+    )
+    first = flat(pages(response.content)[0])
+    positions = [first.index(heading) for heading in PAGE_ONE_HEADINGS]
+    assert positions == sorted(positions)
+    history = document["history"]
+    assert document["episodes"] == 10
+    assert f"{document['episodes']} in {history['days']} days" in first
+    assert f"{history['episodes_per_week']:.1f} a week" in first
+    assert f"worst {history['intensity']['worst']}" in first
+    assert "10 of 10 (100%)" in first  # in the calf or foot
+    assert document["trend"]["summary"] in first
+    quality = history["data_quality"]
+    assert f"Check-ins on {quality['checkin_days']} of {quality['days']} days" in first
+    assert "0 of 10 episodes were entered more than 24 h after they began" in first
+
+
+def test_the_appendix_lists_every_episode_of_the_period_once_and_none_outside(auth_client, diary):
+    response = auth_client.get(reverse("diary:report_pdf"), window(diary))
+    text = flat(" ".join(pages(response.content)))
+    for days_ago in range(1, 29, 3):
+        assert text.count(f"inside-{days_ago:02d}") == 1
+    assert "outside-45" not in text
+
+
+def test_every_page_is_numbered_and_carries_the_disclaimer(auth_client, diary):
+    texts = pages(auth_client.get(reverse("diary:report_pdf"), window(diary)).content)
+    assert len(texts) > 1
+    for number, text in enumerate(texts, start=1):
+        assert f"page {number} of {len(texts)}" in text
+        assert "Self-reported diary, not a diagnosis" in text
+
+
+def test_an_empty_period_gives_one_page_that_says_nothing_was_recorded(auth_client, user):
+    response = auth_client.get(reverse("diary:report_pdf"), window(user))
+    texts = pages(response.content)
+    assert len(texts) == 1
+    assert "Nothing was recorded in this period." in texts[0]
+    assert "page 1 of 1" in texts[0]
+
+
+def test_hostile_and_long_text_comes_out_literally(auth_client, user):
+    for index, note in enumerate(HOSTILE_NOTES):
+        add_episode(user, index + 1, notes=note)
+    long_note = " ".join(f"word{n:05d}" for n in range(1000))[:10_000]
+    add_episode(user, 8, notes=long_note)
+    response = auth_client.get(reverse("diary:report_pdf"), window(user))
+    texts = pages(response.content)
+    text = flat(" ".join(texts))
+    for note in HOSTILE_NOTES[:3]:
+        assert note in text
+    assert "cramp" in text and "again" in text
+    # The 10,000 characters run on over more than one page, every word kept.
+    assert "word00000" in text and "word00908" in text
+    pages_with_words = [t for t in texts if "word0" in t]
+    assert len(pages_with_words) >= 2
+
+
+def test_the_html_page_shows_free_text_escaped(auth_client, user):
+    add_episode(user, 1, notes="<script>alert(1)</script>")
+    response = auth_client.get(reverse("diary:report"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_both_paper_sizes(auth_client, diary, paper, size):
+    pdf = auth_client.get(reverse("diary:report_pdf"), {**window(diary), "paper": paper}).content
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == size
+
+
+def test_the_pdf_has_a_title_subject_and_language(auth_client, diary):
+    reader = PdfReader(io.BytesIO(auth_client.get(reverse("diary:report_pdf")).content))
+    assert reader.metadata.title.startswith("Muscle cramp diary: alice")
+    assert "not a diagnosis" in reader.metadata.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_the_profile_name_and_date_of_birth_head_the_report(auth_client, user):
+    auth_client.post(
+        reverse("diary:account"),
+        {"time_zone": "Europe/Berlin", "report_name": "Alice Émile", "date_of_birth": "1970-02-03"},
+    )
+    first = pages(auth_client.get(reverse("diary:report_pdf")).content)[0]
+    assert "Muscle cramp diary: Alice Émile · born 3 Feb 1970" in first
+
+
+def test_a_date_of_birth_in_the_future_is_refused_beside_the_field(auth_client, user):
+    tomorrow = (today(user) + timedelta(days=2)).isoformat()
+    response = auth_client.post(
+        reverse("diary:account"), {"time_zone": "Europe/Berlin", "date_of_birth": tomorrow}
+    )
+    assert "A date of birth can&#x27;t be in the future." in response.content.decode()
+    assert Profile.for_user(user).date_of_birth is None
+
+
+def test_the_command_and_the_url_give_the_same_bytes(auth_client, diary, tmp_path):
+    dates = window(diary, 90)
+    response = auth_client.get(reverse("diary:report_pdf"), {**dates, "paper": "letter"})
+    out = tmp_path / "report.pdf"
+    call_command(
+        "report", "alice", "--start", dates["start"], "--end", dates["end"], "--out", str(out),
+        "--paper", "letter", stdout=io.StringIO(),
+    )  # fmt: skip
+    assert out.read_bytes() == response.content
+
+
+def test_the_sections_chosen_are_the_appendix(auth_client, diary):
+    only_relief = {**window(diary), "sections": ["", "relief"]}
+    text = flat(" ".join(pages(auth_client.get(reverse("diary:report_pdf"), only_relief).content)))
+    assert "What helped" in text
+    assert "Every episode" not in text and "inside-01" not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"start": "2026-05-02", "end": "2026-05-01"}, "The start must be on or before the end."),
+        ({"start": "1899-12-31"}, "Choose a start from 1900 on."),
+        ({"end": "2999-01-01"}, "The end can&#x27;t be in the future."),
+        ({"start": "2000-01-01", "end": "2012-01-01"}, "A report covers at most 10 years."),
+        ({"paper": "a3"}, "Select a valid choice: that is not one of the options."),
+        ({"sections": "gossip"}, "Select a valid choice: that is not one of the options."),
+    ],
+)
+def test_bad_input_is_named_on_the_page_on_the_pdf_url_and_by_the_command(
+    auth_client, user, query, message
+):
+    page = auth_client.get(reverse("diary:report"), query)
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert page.context["report"] is None
+    pdf = auth_client.get(reverse("diary:report_pdf"), query)
+    assert pdf.status_code == 400
+    assert message.replace("&#x27;", "'") in pdf.content.decode()
+    arguments = [f"--{name}={value}" for name, value in query.items() if name != "sections"]
+    if "sections" in query:
+        arguments += ["--sections", query["sections"]]
+    with pytest.raises(CommandError, match=re.escape(message.replace("&#x27;", "'")[:20])):
+        call_command("report", "alice", "--out", "/dev/null", *arguments)
+
+
+def test_the_report_charts_are_served_as_svg(auth_client, diary):
+    page = auth_client.get(reverse("diary:report"), window(diary))
+    charts = re.findall(r'<img src="([^"]+)"', page.content.decode())
+    assert len(charts) >= 4
+    for url in charts:
+        response = auth_client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/svg+xml"
+    assert auth_client.get(reverse("diary:report_chart", args=["calendar"])).status_code == 404
+
+
+def test_imported_episodes_are_counted_as_imported_not_late(auth_client, user):
+    started = (timezone.now() - timedelta(days=3)).isoformat()
+    episode = {"started_at": started, "muscle": "calf", "side": "left", "intensity": 4}
+    upload = json.dumps(
+        {"format": "spasmlog-diary", "version": 1, "timezone": "UTC", "episodes": [episode]}
+    ).encode()
+    merge_diary(user, read_upload(user, upload))
+    assert Episode.objects.get(user=user).imported
+    first = flat(pages(auth_client.get(reverse("diary:report_pdf")).content)[0])
+    assert "0 of 1 episodes were entered more than 24 h after they began" in first
+    assert "1 were imported from a file (not counted as late)" in first
