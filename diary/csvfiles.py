@@ -114,7 +114,7 @@ def parse_csv(
         return f"{table}.csv row {row_numbers[index]}"
 
     if table == "episodes":
-        episodes = parse_episodes(records, now, locate, errors)
+        episodes = parse_episodes(records, now, zone, locate, errors)
         errors.raise_if_any()
         return ParsedDiary(profile=None, medications=[], episodes=episodes, checkins=[])
     checkins = parse_checkins(

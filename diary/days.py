@@ -8,6 +8,15 @@ from zoneinfo import ZoneInfo
 EARLIEST_DAY = date(1900, 1, 1)
 
 
+def before_earliest_day(instant: datetime, zone: ZoneInfo) -> bool:
+    """Whether `instant` falls on a day before EARLIEST_DAY on the person's clock.
+
+    The day in their zone, not the day written: "1900-01-01T00:00+05:45" is still 1899 in
+    Berlin, and would be exported so. Every entry point refuses by this one rule.
+    """
+    return instant.astimezone(zone).date() < EARLIEST_DAY
+
+
 def local_date(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
 

@@ -22,8 +22,9 @@ from typing import Any
 
 from django.db import models
 
-from diary.days import EARLIEST_DAY
+from diary.days import EARLIEST_DAY, before_earliest_day
 from diary.models import (
+    EPISODE_IDENTITY,
     MAX_CUSTOM_COUNT,
     MAX_CUSTOM_FACTORS,
     MAX_DRINKS,
@@ -52,6 +53,7 @@ from diary.models import (
     ReliefEffect,
     Side,
     Symptom,
+    medication_name_key,
 )
 
 FORMAT = "spasmlog-diary"
@@ -185,7 +187,7 @@ class NameList(Kind):
             return []
         if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
             raise ValueError(f"{_show(value)} is not a list of medication names")
-        if len({name.casefold() for name in value}) != len(value):
+        if len({medication_name_key(name) for name in value}) != len(value):
             raise ValueError("lists a medication twice")
         return value
 
@@ -380,7 +382,7 @@ MEDICATION_FIELDS: dict[str, Kind] = {
     "name": Text(MEDICATION_NAME_LENGTH, required=True),
     "kind": Choice(MedicationKind, required=True),
     "dose": Text(MEDICATION_DOSE_LENGTH),
-    "started_on": Day(),
+    "started_on": Day(required=True),
     "stopped_on": Day(),
 }
 EPISODE_FIELDS: dict[str, Kind] = {
@@ -431,6 +433,10 @@ PROFILE_FIELDS: dict[str, Kind] = {
 TOP_LEVEL_KEYS = ("format", "version", "exported_at", "timezone", "profile", "episodes", "checkins")
 
 Record = dict[str, Any]
+# A parsed record also says which keys (or CSV columns) the file had: a key left out leaves a
+# stored record's value alone, while null (an empty cell) clears it. A new record gets "not
+# recorded" (or the kind's default) for what is left out.
+PRESENT_KEYS = "present_keys"
 
 
 @dataclass
@@ -477,7 +483,7 @@ def build_document(
             ],
         },
         "episodes": [
-            encode(row, EPISODE_FIELDS) for row in sorted(episodes, key=_by("started_at", "muscle"))
+            encode(row, EPISODE_FIELDS) for row in sorted(episodes, key=_by(*EPISODE_IDENTITY))
         ],
         "checkins": [encode(row, CHECKIN_FIELDS) for row in sorted(checkins, key=_by("date"))],
     }
@@ -540,7 +546,11 @@ def parse_document(
 
     zone = zoneinfo.ZoneInfo(time_zone)
     episodes = parse_episodes(
-        _records(document.get("episodes"), "episodes", errors), now, _indexed("episodes"), errors
+        _records(document.get("episodes"), "episodes", errors),
+        now,
+        zone,
+        _indexed("episodes"),
+        errors,
     )
     checkins = parse_checkins(
         _records(document.get("checkins"), "checkins", errors),
@@ -588,9 +598,16 @@ def _indexed(name: str) -> Locate:
     return lambda index: f"{name}[{index}]"
 
 
-def parse_episodes(rows: list[Any], now: datetime, locate: Locate, errors: Errors) -> list[Record]:
+def episode_identity(record: Record) -> tuple:
+    """What tells two episodes apart, in the file and in the database."""
+    return tuple(record[key] for key in EPISODE_IDENTITY)
+
+
+def parse_episodes(
+    rows: list[Any], now: datetime, zone: zoneinfo.ZoneInfo, locate: Locate, errors: Errors
+) -> list[Record]:
     episodes: list[Record] = []
-    first_seen: dict[tuple[datetime, str], str] = {}
+    first_seen: dict[tuple, str] = {}
     # A minute of grace, as in the forms: a phone's clock may run a little ahead.
     latest = now + timedelta(minutes=1)
     for index, row in enumerate(rows):
@@ -600,9 +617,14 @@ def parse_episodes(rows: list[Any], now: datetime, locate: Locate, errors: Error
             continue
         if episode["started_at"] > latest:
             errors.add(f"{where}.started_at: {row['started_at']} is in the future")
-        identity = (episode["started_at"], episode["muscle"])
+        elif before_earliest_day(episode["started_at"], zone):
+            errors.add(
+                f"{where}.started_at: {row['started_at']} is before "
+                f"{EARLIEST_DAY.isoformat()} in {zone.key}"
+            )
+        identity = episode_identity(episode)
         if identity in first_seen:
-            errors.add(f"{where}: the same started_at and muscle as {first_seen[identity]}")
+            errors.add(f"{where}: the same started_at, muscle and side as {first_seen[identity]}")
         first_seen.setdefault(identity, where)
         episodes.append(episode)
     return episodes
@@ -621,7 +643,7 @@ def parse_checkins(
     checkins: list[Record] = []
     first_seen: dict[date, str] = {}
     # Like the profile form, a medication's name is unique ignoring case.
-    known = {name.casefold() for name in medication_names}
+    known = {medication_name_key(name) for name in medication_names}
     kinds = {name.casefold(): kind for name, kind in (factor_kinds or {}).items()}
     for index, row in enumerate(rows):
         where = locate(index)
@@ -635,7 +657,7 @@ def parse_checkins(
             errors.add(f"{where}.date: a second check-in for {day}, as in {first_seen[day]}")
         first_seen.setdefault(day, where)
         for name in checkin["medications_taken"]:
-            if name.casefold() not in known:
+            if medication_name_key(name) not in known:
                 errors.add(
                     f"{where}.medications_taken: {_show(name)} is not one of this diary's "
                     "medications"
@@ -698,7 +720,7 @@ def _parse_medications(rows: list[Any], errors: Errors) -> list[Record]:
         medication = _parse_record(row, MEDICATION_FIELDS, where, errors)
         if medication is None:
             continue
-        name = medication["name"].casefold()
+        name = medication_name_key(medication["name"])
         if name in seen:
             errors.add(f"{where}.name: {_show(medication['name'])} is listed twice")
         seen.add(name)
@@ -727,6 +749,7 @@ def _parse_record(
         for key, kind in fields.items()
         if kind is not None
     }
+    record[PRESENT_KEYS] = frozenset(row.keys())
     return record if len(errors.messages) == before else None
 
 

@@ -5,6 +5,7 @@ answers are JSON lists of the slugs below, so the diary file (issue: data portab
 carry them unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
 """
 
+import unicodedata
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -16,6 +17,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+
+from diary.days import EARLIEST_DAY
 
 # Every limit of what a record may hold, read by the models, the forms and the diary file.
 MAX_NOTE_LENGTH = 10_000
@@ -36,6 +39,17 @@ OTHER_CONDITION_LENGTH = 200
 # "It's over" is offered this long after an episode started; later, the time elapsed says more
 # about when the person came back than about the cramp.
 ENDS_NOW_WITHIN = timedelta(hours=2)
+
+# No date in the diary (a check-in, a medication's start or stop) comes before EARLIEST_DAY.
+on_or_after_earliest_day = MinValueValidator(
+    EARLIEST_DAY, f"Choose a date from {EARLIEST_DAY.year} on."
+)
+
+
+def medication_name_key(name: str) -> str:
+    """What makes two medication names the same: "Ämilin" and "ämilin", or "MAGNESIUM" and
+    "magnesium" (Unicode case folding of the normalised text, the same on every database)."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 class Muscle(models.TextChoices):
@@ -286,8 +300,13 @@ class Medication(models.Model):
     name = models.CharField(max_length=MEDICATION_NAME_LENGTH)
     kind = models.CharField(max_length=20, choices=MedicationKind.choices)
     dose = models.CharField(max_length=MEDICATION_DOSE_LENGTH, blank=True)
-    started_on = models.DateField("start date", null=True, blank=True)
-    stopped_on = models.DateField("stop date", null=True, blank=True)
+    # medication_name_key(name), kept by save(): the database holds names unique by it.
+    name_key = models.CharField(max_length=MEDICATION_NAME_LENGTH * 3, editable=False)
+    # Required of every form and file (blank=False); NULL only in rows saved before it was.
+    started_on = models.DateField("start date", null=True, validators=[on_or_after_earliest_day])
+    stopped_on = models.DateField(
+        "stop date", null=True, blank=True, validators=[on_or_after_earliest_day]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OwnedQuerySet.as_manager()
@@ -295,8 +314,8 @@ class Medication(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            # Check-ins and the diary file refer to a medication by its name.
-            models.UniqueConstraint(fields=["user", "name"], name="medication_name_unique"),
+            # Check-ins and the diary file refer to a medication by its name, in any case.
+            models.UniqueConstraint(fields=["user", "name_key"], name="medication_name_unique"),
             models.CheckConstraint(
                 condition=Q(stopped_on__isnull=True)
                 | Q(started_on__isnull=True)
@@ -308,9 +327,17 @@ class Medication(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = medication_name_key(self.name)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.started_on and self.stopped_on and self.stopped_on < self.started_on:
             raise ValidationError({"stopped_on": "A medication can't stop before it starts."})
+
+
+# What tells two episodes apart: the database holds it unique, the diary file merges on it.
+EPISODE_IDENTITY = ("started_at", "muscle", "side")
 
 
 class EpisodeQuerySet(OwnedQuerySet):
@@ -383,6 +410,9 @@ class Episode(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "client_id"], name="episode_client_id_unique_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["user", *EPISODE_IDENTITY], name="episode_unique_moment"
             ),
         ]
 
@@ -528,7 +558,7 @@ class CheckIn(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
     )
-    date = models.DateField()
+    date = models.DateField(validators=[on_or_after_earliest_day])
     water_ml = models.PositiveIntegerField(
         "water drunk", null=True, blank=True, validators=[MaxValueValidator(MAX_WATER_ML)]
     )

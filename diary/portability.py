@@ -1,7 +1,7 @@
 """The database side of the diary file: read a person's whole diary out, merge a checked file
 in, and delete it. The checking itself is pure and lives in diary/diaryfile.py."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,10 +16,12 @@ from diary.diaryfile import (
     CUSTOM_FACTOR_FIELDS,
     EPISODE_FIELDS,
     MEDICATION_FIELDS,
+    PRESENT_KEYS,
     PROFILE_FIELDS,
     DiaryFileError,
     ParsedDiary,
     Record,
+    episode_identity,
 )
 from diary.models import (
     CheckIn,
@@ -30,6 +32,7 @@ from diary.models import (
     Medication,
     Profile,
     ShareLink,
+    medication_name_key,
 )
 from diary.words import count_of
 
@@ -100,6 +103,8 @@ class Tally:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    # How many updated records change each key ("notes": 3), the check-in links included.
+    changed_keys: Counter = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -109,6 +114,10 @@ class Tally:
         added = count_of(self.added, singular, plural)
         return f"{added} added, {self.updated} updated, {self.unchanged} unchanged"
 
+    def describe_changes(self) -> str:
+        """ "notes in 3, water_ml in 1": which keys the updates change, most often first."""
+        return ", ".join(f"{key} in {count}" for key, count in self.changed_keys.most_common())
+
 
 @dataclass
 class ImportSummary:
@@ -116,6 +125,13 @@ class ImportSummary:
     medications: Tally = field(default_factory=Tally)
     episodes: Tally = field(default_factory=Tally)
     checkins: Tally = field(default_factory=Tally)
+
+    def tallies(self) -> list[tuple[str, Tally]]:
+        return [
+            ("episodes", self.episodes),
+            ("check-ins", self.checkins),
+            ("medications", self.medications),
+        ]
 
     def __str__(self) -> str:
         tallies = [
@@ -129,15 +145,19 @@ class ImportSummary:
         return "; ".join(parts) or "the file holds no records"
 
 
-def merge_diary(user, parsed: ParsedDiary) -> ImportSummary:
-    """Merge a checked file into the diary, all or nothing.
+def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSummary:
+    """Merge a checked file into the diary, all or nothing; with `dry_run`, say what the merge
+    would do (by doing it and rolling it back, so the preview can't differ from the import).
 
-    Episodes are matched on (started_at, muscle), check-ins on date, medications on name; a
+    Episodes are matched on (started_at, muscle, side), check-ins on date, medications on name
+    (ignoring case); a
     match is overwritten by the file's record, so importing the same file again changes nothing.
     """
     try:
         with transaction.atomic():
-            return _merge(user, parsed, timezone.now())
+            summary = _merge(user, parsed, timezone.now())
+            transaction.set_rollback(dry_run)
+            return summary
     except IntegrityError:
         # Our checks leave only a race: the same day saved in another tab meanwhile.
         raise DiaryFileError(
@@ -149,20 +169,29 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
     summary = ImportSummary()
     if parsed.profile is not None:
         summary.profile_updated = _merge_profile(user, parsed.profile)
+    # bulk_create doesn't call Medication.save(), which keeps name_key.
+    medications = [
+        {
+            **record,
+            "name_key": medication_name_key(record["name"]),
+            PRESENT_KEYS: record[PRESENT_KEYS] | {"name_key"},
+        }
+        for record in parsed.medications
+    ]
     summary.medications, _ = _merge_rows(
-        Medication, user, parsed.medications, _name_identity, MEDICATION_FIELDS, now
+        Medication, user, medications, _medication_identity, [*MEDICATION_FIELDS, "name_key"], now
     )
     summary.episodes, _ = _merge_rows(
         Episode,
         user,
         parsed.episodes,
-        _episode_identity,
+        episode_identity,
         EPISODE_FIELDS,
         now,
         created_values={"imported": True},
     )
     _merge_rows(
-        CustomFactor, user, parsed.custom_factors, _name_identity, CUSTOM_FACTOR_FIELDS, now
+        CustomFactor, user, parsed.custom_factors, _factor_identity, CUSTOM_FACTOR_FIELDS, now
     )
     current_answers = {
         checkin_id: {name.casefold(): value for name, value in answers.items()}
@@ -173,7 +202,21 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
     for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
         "checkin_id", "medication__name"
     ):
-        current_taken[checkin_id].add(name.casefold())
+        current_taken[checkin_id].add(medication_name_key(name))
+
+    def links_changed(checkin: CheckIn, record: Record) -> list[str]:
+        """The check-in's links (medications, answers) that the file holds and changes."""
+        present, changed = record[PRESENT_KEYS], []
+        wanted_taken = {medication_name_key(name) for name in record["medications_taken"]}
+        if "medications_taken" in present and current_taken[checkin.pk] != wanted_taken:
+            changed.append("medications_taken")
+        wanted_answers = {
+            name.casefold(): value for name, value in record["custom_factors"].items()
+        }
+        if "custom_factors" in present and current_answers.get(checkin.pk, {}) != wanted_answers:
+            changed.append("custom_factors")
+        return changed
+
     summary.checkins, touched = _merge_rows(
         CheckIn,
         user,
@@ -181,20 +224,25 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         _checkin_identity,
         _CHECKIN_COLUMNS,
         now,
-        m2m_differs=lambda checkin, record: (
-            current_taken[checkin.pk] != {name.casefold() for name in record["medications_taken"]}
-            or current_answers.get(checkin.pk, {})
-            != {name.casefold(): value for name, value in record["custom_factors"].items()}
-        ),
+        links_changed=links_changed,
     )
-    links = _medication_links(user, touched)
-    touched_ids = [checkin.pk for checkin, _ in touched]
-    Taken.objects.filter(checkin_id__in=touched_ids).delete()
+    # A check-in whose record leaves medications_taken (or custom_factors) out keeps what it has.
+    taking = _holding("medications_taken", touched)
+    links = _medication_links(user, taking)
+    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in taking]).delete()
     Taken.objects.bulk_create(links)
-    answers = _answer_rows(user, touched)
-    CustomAnswer.objects.filter(checkin_id__in=touched_ids).delete()
+    answering = _holding("custom_factors", touched)
+    answers = _answer_rows(user, answering)
+    CustomAnswer.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in answering]).delete()
     CustomAnswer.objects.bulk_create(answers)
     return summary
+
+
+def _holding(
+    key: str, touched: list[tuple[models.Model, Record]]
+) -> list[tuple[models.Model, Record]]:
+    """The rows whose record holds `key`: only those have it replaced by the file's."""
+    return [(row, record) for row, record in touched if key in record[PRESENT_KEYS]]
 
 
 def _answer_rows(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
@@ -234,15 +282,15 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
     another tab since then leaves a name that links to nothing, which refuses the file.
     """
     medication_ids = {
-        name.casefold(): pk
+        medication_name_key(name): pk
         for name, pk in Medication.objects.for_user(user).values_list("name", "id")
     }
     # Each missing medication once, at the first check-in that names it.
     first_missing: dict[str, tuple[str, date]] = {}
     for checkin, record in touched:
         for name in record["medications_taken"]:
-            if name.casefold() not in medication_ids:
-                first_missing.setdefault(name.casefold(), (name, checkin.date))
+            if medication_name_key(name) not in medication_ids:
+                first_missing.setdefault(medication_name_key(name), (name, checkin.date))
     if first_missing:
         raise DiaryFileError(
             [
@@ -253,19 +301,20 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
             + ["Nothing was imported; try again."]
         )
     return [
-        Taken(checkin_id=checkin.pk, medication_id=medication_ids[name.casefold()])
+        Taken(checkin_id=checkin.pk, medication_id=medication_ids[medication_name_key(name)])
         for checkin, record in touched
         for name in record["medications_taken"]
     ]
 
 
-def _name_identity(record: Record) -> str:
-    # As in the forms: "magnesium" and "Magnesium" are one medication (or one factor).
+def _medication_identity(record: Record) -> str:
+    # As in the profile form: "magnesium" and "Magnesium" are one medication.
+    return medication_name_key(record["name"])
+
+
+def _factor_identity(record: Record) -> str:
+    # As in the factor form: "coffee" and "Coffee" are one factor.
     return record["name"].casefold()
-
-
-def _episode_identity(record: Record) -> tuple[datetime, str]:
-    return record["started_at"], record["muscle"]
 
 
 def _checkin_identity(record: Record) -> date:
@@ -274,7 +323,12 @@ def _checkin_identity(record: Record) -> date:
 
 def _merge_profile(user, record: Record) -> bool:
     profile = Profile.for_user(user)
+    # The time zone comes from the file's top level, which always has one.
+    present = record[PRESENT_KEYS] | {"time_zone"}
     wanted = {key: record[key] for key in ("time_zone", *PROFILE_FIELDS)}
+    wanted = {key: value for key, value in wanted.items() if key in present}
+    if "other" not in wanted.get("conditions", profile.conditions):
+        wanted["other_condition"] = ""  # as the profile form clears it
     if all(getattr(profile, key) == value for key, value in wanted.items()):
         return False
     for key, value in wanted.items():
@@ -290,7 +344,7 @@ def _merge_rows(
     identity: Callable[[Record], Hashable],
     columns: Iterable[str],
     now: datetime,
-    m2m_differs: Callable[[models.Model, Record], bool] = lambda row, record: False,
+    links_changed: Callable[[models.Model, Record], list[str]] = lambda row, record: [],
     created_values: dict | None = None,
 ) -> tuple[Tally, list[tuple[models.Model, Record]]]:
     """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
@@ -299,14 +353,19 @@ def _merge_rows(
     columns = list(columns)
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
+    changed_keys: Counter = Counter()
     for record in records:
-        values = {name: record[name] for name in columns}
         row = existing.get(identity(record))
         if row is None:
+            values = {name: record[name] for name in columns}
             added.append((model(user=user, **values, **(created_values or {})), record))
-        elif any(getattr(row, name) != value for name, value in values.items()) or m2m_differs(
-            row, record
-        ):
+            continue
+        # Only what the file holds: a key it leaves out leaves the stored value alone.
+        values = {name: record[name] for name in columns if name in record[PRESENT_KEYS]}
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        changed += links_changed(row, record)
+        if changed:
+            changed_keys.update(changed)
             for name, value in values.items():
                 setattr(row, name, value)
             # bulk_update skips auto_now; other areas read updated_at.
@@ -314,7 +373,7 @@ def _merge_rows(
             updated.append((row, record))
     model.objects.bulk_create([row for row, _ in added], batch_size=500)
     model.objects.bulk_update([row for row, _ in updated], [*columns, "updated_at"], batch_size=500)
-    tally = Tally(len(added), len(updated), len(records) - len(added) - len(updated))
+    tally = Tally(len(added), len(updated), len(records) - len(added) - len(updated), changed_keys)
     return tally, added + updated
 
 

@@ -44,7 +44,9 @@ def fill_diary(user) -> None:
         started_on=date(2025, 2, 1),
         stopped_on=date(2025, 5, 1),
     )
-    Medication.objects.create(user=user, name="Ibuprofen", kind="other")
+    Medication.objects.create(
+        user=user, name="Ibuprofen", kind="other", started_on=date(2024, 11, 3)
+    )
 
     Episode.objects.create(
         user=user,

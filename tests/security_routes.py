@@ -228,7 +228,11 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
     profile.other_condition = f"{marker} condition"
     profile.save()
     medication = Medication.objects.create(
-        user=user, name=f"{marker} tablets", kind="other", dose=f"{marker} dose"
+        user=user,
+        name=f"{marker} tablets",
+        kind="other",
+        dose=f"{marker} dose",
+        started_on=timezone.localdate() - timedelta(days=30),
     )
     episode = Episode.objects.create(
         user=user,

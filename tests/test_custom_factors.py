@@ -332,8 +332,9 @@ def planted_diary(seed: int, effect: float):
         checkin["custom_factors"] = {"Back pain": pain, "Salty food": salty}
         if pain >= 6:
             # A Poisson of rate base · (effect − 1) on top: the day's rate is base · effect.
-            for _ in range(rng.poisson(PlantedEffects().base_rate * (effect - 1))):
-                started = datetime.combine(checkin["date"], time(3, 0), tzinfo=ZONE)
+            # Each at its own minute: no two episodes share a start, muscle and side.
+            for minute in range(rng.poisson(PlantedEffects().base_rate * (effect - 1))):
+                started = datetime.combine(checkin["date"], time(3, minute), tzinfo=ZONE)
                 extra.append(
                     EpisodeRecord(started_at=started, muscle="calf", side="left", intensity=5)
                 )

@@ -418,6 +418,8 @@ def test_times_at_the_edges_of_the_calendar_are_refused_not_a_500(client, db, va
     [
         ({"start": "0001-01-01"}, "start", "from 1900 on"),
         ({"end": "1899-12-31"}, "end", "from 1900 on"),
+        # The day after this start is past the calendar's end.
+        ({"start": "9999-12-31"}, "start", "can't be in the future"),
     ],
 )
 def test_the_list_refuses_filter_dates_before_1900(auth_client, query, field, message):

@@ -50,9 +50,13 @@ def today_for(user) -> date:
 def add_episode(user, day: date, hour: int = 3, **fields) -> Episode:
     zone = Profile.for_user(user).zone
     values = {"muscle": "calf", "side": "left", "intensity": 5} | fields
-    return Episode.objects.create(
-        user=user, started_at=datetime.combine(day, time(hour), tzinfo=zone), **values
-    )
+    # A second episode of the same hour, muscle and side starts a second later: no two
+    # episodes share a start, muscle and side.
+    started_at = datetime.combine(day, time(hour), tzinfo=zone)
+    alike = Episode.objects.filter(user=user, muscle=values["muscle"], side=values["side"])
+    while alike.filter(started_at=started_at).exists():
+        started_at += timedelta(seconds=1)
+    return Episode.objects.create(user=user, started_at=started_at, **values)
 
 
 def seeded_user(username: str, days: int) -> User:
@@ -210,6 +214,7 @@ def test_custom_dates_choose_the_window(auth_client, user):
         ({"end": "2999-01-01"}, "The end can't be in the future."),
         ({"start": "2025-02-30"}, "Enter a valid date."),
         ({"start": "0001-01-01"}, "Choose a start from 1900 on."),
+        ({"end": "1899-12-31"}, "Choose an end from 1900 on."),
     ],
 )
 def test_bad_dates_are_explained_and_the_default_window_shown(auth_client, user, query, message):
@@ -217,6 +222,15 @@ def test_bad_dates_are_explained_and_the_default_window_shown(auth_client, user,
     assert response.status_code == 200
     assert escape(message) in response.content.decode()
     assert response.context["last_day"] == today_for(user)
+
+
+def test_an_end_alone_never_gives_a_window_that_starts_before_1900(auth_client, user):
+    response = auth_client.get(reverse("diary:insights"), {"end": "1900-01-01"})
+    assert response.status_code == 200
+    assert (response.context["first_day"], response.context["last_day"]) == (
+        date(1900, 1, 1),
+        date(1900, 1, 1),
+    )
 
 
 def test_the_json_explains_bad_dates(auth_client):

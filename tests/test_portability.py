@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from diary.csvfiles import to_csv
 from diary.diaryfile import DiaryFileError, dumps
-from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
 from tests.portability_helpers import (
@@ -419,7 +419,9 @@ def test_a_medication_deleted_between_checking_and_merging_refuses_the_whole_fil
 
 
 def test_a_medication_name_matches_ignoring_case_as_in_the_profile_form(auth_client, user):
-    Medication.objects.create(user=user, name="Magnesium", kind="supplement", dose="300 mg")
+    Medication.objects.create(
+        user=user, name="Magnesium", kind="supplement", dose="300 mg", started_on=date(2025, 1, 1)
+    )
     document = json_copy(exported(user))
     document["profile"]["medications"][0].update(name="magnesium", dose="400 mg")
     document["checkins"] = [{"date": "2025-06-01", "medications_taken": ["MAGNESIUM"]}]
@@ -589,3 +591,95 @@ def test_the_import_page_explains_the_merge(auth_client):
     assert "importing the same file twice changes nothing" in content
     assert "The largest file accepted is 20 MB." in content
     assert reverse("diary:export_diary") in content
+
+
+# A key or column left out means "not in this file": it leaves the stored value alone.
+
+
+def test_a_csv_with_columns_left_out_changes_only_the_columns_it_has(user):
+    magnesium = Medication.objects.create(
+        user=user, name="Magnesium", kind="supplement", started_on=date(2025, 1, 1)
+    )
+    checkin = CheckIn.objects.create(
+        user=user, date=date(2025, 6, 1), water_ml=1500, stress=4, notes="old"
+    )
+    checkin.medications_taken.add(magnesium)
+    # notes given, stress emptied, water and medications left out.
+    content = b"date,notes,stress\r\n2025-06-01,new,\r\n"
+
+    summary = merge_diary(user, read_upload(user, content))
+
+    assert str(summary) == "0 check-ins added, 1 updated, 0 unchanged"
+    checkin.refresh_from_db()
+    assert (checkin.notes, checkin.stress, checkin.water_ml) == ("new", None, 1500)
+    assert list(checkin.medications_taken.all()) == [magnesium]
+
+
+def test_a_checkin_that_leaves_out_custom_factors_keeps_its_answers_and_one_that_has_them_sets_them(
+    user,
+):
+    salty = CustomFactor.objects.create(user=user, name="Salty food", kind="yes_no")
+    for day in (1, 2):
+        checkin = CheckIn.objects.create(user=user, date=date(2025, 6, day), notes="old")
+        CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
+    document = {
+        "format": "spasmlog-diary",
+        "version": 1,
+        "timezone": "UTC",
+        "checkins": [
+            {"date": "2025-06-01", "notes": "new"},
+            {"date": "2025-06-02", "custom_factors": {"salty food": False}},
+        ],
+    }
+
+    summary = merge_diary(user, read_upload(user, dumps(document)))
+
+    assert summary.checkins.changed_keys == {"notes": 1, "custom_factors": 1}
+    answers = dict(
+        CustomAnswer.objects.filter(checkin__user=user).values_list("checkin__date", "value")
+    )
+    assert answers == {date(2025, 6, 1): 1, date(2025, 6, 2): 0}
+    assert CheckIn.objects.get(user=user, date=date(2025, 6, 1)).notes == "new"
+
+
+def test_a_json_key_left_out_leaves_the_value_alone_and_null_clears_it(user):
+    episode = Episode.objects.create(
+        user=user,
+        started_at=datetime(2025, 6, 1, 3, 0, tzinfo=UTC),
+        muscle="calf",
+        side="left",
+        intensity=6,
+        duration_seconds=90,
+        notes="kept",
+        activity="asleep",
+    )
+    document = {
+        "format": "spasmlog-diary",
+        "version": 1,
+        "timezone": "UTC",
+        "episodes": [
+            {
+                "started_at": "2025-06-01T03:00:00+00:00",
+                "muscle": "calf",
+                "side": "left",
+                "intensity": 8,
+                "duration_seconds": None,
+            }
+        ],
+    }
+    merge_diary(user, read_upload(user, dumps(document)))
+    episode.refresh_from_db()
+    assert (episode.intensity, episode.duration_seconds) == (8, None)
+    assert (episode.notes, episode.activity) == ("kept", "asleep")
+
+
+def test_a_new_record_gets_not_recorded_for_what_its_file_leaves_out(user):
+    content = b"date,water_ml\r\n2025-06-02,2000\r\n"
+    merge_diary(user, read_upload(user, content))
+    checkin = CheckIn.objects.get(user=user)
+    assert (checkin.water_ml, checkin.stress, checkin.notes, checkin.electrolytes) == (
+        2000,
+        None,
+        "",
+        None,
+    )

@@ -65,6 +65,33 @@ def test_import_merges_a_file_and_says_what_it_did(user, tmp_path):
     )
 
 
+def test_import_dry_run_says_what_would_change_and_writes_nothing(user, tmp_path):
+    fill_diary(user)
+    before = exported(user)
+    document = json.loads(dumps(before))
+    document["episodes"][0].update(notes="changed", intensity=1)
+    document["episodes"][1]["notes"] = "changed too"
+    [with_medications, *_] = [row for row in document["checkins"] if row["medications_taken"]]
+    with_medications["medications_taken"] = []
+    path = tmp_path / "diary.json"
+    path.write_bytes(dumps(document))
+
+    output = run("import_diary", "alice", str(path), "--dry-run")
+
+    assert output == (
+        "Would import: 0 episodes added, 2 updated, 3 unchanged; "
+        "0 check-ins added, 1 updated, 3 unchanged; "
+        "0 medications added, 0 updated, 3 unchanged. Nothing was written.\n"
+        "  episodes updated would change: notes in 2, intensity in 1.\n"
+        "  check-ins updated would change: medications_taken in 1.\n"
+    )
+    assert without_exported_at(exported(user)) == without_exported_at(before)
+    # Without --dry-run the same file writes what the preview said.
+    assert run("import_diary", "alice", str(path)).startswith(
+        "Imported: 0 episodes added, 2 updated, 3 unchanged;"
+    )
+
+
 def test_import_of_a_bad_file_exits_non_zero_with_the_errors_on_stderr(
     user, tmp_path, capsys, monkeypatch
 ):

@@ -146,11 +146,12 @@ def test_a_neutralised_csv_reads_back_to_the_original_text(client, auth_client, 
 
 def test_hostile_text_entered_in_the_forms_is_stored_verbatim(auth_client, user):
     day = date(2026, 1, 9)
-    for text in HOSTILE:
+    # Each at its own minute: no two episodes share a start, muscle and side.
+    for minute, text in enumerate(HOSTILE):
         auth_client.post(
             reverse("diary:episode_new"),
             {
-                "started_at": "2026-01-10T03:15",
+                "started_at": f"2026-01-10T03:{minute:02d}",
                 "muscle": "calf",
                 "side": "left",
                 "intensity": "5",

@@ -8,8 +8,9 @@ from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from diary.days import EARLIEST_DAY
+from diary.days import EARLIEST_DAY, before_earliest_day
 from diary.models import (
+    EPISODE_IDENTITY,
     MAX_DURATION_SECONDS,
     Episode,
     Muscle,
@@ -41,19 +42,24 @@ class LocalDateTimeField(forms.DateTimeField):
                 naive = parse_datetime(value.strip()) or BaseTemporalField.to_python(self, value)
             except ValueError:  # well-formed but impossible, such as month 13
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if timezone.is_aware(naive):
-            return naive
+        too_early = ValidationError(
+            f"Choose a time from {EARLIEST_DAY.year} on.", code="before_earliest_day"
+        )
+        # The date as written first: a time near year 1 can't even be moved to another zone.
         if naive.date() < EARLIEST_DAY:
-            raise ValidationError(
-                f"Choose a time from {EARLIEST_DAY.year} on.", code="before_earliest_day"
-            )
+            raise too_early
         zone = timezone.get_current_timezone()
-        aware = naive.replace(tzinfo=zone, fold=0)
+        # A time sent with its UTC offset is checked like one typed on the person's clock.
+        aware = naive if timezone.is_aware(naive) else naive.replace(tzinfo=zone, fold=0)
         try:
-            round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        except OverflowError:  # the last hours of year 9999 west of UTC
+            round_trip = aware.astimezone(UTC).astimezone(zone)
+        except OverflowError:  # the last hours of year 9999
             raise ValidationError("This is in the future.", code="future") from None
-        if round_trip != naive:
+        if before_earliest_day(aware, zone):
+            raise too_early
+        if timezone.is_aware(naive):
+            return aware
+        if round_trip.replace(tzinfo=None) != naive:
             raise ValidationError(
                 f"{naive:%H:%M} did not happen on {naive:%Y-%m-%d} in {zone.key}: the clocks "
                 "jumped forward. Enter the time as the clock showed it after the change.",
@@ -169,10 +175,30 @@ class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
             return self.instance.started_at
         return started_at
 
+    def clean(self):
+        cleaned = super().clean()
+        moment = {key: cleaned.get(key) for key in EPISODE_IDENTITY}
+        if None in moment.values() or self.instance.user_id is None:
+            return cleaned
+        twins = Episode.objects.for_user(self.instance.user).filter(**moment)
+        if twins.exclude(pk=self.instance.pk).exists():
+            # The diary file tells episodes apart by these, so two alike could not be restored.
+            raise ValidationError(
+                f"You already logged this muscle and side starting at "
+                f"{timezone.localtime(moment['started_at']):%H:%M on %-d %B %Y}. "
+                "Open that episode to change it, or enter a different minute."
+            )
+        return cleaned
+
     def __init__(self, *args, recent_muscles: list[str] = (), recent_side: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["client_id"]  # an edit changes the one episode it is about
+        else:
+            # A new instance's empty values would hide the field's fresh id and the recent
+            # muscle and side.
+            for name in ("client_id", "muscle", "side"):
+                self.initial.pop(name, None)
         self.start_from_recent(recent_muscles, recent_side)
         for name in ("activity", "hydration", "relief_effect"):
             # The model's blank choice reads "---------"; here it means nothing was recorded.
@@ -268,6 +294,12 @@ class EpisodeFilterForm(forms.Form):
     start = _filter_date("From")
     end = _filter_date("To")
     muscle = forms.ChoiceField(choices=[("", "All muscles"), *Muscle.choices], required=False)
+
+    def clean_start(self) -> date | None:
+        start = self.cleaned_data["start"]
+        if start is not None and start > timezone.localdate():
+            raise ValidationError("The start can't be in the future.")
+        return start
 
     def clean_end(self) -> date | None:
         # Nothing has happened after today; reading a later end as today also keeps the day

@@ -46,6 +46,8 @@ class InsightsWindowForm(forms.Form):
 
     def clean_end(self) -> date | None:
         end = self.cleaned_data["end"]
+        if end is not None and end < EARLIEST_DAY:
+            raise ValidationError(f"Choose an end from {EARLIEST_DAY.year} on.")
         if end is not None and end > self.today:
             raise ValidationError("The end can't be in the future.")
         return end
@@ -62,7 +64,8 @@ class InsightsWindowForm(forms.Form):
         start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
         if start or end:
             end = end or self.today
-            return start or end - timedelta(days=PRESETS[DEFAULT_PRESET] - 1), end
+            default_start = max(EARLIEST_DAY, end - timedelta(days=PRESETS[DEFAULT_PRESET] - 1))
+            return start or default_start, end
         period = self.cleaned_data.get("period") or DEFAULT_PRESET
         diary_start = first_day_of_diary() if period == "all" else None
         return window_for_preset(period, self.today, diary_start)

@@ -4,7 +4,14 @@ from django.utils import timezone
 
 from diary.days import EARLIEST_DAY
 from diary.forms.accounts import time_zone_choices
-from diary.models import Condition, Medication, MedicationKind, Profile, Theme
+from diary.models import (
+    Condition,
+    Medication,
+    MedicationKind,
+    Profile,
+    Theme,
+    medication_name_key,
+)
 
 
 class ProfileForm(forms.ModelForm):
@@ -93,12 +100,13 @@ class MedicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["started_on"].required = True
         self.fields["kind"].choices = [("", "Choose a kind"), *MedicationKind.choices]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
-        same_name = Medication.objects.for_user(self.instance.user).filter(name__iexact=name)
+        same_name = Medication.objects.for_user(self.instance.user).filter(
+            name_key=medication_name_key(name)
+        )
         if same_name.exclude(pk=self.instance.pk).exists():
             raise ValidationError(f"You already have a medication called “{name}”.")
         return name

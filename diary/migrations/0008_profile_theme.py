@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0006_share_links'),
+        ('diary', '0007_backups_restore'),
     ]
 
     operations = [

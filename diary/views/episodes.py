@@ -105,7 +105,12 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 @form_page
 def episode_new(request: HttpRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
-    form = EpisodeForm(request.POST or None, recent_muscles=muscles, recent_side=side)
+    form = EpisodeForm(
+        request.POST or None,
+        instance=Episode(user=request.user),
+        recent_muscles=muscles,
+        recent_side=side,
+    )
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None

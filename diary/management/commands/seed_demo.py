@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diary.demo import DemoDiary, entry_times, generate_diary
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, Episode, Medication, Profile, medication_name_key
 
 DEMO_USERNAME = "demo"
 
@@ -67,8 +67,10 @@ def _replace_diary(user: User, diary: DemoDiary, seed: int, now) -> dict[type, i
     CheckIn.objects.for_user(user).delete()
     Medication.objects.for_user(user).delete()
 
+    # bulk_create doesn't call Medication.save(), which keeps name_key.
     medications = Medication.objects.bulk_create(
-        Medication(user=user, **asdict(medication)) for medication in diary.medications
+        Medication(user=user, name_key=medication_name_key(medication.name), **asdict(medication))
+        for medication in diary.medications
     )
     medication_ids = {medication.name: medication.pk for medication in medications}
     checkins = CheckIn.objects.bulk_create(
