@@ -25,6 +25,7 @@ from django.db import models
 from diary.days import EARLIEST_DAY, before_earliest_day
 from diary.models import (
     EPISODE_IDENTITY,
+    LARGEST_ANSWER,
     MAX_CUSTOM_COUNT,
     MAX_CUSTOM_FACTORS,
     MAX_DRINKS,
@@ -37,7 +38,6 @@ from diary.models import (
     MEDICATION_DOSE_LENGTH,
     MEDICATION_NAME_LENGTH,
     OTHER_CONDITION_LENGTH,
-    SCALE_MAX,
     TIME_ZONES,
     Activity,
     CheckInQuestion,
@@ -296,7 +296,7 @@ def check_answer(kind: str, answer: bool | Decimal) -> int | bool:
         if not isinstance(answer, bool):
             raise ValueError(f"{_show(answer)} is not true or false, as a yes/no factor needs")
         return answer
-    most = SCALE_MAX if kind == CustomFactorKind.SCALE else MAX_CUSTOM_COUNT
+    most = LARGEST_ANSWER[kind]
     if isinstance(answer, bool):
         raise ValueError(f"{_show(answer)} is not a whole number from 0 to {most}")
     return Number(0, most).from_json(answer)
@@ -414,7 +414,7 @@ CHECKIN_FIELDS: dict[str, Kind] = {
     "stress": Number(0, MAX_RATING),
     "sitting_hours": Number(0, MAX_HOURS_IN_A_DAY, places=1),
     "cold_exposure": Boolean(),
-    "sleep_disturbance": Number(0, 10),
+    "sleep_disturbance": Number(0, MAX_RATING),
     "medications_taken": NameList(),
     "custom_factors": Answers(),
     "episodes_all_logged": Boolean(),
@@ -695,8 +695,8 @@ def parse_custom_factors(
             errors.add(f"{where}.threshold: a yes_no factor has no threshold; write null")
         elif kind != CustomFactorKind.YES_NO and threshold is None:
             errors.add(f"{where}.threshold: a {kind} factor needs its threshold")
-        elif kind == CustomFactorKind.SCALE and threshold > SCALE_MAX:
-            errors.add(f"{where}.threshold: {threshold} is not between 1 and {SCALE_MAX}")
+        elif kind == CustomFactorKind.SCALE and threshold > MAX_RATING:
+            errors.add(f"{where}.threshold: {threshold} is not between 1 and {MAX_RATING}")
         if known.get(name.casefold(), kind) != kind:
             errors.add(
                 f"{where}.kind: {_show(kind)}, but this account's factor {_show(name)} is "

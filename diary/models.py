@@ -26,12 +26,11 @@ MAX_DURATION_SECONDS = 24 * 60 * 60
 # A person's own check-in factors: how many, and the largest count one can answer.
 MAX_CUSTOM_FACTORS = 20
 MAX_CUSTOM_COUNT = 50
-SCALE_MAX = 10
 MAX_WATER_ML = 20_000
 MAX_DRINKS = 50
 MAX_EXERCISE_MINUTES = 24 * 60
 MAX_HOURS_IN_A_DAY = 24
-# Intensity and stress are both rated 0 to 10.
+# Intensity, stress, sleep disturbance and a person's own scale factors are all rated 0 to 10.
 MAX_RATING = 10
 MEDICATION_NAME_LENGTH = 100
 MEDICATION_DOSE_LENGTH = 100
@@ -444,6 +443,14 @@ class CustomFactorKind(models.TextChoices):
     SCALE = "scale", "A scale from 0 to 10"
 
 
+# The largest answer a factor of each kind takes (yes is 1); a threshold lies in 1..this.
+LARGEST_ANSWER = {
+    CustomFactorKind.YES_NO: 1,
+    CustomFactorKind.COUNT: MAX_CUSTOM_COUNT,
+    CustomFactorKind.SCALE: MAX_RATING,
+}
+
+
 class CustomFactor(models.Model):
     """A check-in question of the person's own, judged by the insights like the built-in ones.
 
@@ -474,7 +481,7 @@ class CustomFactor(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=CustomFactorKind.YES_NO, threshold__isnull=True)
                 | Q(kind=CustomFactorKind.COUNT, threshold__gte=1, threshold__lte=MAX_CUSTOM_COUNT)
-                | Q(kind=CustomFactorKind.SCALE, threshold__gte=1, threshold__lte=SCALE_MAX),
+                | Q(kind=CustomFactorKind.SCALE, threshold__gte=1, threshold__lte=MAX_RATING),
                 name="custom_factor_threshold_fits_kind",
             ),
         ]
@@ -484,11 +491,7 @@ class CustomFactor(models.Model):
 
     @property
     def largest_answer(self) -> int:
-        return {
-            CustomFactorKind.YES_NO: 1,
-            CustomFactorKind.COUNT: MAX_CUSTOM_COUNT,
-            CustomFactorKind.SCALE: SCALE_MAX,
-        }[self.kind]
+        return LARGEST_ANSWER[self.kind]
 
 
 class CustomAnswer(models.Model):
@@ -608,7 +611,7 @@ class CheckIn(models.Model):
         "how much cramps disturbed sleep the night before",
         null=True,
         blank=True,
-        validators=[MaxValueValidator(10)],
+        validators=[MaxValueValidator(MAX_RATING)],
         help_text="0 not at all, 10 no sleep.",
     )
     medications_taken = models.ManyToManyField(Medication, blank=True, related_name="checkins")
@@ -641,7 +644,7 @@ class CheckIn(models.Model):
                 name="checkin_stress_0_10",
             ),
             models.CheckConstraint(
-                condition=Q(sleep_disturbance__isnull=True) | Q(sleep_disturbance__lte=10),
+                condition=Q(sleep_disturbance__isnull=True) | Q(sleep_disturbance__lte=MAX_RATING),
                 name="checkin_sleep_disturbance_0_10",
             ),
         ]

@@ -12,8 +12,8 @@ from django.utils.html import format_html
 
 from diary.models import (
     MAX_CUSTOM_COUNT,
+    MAX_RATING,
     MAX_WATER_ML,
-    SCALE_MAX,
     CheckIn,
     CheckInQuestion,
     CustomAnswer,
@@ -58,7 +58,7 @@ QUESTION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 # What "Same as yesterday" leaves out: these describe the day itself, not a habit.
 NOT_COPIED = ("notes", "episodes_all_logged", "sleep_disturbance")
-STRESS_LEVELS = range(0, SCALE_MAX + 1)
+STRESS_LEVELS = range(0, MAX_RATING + 1)
 CUSTOM_PREFIX = "custom_"
 
 # Templates that draw a field as buttons (no keyboard) and as a +/− stepper (JS adds the

@@ -2,9 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from diary.models import (
-    MAX_CUSTOM_COUNT,
+    LARGEST_ANSWER,
     MAX_CUSTOM_FACTORS,
-    SCALE_MAX,
     CustomFactor,
     CustomFactorKind,
 )
@@ -56,7 +55,7 @@ class CustomFactorForm(forms.ModelForm):
         if kind == CustomFactorKind.YES_NO:
             cleaned["threshold"] = None
         elif kind in (CustomFactorKind.COUNT, CustomFactorKind.SCALE):
-            largest = SCALE_MAX if kind == CustomFactorKind.SCALE else MAX_CUSTOM_COUNT
+            largest = LARGEST_ANSWER[kind]
             if threshold is None:
                 self.add_error("threshold", "A count or a scale needs its threshold.")
             elif not 1 <= threshold <= largest:
