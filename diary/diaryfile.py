@@ -242,9 +242,15 @@ class Number(Kind):
             return text  # from_json names the problem
 
 
+@dataclass(frozen=True)
 class Boolean(Kind):
+    # What null or a missing key means where the diary has no "not recorded" (a setting).
+    default: bool | None = None
+
     def from_json(self, value: Any) -> bool | None:
-        if value is None or isinstance(value, bool):
+        if value is None:
+            return self.default
+        if isinstance(value, bool):
             return value
         raise ValueError(f"{_show(value)} is not true, false or null")
 
@@ -424,6 +430,7 @@ CUSTOM_FACTOR_FIELDS: dict[str, Kind] = {
     "name": Text(60, required=True),
     "kind": Choice(CustomFactorKind, required=True),
     "threshold": Number(1, MAX_CUSTOM_COUNT),
+    "on_checkin": Boolean(default=True),
 }
 PROFILE_FIELDS: dict[str, Kind] = {
     "conditions": ChoiceList(Condition),

@@ -469,6 +469,8 @@ class CustomFactor(models.Model):
         validators=[MaxValueValidator(MAX_CUSTOM_COUNT)],
         help_text="Days with this much or more are compared with the other days.",
     )
+    # Left off the check-in, it stays "not recorded" on new days; its answers are kept and judged.
+    on_checkin = models.BooleanField("asked on the check-in", default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OwnedQuerySet.as_manager()
