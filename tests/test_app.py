@@ -2,11 +2,15 @@
 
 import json
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from diary.views.app import APP_SHELL
+from diary.views.app import APP_SHELL, _shell_version
 
 
 def test_the_manifest_opens_the_quick_log_standalone_with_a_shortcut_to_it(client):
@@ -59,3 +63,25 @@ def test_the_offline_page_needs_no_session_and_links_the_quick_log(client):
     response = client.get("/offline/")
     assert response.status_code == 200
     assert reverse("diary:quick_log").encode() in response.content
+
+
+def test_with_the_production_static_storage_every_app_page_answers(client, auth_client, tmp_path):
+    """Production serves hashed static names from collectstatic's manifest; a `static()` call
+    for a file that is not there is a 500 only then, so render the pages with that storage."""
+    storage = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": storage}}
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        _shell_version.cache_clear()
+        try:
+            worker = client.get("/sw.js")
+            assert worker.status_code == 200
+            bootstrap_css = static(APP_SHELL[0])
+            assert bootstrap_css != "/static/" + APP_SHELL[0]  # hashed
+            assert bootstrap_css in worker.text
+            for url in ("/manifest.webmanifest", reverse("offline"), reverse("login")):
+                assert client.get(url).status_code == 200, url
+            for url in ("/", reverse("diary:quick_log"), reverse("diary:insights")):
+                assert auth_client.get(url).status_code == 200, url
+        finally:
+            _shell_version.cache_clear()
