@@ -24,7 +24,7 @@ from diary.daytable import (
 )
 from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
-from diary.history import checkins_per_week, cramp_history
+from diary.history import checkins_per_week, cramp_history, sleep_disturbance
 from diary.models import (
     CheckIn,
     CustomAnswer,
@@ -249,7 +249,18 @@ def build_document(diary: Diary) -> dict[str, Any]:
             for m in diary.medications
         ],
         "history": cramp_history(
-            in_window, zone, recorded_from, last_day, sum(row.day >= first_day for row in rows)
+            in_window,
+            zone,
+            recorded_from,
+            last_day,
+            sum(row.day >= first_day for row in rows),
+            sum(
+                row.day >= first_day and row.checkin.get("episodes_all_logged") is True
+                for row in rows
+            ),
+        ),
+        "sleep_disturbance": sleep_disturbance(
+            diary.checkins, diary.episodes, zone, first_day, last_day
         ),
         "checkins_per_week": checkins_per_week(diary.checkins, first_day, last_day),
         "note": CORRELATION_NOTE,

@@ -79,6 +79,7 @@ class EpisodeEntry:
     relief: tuple[str, ...]
     relief_effect: str
     notes: str
+    time_estimated: bool = False  # counted in the morning: the hour is a placeholder
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,8 @@ def data_quality_text(document: Document) -> str:
     checkins = quality["checkin_days"]
     share = checkins / quality["days"] if quality["days"] else 0
     sentence = (
-        f"Check-ins on {checkins} of {quality['days']} days ({share:.0%}); "
+        f"Check-ins on {checkins} of {quality['days']} days ({share:.0%}), "
+        f"{quality['confirmed_days']} of them confirming every episode of the day was logged; "
         f"{quality['entered_late']} of {quality['episodes']} episodes were entered more than "
         "24 h after they began"
     )
@@ -286,9 +288,39 @@ def _numbers(document: Document) -> Section:
             f"{duration['over_10_minutes']} longer than 10 min "
             f"({duration['recorded']} with a duration)",
         ),
+        ("Sleep disturbance (0–10)", sleep_text(document["sleep_disturbance"])),
         ("Trend", trend["summary"]),
     )
     return Section("numbers", "How often, how bad, how long", (Facts(rows),))
+
+
+def sleep_text(nights: dict[str, Any]) -> str:
+    """The mornings' answers: on nights with a cramp, and on those without for comparison."""
+    cramp, calm = nights["with_cramp"], nights["without_cramp"]
+    if not cramp["nights"] and not calm["nights"]:
+        return "not recorded (asked on the morning's “last night” screen)"
+    parts = []
+    if cramp["nights"]:
+        parts.append(
+            f"on {_plural(cramp['nights'], 'night')} with a cramp: median "
+            f"{_median(cramp['median'])}, worst {cramp['worst']}"
+        )
+    if calm["nights"]:
+        parts.append(
+            f"on {_plural(calm['nights'], 'night')} without: median {_median(calm['median'])}"
+        )
+    return "; ".join(parts)
+
+
+def estimated_text(document: Document) -> str | None:
+    """How many episodes have only an estimated time, which no hour-of-day figure uses."""
+    estimated = document["patterns"]["time_estimated_episodes"]
+    if not estimated:
+        return None
+    return (
+        f"{estimated} of {document['episodes']} episodes have estimated times (logged in the "
+        "morning); left out of the time of day"
+    )
 
 
 def _muscle_text(muscle: dict[str, Any]) -> str:
@@ -312,6 +344,10 @@ def _where_and_when(document: Document) -> Section:
         ("During or just after exercise", share_text(history["when"]["exercise"])),
         ("At rest (resting or sitting)", share_text(history["when"]["rest"])),
     )
+    estimated = estimated_text(document)
+    if estimated:
+        # Counted at night as "asleep", never by their placeholder hour.
+        rows += (("Times estimated", estimated),)
     return Section("where", "Where and when", (Facts(rows),))
 
 
@@ -503,8 +539,10 @@ def _episode_row(episode: EpisodeEntry) -> tuple[str, ...]:
     relief = _labels(episode.relief, Relief)
     if episode.relief_effect:
         relief += f" ({ReliefEffect(episode.relief_effect).label.lower()})"
+    # A night counted in the morning has no real hour to show.
+    started = f"{episode.started:%Y-%m-%d}, night (time estimated)"
     return (
-        f"{episode.started:%Y-%m-%d %H:%M}",
+        started if episode.time_estimated else f"{episode.started:%Y-%m-%d %H:%M}",
         f"{Muscle(episode.muscle).label}, {Side(episode.side).label.lower()}",
         str(episode.intensity),
         duration_text(episode.duration_seconds),
