@@ -3,6 +3,7 @@
 import io
 import json
 import re
+import unicodedata
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -131,11 +132,31 @@ def test_hostile_and_long_text_comes_out_literally(auth_client, user):
     text = flat(" ".join(texts))
     for note in HOSTILE_NOTES[:3]:
         assert note in text
-    assert "cramp" in text and "again" in text
+    # The emoji has a glyph (Noto Emoji) and a text mapping: it is found, not a blank box.
+    assert "cramp 😖 again" in text
     # The 10,000 characters run on over more than one page, every word kept.
     assert "word00000" in text and "word00908" in text
     pages_with_words = [t for t in texts if "word0" in t]
     assert len(pages_with_words) >= 2
+
+
+def test_right_to_left_notes_are_found_in_reading_order(auth_client, user):
+    hebrew = "שלום, הכאב ברגל השמאלית היה חזק מאוד הלילה ונמשך כמה דקות"
+    arabic = "تشنج في عضلة الساق اليسرى استمر خمس دقائق"
+    add_episode(user, 1, notes=" ".join([hebrew] * 4))  # over two lines
+    add_episode(user, 2, notes=arabic)
+    response = auth_client.get(reverse("diary:report_pdf"), window(user))
+    # Arabic is printed in its joined forms (presentation forms), which NFKC reads back as
+    # letters; pypdf puts right-to-left runs back into reading order.
+    text = unicodedata.normalize("NFKC", flat(" ".join(pages(response.content))))
+    assert hebrew in text
+    assert arabic in text
+
+
+def test_a_character_no_font_has_is_printed_as_its_name(auth_client, user):
+    add_episode(user, 1, notes="Krampf 漢")
+    text = flat(" ".join(pages(auth_client.get(reverse("diary:report_pdf")).content)))
+    assert "Krampf [CJK UNIFIED IDEOGRAPH-6F22]" in text
 
 
 def test_the_html_page_shows_free_text_escaped(auth_client, user):
