@@ -747,6 +747,22 @@ def _facts(block: Facts, width: float, styles) -> Table:
     return table
 
 
+def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """A cell that fits on one line in the paragraph's own font as a plain string, which the
+    table draws itself (a year's episode list has thousands of cells: as paragraphs they took
+    a third of the layout); anything else as a paragraph."""
+    codepoints = font_chain(style.fontName)[0].codepoints
+    plain = all(ord(character) in codepoints for character in text)
+    if (
+        plain
+        and not has_right_to_left(text)
+        and "\n" not in text
+        and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width
+    ):
+        return text
+    return _paragraph(text, style, width)
+
+
 def _grid(block: Grid, width: float, styles) -> Table:
     widths = [share * width for share in block.widths]
     inner = [column - 2 * GRID_PADDING for column in widths]
@@ -755,9 +771,7 @@ def _grid(block: Grid, width: float, styles) -> Table:
     ]
     commands: list[tuple] = []
     for index, row in enumerate(block.rows):
-        rows.append(
-            [_paragraph(cell, styles["cell"], w) for cell, w in zip(row, inner, strict=True)]
-        )
+        rows.append([_cell(cell, styles["cell"], w) for cell, w in zip(row, inner, strict=True)])
         note = block.notes.get(index)
         if note is not None:
             spanned = _paragraph(note, styles["cell"], width - 2 * GRID_PADDING)
@@ -773,6 +787,17 @@ def _grid(block: Grid, width: float, styles) -> Table:
         hAlign="LEFT",
     )
     table.setStyle(GRID_STYLE)
+    cell = styles["cell"]
+    # How the table draws the plain-string cells: as the paragraph cells look.
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 1), (-1, -1), cell.fontName),
+                ("FONTSIZE", (0, 1), (-1, -1), cell.fontSize),
+                ("LEADING", (0, 1), (-1, -1), cell.leading),
+            ]
+        )
+    )
     table.setStyle(TableStyle(commands))
     return table
 
