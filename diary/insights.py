@@ -332,9 +332,16 @@ def version_digest(version: str) -> str:
     return hashlib.sha256(f"{CACHE_GENERATION}:{version}".encode()).hexdigest()[:24]
 
 
+# Raised whenever the document gains or changes a key: the cache is a file that outlives an
+# upgrade, and a document cached by the older code would lack what the newer code reads.
+DOCUMENT_SHAPE = 2
+
+
 def cache_key(user, first_day: date, last_day: date, version: str, item: str) -> str:
-    """A key that changes with the user, the window and the diary's data version."""
-    return f"insights:{user.pk}:{first_day}:{last_day}:{version_digest(version)}:{item}"
+    """A key that changes with the user, the window, the diary's data version and the shape of
+    the document."""
+    digest = version_digest(version)
+    return f"insights:{DOCUMENT_SHAPE}:{user.pk}:{first_day}:{last_day}:{digest}:{item}"
 
 
 def cached_document(
