@@ -38,6 +38,7 @@ from diary.models import (
     MEDICATION_DOSE_LENGTH,
     MEDICATION_NAME_LENGTH,
     OTHER_CONDITION_LENGTH,
+    REPORT_NAME_LENGTH,
     TIME_ZONES,
     Activity,
     CheckInQuestion,
@@ -436,6 +437,9 @@ PROFILE_FIELDS: dict[str, Kind] = {
     "conditions": ChoiceList(Condition),
     "other_condition": Text(OTHER_CONDITION_LENGTH),
     "hidden_checkin_questions": ChoiceList(CheckInQuestion),
+    # For the doctor's report's header; not settings of the app (theme, reminder), which stay.
+    "report_name": Text(REPORT_NAME_LENGTH),
+    "date_of_birth": Day(),
 }
 TOP_LEVEL_KEYS = ("format", "version", "exported_at", "timezone", "profile", "episodes", "checkins")
 
@@ -545,6 +549,10 @@ def parse_document(
         profile = _parse_record(raw_profile, profile_fields, "profile", errors)
         if profile is not None:
             profile["time_zone"] = time_zone
+            born = profile["date_of_birth"]
+            # As the profile form: a birthday not yet reached, on the diary's own clock.
+            if born is not None and born > now.astimezone(zoneinfo.ZoneInfo(time_zone)).date():
+                errors.add(f"profile.date_of_birth: {born} is in the future")
         medications = _parse_medications(raw_medications, errors)
         custom_factors = parse_custom_factors(raw_factors, known_factors or {}, errors)
     medication_names = [row["name"] for row in medications] + list(known_medications)

@@ -24,7 +24,7 @@ from diary.daytable import (
 )
 from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
-from diary.history import checkins_per_week, cramp_history
+from diary.history import checkins_per_week, cramp_history, sleep_disturbance
 from diary.models import (
     CheckIn,
     CustomAnswer,
@@ -249,7 +249,18 @@ def build_document(diary: Diary) -> dict[str, Any]:
             for m in diary.medications
         ],
         "history": cramp_history(
-            in_window, zone, recorded_from, last_day, sum(row.day >= first_day for row in rows)
+            in_window,
+            zone,
+            recorded_from,
+            last_day,
+            sum(row.day >= first_day for row in rows),
+            sum(
+                row.day >= first_day and row.checkin.get("episodes_all_logged") is True
+                for row in rows
+            ),
+        ),
+        "sleep_disturbance": sleep_disturbance(
+            diary.checkins, diary.episodes, zone, first_day, last_day
         ),
         "checkins_per_week": checkins_per_week(diary.checkins, first_day, last_day),
         "note": CORRELATION_NOTE,
@@ -321,9 +332,16 @@ def version_digest(version: str) -> str:
     return hashlib.sha256(f"{CACHE_GENERATION}:{version}".encode()).hexdigest()[:24]
 
 
+# Raised whenever the document gains or changes a key: the cache is a file that outlives an
+# upgrade, and a document cached by the older code would lack what the newer code reads.
+DOCUMENT_SHAPE = 2
+
+
 def cache_key(user, first_day: date, last_day: date, version: str, item: str) -> str:
-    """A key that changes with the user, the window and the diary's data version."""
-    return f"insights:{user.pk}:{first_day}:{last_day}:{version_digest(version)}:{item}"
+    """A key that changes with the user, the window, the diary's data version and the shape of
+    the document."""
+    digest = version_digest(version)
+    return f"insights:{DOCUMENT_SHAPE}:{user.pk}:{first_day}:{last_day}:{digest}:{item}"
 
 
 def cached_document(

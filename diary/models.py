@@ -35,6 +35,7 @@ MAX_RATING = 10
 MEDICATION_NAME_LENGTH = 100
 MEDICATION_DOSE_LENGTH = 100
 OTHER_CONDITION_LENGTH = 200
+REPORT_NAME_LENGTH = 200
 # "It's over" is offered this long after an episode started; later, the time elapsed says more
 # about when the person came back than about the cramp.
 ENDS_NOW_WITHIN = timedelta(hours=2)
@@ -265,7 +266,7 @@ class Profile(models.Model):
     )
     report_name = models.CharField(
         "name for reports",
-        max_length=200,
+        max_length=REPORT_NAME_LENGTH,
         blank=True,
         help_text="Printed at the top of the doctor's report; your username when blank.",
     )

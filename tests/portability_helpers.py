@@ -32,7 +32,10 @@ ALL_NULL_CHECKIN = {
 def fill_diary(user) -> None:
     """Unicode, nulls everywhere, electrolytes None and [], and Berlin's DST change days."""
     Profile.objects.filter(user=user).update(
-        conditions=["diabetes", "other"], other_condition="Gicht 🦶 (seit 2019)"
+        conditions=["diabetes", "other"],
+        other_condition="Gicht 🦶 (seit 2019)",
+        report_name="Älice Ωmega-Cohen (אליס)",
+        date_of_birth=date(1970, 2, 3),
     )
     magnesium = Medication.objects.create(
         user=user, name="Magnesium", kind="supplement", dose="400 mg", started_on=date(2025, 1, 1)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from diary import charts
+from diary import charts, insights
 from diary.days import local_date
 from diary.insights import (
     build_document,
@@ -393,6 +393,19 @@ def test_a_cached_document_is_served_without_loading_the_diary(auth_client, user
     with CaptureQueriesContext(connection) as queries:
         auth_client.get(url)
     assert not any("diary_checkin_medications_taken" in q["sql"] for q in queries)
+
+
+def test_a_document_cached_by_an_older_shape_is_never_read(user, monkeypatch):
+    profile = Profile.for_user(user)
+    last = today_for(user) - timedelta(days=1)
+    first = last - timedelta(days=29)
+    # What an older spasmlog left in the cache, which outlives an upgrade (a file).
+    monkeypatch.setattr(insights, "DOCUMENT_SHAPE", insights.DOCUMENT_SHAPE - 1)
+    monkeypatch.setattr(insights, "build_document", lambda diary: {"episodes": -1})
+    assert insights.cached_document(user, profile, first, last) == {"episodes": -1}
+    monkeypatch.undo()
+
+    assert "sleep_disturbance" in insights.cached_document(user, profile, first, last)
 
 
 def test_the_home_page_red_flags_come_from_the_same_rules(user, other_user):

@@ -138,6 +138,8 @@ def test_another_users_diary_never_appears_in_an_export(auth_client, user, other
         "conditions": [],
         "other_condition": None,
         "hidden_checkin_questions": [],
+        "report_name": None,
+        "date_of_birth": None,
         "medications": [],
         "custom_factors": [],
     }
@@ -371,6 +373,39 @@ def test_a_file_without_a_profile_keeps_the_accounts(auth_client, user):
     )
     profile = Profile.for_user(user)
     assert (profile.time_zone, profile.conditions) == ("Europe/Berlin", ["diabetes", "other"])
+
+
+def test_the_name_for_reports_and_date_of_birth_restore_into_an_empty_account(user):
+    fill_diary(user)
+    empty = make_user("restored")
+
+    merge_diary(empty, read_upload(empty, dumps(exported(user))))
+
+    profile = Profile.for_user(empty)
+    assert (profile.report_name, profile.date_of_birth) == (
+        "Älice Ωmega-Cohen (אליס)",
+        date(1970, 2, 3),
+    )
+
+
+def test_a_file_from_before_the_report_fields_keeps_the_accounts(user):
+    Profile.objects.filter(user=user).update(report_name="Alice", date_of_birth=date(1970, 2, 3))
+    older = {
+        "format": "spasmlog-diary",
+        "version": 1,
+        "timezone": "UTC",
+        "profile": {"conditions": ["diabetes"], "other_condition": None, "medications": []},
+    }
+
+    summary = merge_diary(user, read_upload(user, dumps(older)))
+
+    profile = Profile.for_user(user)
+    assert summary.profile_updated
+    assert (profile.conditions, profile.report_name, profile.date_of_birth) == (
+        ["diabetes"],
+        "Alice",
+        date(1970, 2, 3),
+    )
 
 
 def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
