@@ -30,6 +30,7 @@ from diary.models import (
     MAX_CUSTOM_FACTORS,
     MAX_DRINKS,
     MAX_DURATION_SECONDS,
+    MAX_EPISODES,
     MAX_EXERCISE_MINUTES,
     MAX_HOURS_IN_A_DAY,
     MAX_NOTE_LENGTH,
@@ -606,6 +607,13 @@ def episode_identity(record: Record) -> tuple:
 def parse_episodes(
     rows: list[Any], now: datetime, zone: zoneinfo.ZoneInfo, locate: Locate, errors: Errors
 ) -> list[Record]:
+    if len(rows) > MAX_EPISODES:
+        # Not worth checking one by one: more than any diary holds (the merge counts the rest).
+        errors.add(
+            f"episodes: {len(rows):,} episodes; the most a diary holds is {MAX_EPISODES:,}. "
+            "Nothing was imported."
+        )
+        return []
     episodes: list[Record] = []
     first_seen: dict[tuple, str] = {}
     # A minute of grace, as in the forms: a phone's clock may run a little ahead.

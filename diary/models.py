@@ -26,6 +26,11 @@ MAX_DURATION_SECONDS = 24 * 60 * 60
 # A person's own check-in factors: how many, and the largest count one can answer.
 MAX_CUSTOM_FACTORS = 20
 MAX_CUSTOM_COUNT = 50
+# How many records one diary holds at most, so its diary file always imports back: the forms
+# refuse past them as the import does. A heavy five-year diary has about 4,000 episodes and 20
+# medications. Check-ins need no cap: one a day from EARLIEST_DAY on is about 46,000 (2026).
+MAX_EPISODES = 50_000
+MAX_MEDICATIONS = 200
 MAX_WATER_ML = 20_000
 MAX_DRINKS = 50
 MAX_EXERCISE_MINUTES = 24 * 60

@@ -589,7 +589,9 @@ def test_the_import_page_explains_the_merge(auth_client):
     content = response.content.decode()
     assert 'enctype="multipart/form-data"' in content
     assert "importing the same file twice changes nothing" in content
-    assert "The largest file accepted is 20 MB." in content
+    assert "The largest file accepted is 64 MB, and a diary holds at most 50,000 episodes and " in (
+        content
+    )
     assert reverse("diary:export_diary") in content
 
 

@@ -12,7 +12,7 @@ from diary import csvfiles, diaryfile, portability, uploads
 from diary.diaryfile import DiaryFileError
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.http import form_page
-from diary.models import CheckIn, Episode, Medication
+from diary.models import MAX_EPISODES, MAX_MEDICATIONS, CheckIn, Episode, Medication
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -64,7 +64,12 @@ def import_diary(request: HttpRequest) -> HttpResponse:
                 return redirect("diary:import")
     else:
         form = DiaryUploadForm(request.user)
-    context = {"form": form, "max_upload_mb": settings.MAX_UPLOAD_BYTES // 2**20}
+    context = {
+        "form": form,
+        "max_upload_mb": settings.MAX_UPLOAD_BYTES // 2**20,
+        "max_episodes": MAX_EPISODES,
+        "max_medications": MAX_MEDICATIONS,
+    }
     return render(request, "diary/portability/import.html", context)
 
 
