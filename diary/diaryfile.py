@@ -490,6 +490,13 @@ def build_document(
     }
 
 
+def date_span(parsed: ParsedDiary, zone: zoneinfo.ZoneInfo) -> tuple[date, date] | None:
+    """The first and last local day the file's episodes and check-ins are on, if it has any."""
+    days = [episode["started_at"].astimezone(zone).date() for episode in parsed.episodes]
+    days += [checkin["date"] for checkin in parsed.checkins]
+    return (min(days), max(days)) if days else None
+
+
 def dumps(document: dict) -> bytes:
     """UTF-8 JSON with keys in the documented order: the same diary always gives the same bytes."""
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()

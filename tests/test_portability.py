@@ -20,11 +20,11 @@ from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medicatio
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
 from tests.portability_helpers import (
-    as_upload,
     exported,
     fill_diary,
     json_copy,
     row_counts,
+    upload_and_confirm,
     without_exported_at,
 )
 
@@ -39,7 +39,7 @@ PORTABILITY_URLS = [
 
 
 def import_file(client, content, name="diary.json"):
-    return client.post(reverse("diary:import"), {"file": as_upload(content, name)}, follow=True)
+    return upload_and_confirm(client, content, name)
 
 
 def success_message(response) -> str:

@@ -138,14 +138,15 @@ def test_an_upload_over_the_limit_is_stopped_as_it_arrives(csrf_client, settings
     assert not Episode.objects.exists()
 
 
-def test_an_upload_of_exactly_the_limit_is_imported(csrf_client, settings, monkeypatch):
+def test_an_upload_of_exactly_the_limit_is_read_and_previewed(csrf_client, settings, monkeypatch):
     settings.MAX_UPLOAD_BYTES = 256 * 2**10
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10
     spooled = watch_spooling(monkeypatch)
 
     response = post_with_csrf_token(csrf_client, padded_diary(settings.MAX_UPLOAD_BYTES))
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert str(response.context["preview"]["summary"]) == "the file holds no records"
     assert sum(spooled.chunk_sizes) == settings.MAX_UPLOAD_BYTES
 
 
