@@ -105,6 +105,52 @@ class Diary:
         return max(min(self.first_day, widened), self.diary_first_day or self.first_day)
 
 
+# A first entry this long before the next one is asked about on the page: a year typed wrong
+# (1926 for 2026) stretches "all" to a century.
+LONE_FIRST_ENTRY_GAP = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One episode or check-in, by its local day: `kind` "episode" (with its id) or "checkin"."""
+
+    day: date
+    kind: str
+    episode_id: int | None = None
+
+
+def lone_first_entry(entries: list[Entry]) -> Entry | None:
+    """The earliest entry when it lies more than LONE_FIRST_ENTRY_GAP before the next one."""
+    ordered = sorted(entries, key=lambda entry: entry.day)
+    if len(ordered) < 2 or ordered[1].day - ordered[0].day <= LONE_FIRST_ENTRY_GAP:
+        return None
+    return ordered[0]
+
+
+def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
+    """The person's two earliest episodes and two earliest check-ins, in one query."""
+    episodes = Episode.objects.filter(user=OuterRef("pk")).order_by("started_at", "id")
+    checkins = CheckIn.objects.filter(user=OuterRef("pk")).order_by("date")
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            **{f"episode{n}": Subquery(episodes.values("started_at")[n : n + 1]) for n in range(2)},
+            **{f"episode{n}_id": Subquery(episodes.values("id")[n : n + 1]) for n in range(2)},
+            **{f"checkin{n}": Subquery(checkins.values("date")[n : n + 1]) for n in range(2)},
+        )
+        .get()
+    )
+    return [
+        *(
+            Entry(local_date(row[f"episode{n}"], zone), "episode", row[f"episode{n}_id"])
+            for n in range(2)
+            if row[f"episode{n}"] is not None
+        ),
+        *(Entry(row[f"checkin{n}"], "checkin") for n in range(2) if row[f"checkin{n}"]),
+    ]
+
+
 def diary_first_day(user, zone: ZoneInfo) -> date:
     """The local date the diary begins: the day of sign-up, or an earlier first check-in or
     episode when someone backfilled (one query).

@@ -20,6 +20,8 @@ from diary.insights import (
     cached_document,
     data_version,
     diary_first_day,
+    earliest_entries,
+    lone_first_entry,
     window_for_preset,
 )
 from diary.patterns import RELIEF_COLUMNS
@@ -70,6 +72,22 @@ def _judged_factors(document: dict) -> list[dict]:
     return sorted(judged, key=lambda factor: (not factor["significant"], factor["q_value"]))
 
 
+def _typo_question(request: HttpRequest) -> dict | None:
+    """The far-back first entry to ask about ("Is the entry on … a typo?"), with its link."""
+    entry = lone_first_entry(earliest_entries(request.user, request.profile.zone))
+    if entry is None:
+        return None
+    if entry.kind == "episode":
+        url = reverse("diary:episode_detail", args=[entry.episode_id])
+    else:
+        url = reverse("diary:checkin_day", args=[entry.day])
+    return {
+        "day": entry.day,
+        "url": url,
+        "what": "episode" if entry.kind == "episode" else "check-in",
+    }
+
+
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first_day, last_day, on_window = _window(request)
@@ -102,6 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for r in document["patterns"]["relief"]
             ],
             "json_url": reverse("diary:insights_json") + "?" + dates,
+            "typo_question": _typo_question(request),
         },
     )
 
