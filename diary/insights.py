@@ -112,25 +112,41 @@ LONE_FIRST_ENTRY_GAP = timedelta(days=365)
 
 @dataclass(frozen=True)
 class Entry:
-    """One episode or check-in, by its local day: `kind` "episode" (with its id) or "checkin"."""
+    """One episode, check-in or medication (its start), by its local day: `kind` "episode" or
+    "medication" (with its id), or "checkin"."""
 
     day: date
     kind: str
-    episode_id: int | None = None
+    row_id: int | None = None
 
 
 def lone_first_entry(entries: list[Entry]) -> Entry | None:
-    """The earliest entry when it lies more than LONE_FIRST_ENTRY_GAP before the next one."""
-    ordered = sorted(entries, key=lambda entry: entry.day)
+    """The earliest episode or check-in when it lies more than LONE_FIRST_ENTRY_GAP before the
+    next one (a medication may well have started long before the diary)."""
+    ordered = sorted((e for e in entries if e.kind != "medication"), key=lambda e: e.day)
     if len(ordered) < 2 or ordered[1].day - ordered[0].day <= LONE_FIRST_ENTRY_GAP:
         return None
     return ordered[0]
 
 
+def entry_to_question(entries: list[Entry]) -> tuple[Entry, bool] | None:
+    """The entry the insights page asks about, and whether it is dated before EARLIEST_DAY.
+
+    A row from before that floor existed (the forms and the import refuse one now) is asked
+    about first: its diary file is refused by the import until it is corrected."""
+    before_floor = sorted((e for e in entries if e.day < EARLIEST_DAY), key=lambda e: e.day)
+    if before_floor:
+        return before_floor[0], True
+    lone = lone_first_entry(entries)
+    return (lone, False) if lone else None
+
+
 def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
-    """The person's two earliest episodes and two earliest check-ins, in one query."""
+    """The person's two earliest episodes and check-ins, and the medication that started
+    first, in one query."""
     episodes = Episode.objects.filter(user=OuterRef("pk")).order_by("started_at", "id")
     checkins = CheckIn.objects.filter(user=OuterRef("pk")).order_by("date")
+    medications = Medication.objects.filter(user=OuterRef("pk")).order_by("started_on", "id")
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -138,6 +154,8 @@ def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
             **{f"episode{n}": Subquery(episodes.values("started_at")[n : n + 1]) for n in range(2)},
             **{f"episode{n}_id": Subquery(episodes.values("id")[n : n + 1]) for n in range(2)},
             **{f"checkin{n}": Subquery(checkins.values("date")[n : n + 1]) for n in range(2)},
+            medication=Subquery(medications.values("started_on")[:1]),
+            medication_id=Subquery(medications.values("id")[:1]),
         )
         .get()
     )
@@ -148,6 +166,11 @@ def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
             if row[f"episode{n}"] is not None
         ),
         *(Entry(row[f"checkin{n}"], "checkin") for n in range(2) if row[f"checkin{n}"]),
+        *(
+            [Entry(row["medication"], "medication", row["medication_id"])]
+            if row["medication"]
+            else []
+        ),
     ]
 
 

@@ -21,7 +21,7 @@ from diary.insights import (
     data_version,
     diary_first_day,
     earliest_entries,
-    lone_first_entry,
+    entry_to_question,
     window_for_preset,
 )
 from diary.patterns import RELIEF_COLUMNS
@@ -72,20 +72,22 @@ def _judged_factors(document: dict) -> list[dict]:
     return sorted(judged, key=lambda factor: (not factor["significant"], factor["q_value"]))
 
 
-def _typo_question(request: HttpRequest) -> dict | None:
-    """The far-back first entry to ask about ("Is the entry on … a typo?"), with its link."""
-    entry = lone_first_entry(earliest_entries(request.user, request.profile.zone))
-    if entry is None:
+def _entry_question(request: HttpRequest) -> dict | None:
+    """The entry to ask about: one dated before 1900, or a far-back first one ("Is the entry
+    on … a typo?"), with the page that corrects or deletes it."""
+    found = entry_to_question(earliest_entries(request.user, request.profile.zone))
+    if found is None:
         return None
+    entry, before_floor = found
     if entry.kind == "episode":
-        url = reverse("diary:episode_detail", args=[entry.episode_id])
+        url, what = reverse("diary:episode_detail", args=[entry.row_id]), "episode"
+    elif entry.kind == "medication":
+        url, what = reverse("diary:medication_edit", args=[entry.row_id]), "medication"
+    elif before_floor:  # a check-in's page refuses a day before 1900; its deletion doesn't
+        url, what = reverse("diary:checkin_delete", args=[entry.day]), "check-in"
     else:
-        url = reverse("diary:checkin_day", args=[entry.day])
-    return {
-        "day": entry.day,
-        "url": url,
-        "what": "episode" if entry.kind == "episode" else "check-in",
-    }
+        url, what = reverse("diary:checkin_day", args=[entry.day]), "check-in"
+    return {"day": entry.day, "url": url, "what": what, "before_floor": before_floor}
 
 
 @require_safe
@@ -120,7 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for r in document["patterns"]["relief"]
             ],
             "json_url": reverse("diary:insights_json") + "?" + dates,
-            "typo_question": _typo_question(request),
+            "entry_question": _entry_question(request),
         },
     )
 
