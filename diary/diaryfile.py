@@ -24,6 +24,7 @@ from django.db import models
 
 from diary.days import EARLIEST_DAY, before_earliest_day
 from diary.models import (
+    CUSTOM_FACTOR_NAME_LENGTH,
     EPISODE_IDENTITY,
     LARGEST_ANSWER,
     MAX_CUSTOM_COUNT,
@@ -271,7 +272,7 @@ class Answers(Kind):
         for answer in value.values():
             if not isinstance(answer, bool | int | Decimal):
                 raise ValueError(f"{_show(answer)} is not true, false or a whole number")
-        if len({name.casefold() for name in value}) != len(value):
+        if len({medication_name_key(name) for name in value}) != len(value):
             raise ValueError("answers a factor twice")
         return {
             name: answer if isinstance(answer, bool) else Decimal(answer)
@@ -422,7 +423,7 @@ CHECKIN_FIELDS: dict[str, Kind] = {
     "notes": Text(MAX_NOTE_LENGTH),
 }
 CUSTOM_FACTOR_FIELDS: dict[str, Kind] = {
-    "name": Text(60, required=True),
+    "name": Text(CUSTOM_FACTOR_NAME_LENGTH, required=True),
     "kind": Choice(CustomFactorKind, required=True),
     "threshold": Number(1, MAX_CUSTOM_COUNT),
 }
@@ -659,7 +660,7 @@ def parse_checkins(
     first_seen: dict[date, str] = {}
     # Like the profile form, a medication's name is unique ignoring case.
     known = {medication_name_key(name) for name in medication_names}
-    kinds = {name.casefold(): kind for name, kind in (factor_kinds or {}).items()}
+    kinds = {medication_name_key(name): kind for name, kind in (factor_kinds or {}).items()}
     for index, row in enumerate(rows):
         where = locate(index)
         checkin = _parse_record(row, CHECKIN_FIELDS, where, errors)
@@ -679,11 +680,11 @@ def parse_checkins(
                 )
         for name, answer in checkin["custom_factors"].items():
             where_answer = f"{where}.custom_factors.{_show(name)}"
-            if name.casefold() not in kinds:
+            if medication_name_key(name) not in kinds:
                 errors.add(f"{where_answer}: is not one of this diary's custom factors")
                 continue
             checkin["custom_factors"][name] = errors.check(
-                where_answer, partial(check_answer, kinds[name.casefold()]), answer
+                where_answer, partial(check_answer, kinds[medication_name_key(name)]), answer
             )
         checkins.append(checkin)
     return checkins
@@ -696,26 +697,26 @@ def parse_custom_factors(
     kind that matches the account's factor of the same name, and no more than the most."""
     factors: list[Record] = []
     seen: set[str] = set()
-    known = {name.casefold(): kind for name, kind in known_factors.items()}
+    known = {medication_name_key(name): kind for name, kind in known_factors.items()}
     for index, row in enumerate(rows):
         where = f"profile.custom_factors[{index}]"
         factor = _parse_record(row, CUSTOM_FACTOR_FIELDS, where, errors)
         if factor is None:
             continue
         name, kind, threshold = factor["name"], factor["kind"], factor["threshold"]
-        if name.casefold() in seen:
+        if medication_name_key(name) in seen:
             errors.add(f"{where}.name: {_show(name)} is listed twice")
-        seen.add(name.casefold())
+        seen.add(medication_name_key(name))
         if kind == CustomFactorKind.YES_NO and threshold is not None:
             errors.add(f"{where}.threshold: a yes_no factor has no threshold; write null")
         elif kind != CustomFactorKind.YES_NO and threshold is None:
             errors.add(f"{where}.threshold: a {kind} factor needs its threshold")
         elif kind == CustomFactorKind.SCALE and threshold > MAX_RATING:
             errors.add(f"{where}.threshold: {threshold} is not between 1 and {MAX_RATING}")
-        if known.get(name.casefold(), kind) != kind:
+        if known.get(medication_name_key(name), kind) != kind:
             errors.add(
                 f"{where}.kind: {_show(kind)}, but this account's factor {_show(name)} is "
-                f"{_show(known[name.casefold()])}; rename one of them"
+                f"{_show(known[medication_name_key(name)])}; rename one of them"
             )
         factors.append(factor)
     total = len(seen | set(known))

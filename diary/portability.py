@@ -199,14 +199,7 @@ def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
     if parsed.profile is not None:
         plan.profile = _changed_profile(user, parsed.profile)
         plan.summary.profile_updated = plan.profile is not None
-    medications = [
-        {
-            **record,
-            "name_key": medication_name_key(record["name"]),
-            PRESENT_KEYS: record[PRESENT_KEYS] | {"name_key"},
-        }
-        for record in parsed.medications
-    ]
+    medications = _with_name_key(parsed.medications)
     plan.summary.medications, _ = _plan_rows(
         plan,
         Medication,
@@ -232,13 +225,13 @@ def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
         plan,
         CustomFactor,
         user,
-        parsed.custom_factors,
+        _with_name_key(parsed.custom_factors),
         _factor_identity,
-        CUSTOM_FACTOR_FIELDS,
+        [*CUSTOM_FACTOR_FIELDS, "name_key"],
         now,
     )
     current_answers = {
-        checkin_id: {name.casefold(): value for name, value in answers.items()}
+        checkin_id: {medication_name_key(name): value for name, value in answers.items()}
         for checkin_id, answers in _custom_answers(user).items()
     }
 
@@ -255,7 +248,7 @@ def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
         if "medications_taken" in present and current_taken[checkin.pk] != wanted_taken:
             changed.append("medications_taken")
         wanted_answers = {
-            name.casefold(): value for name, value in record["custom_factors"].items()
+            medication_name_key(name): value for name, value in record["custom_factors"].items()
         }
         if "custom_factors" in present and current_answers.get(checkin.pk, {}) != wanted_answers:
             changed.append("custom_factors")
@@ -278,6 +271,18 @@ def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
     plan.taking_replaced = [row.pk for row, _ in taking if row.pk is not None]
     plan.answers_replaced = [row.pk for row, _ in answering if row.pk is not None]
     return plan
+
+
+def _with_name_key(records: list[Record]) -> list[Record]:
+    # The statements don't call save(), which keeps name_key.
+    return [
+        {
+            **record,
+            "name_key": medication_name_key(record["name"]),
+            PRESENT_KEYS: record[PRESENT_KEYS] | {"name_key"},
+        }
+        for record in records
+    ]
 
 
 def _write(user, plan: _Plan) -> None:
@@ -326,11 +331,16 @@ def _answer_rows(
     """The custom answers of the check-ins as (check-in, factor, value), their factors looked
     up inside the transaction (one deleted in another tab since the check refuses the file)."""
     factor_ids = {
-        name.casefold(): pk
+        medication_name_key(name): pk
         for name, pk in CustomFactor.objects.for_user(user).values_list("name", "id")
     }
     missing = sorted(
-        {name for _, answers in answering for name in answers if name.casefold() not in factor_ids}
+        {
+            name
+            for _, answers in answering
+            for name in answers
+            if medication_name_key(name) not in factor_ids
+        }
     )
     if missing:
         raise DiaryFileError(
@@ -341,7 +351,7 @@ def _answer_rows(
             ]
         )
     return [
-        (checkin_ids[day], factor_ids[name.casefold()], int(value))
+        (checkin_ids[day], factor_ids[medication_name_key(name)], int(value))
         for day, answers in answering
         for name, value in answers.items()
     ]
@@ -388,7 +398,7 @@ def _medication_identity(record: Record) -> str:
 
 def _factor_identity(record: Record) -> str:
     # As in the factor form: "coffee" and "Coffee" are one factor.
-    return record["name"].casefold()
+    return medication_name_key(record["name"])
 
 
 def _checkin_identity(record: Record) -> date:
