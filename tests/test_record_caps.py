@@ -220,7 +220,7 @@ def test_a_diary_at_the_real_caps_exports_within_the_upload_limit(user):
                 intensity=n % 11,
                 duration_seconds=90,
                 kind="cramp",
-                activity="sleeping",
+                activity="asleep",
                 relief=["stretching"],
                 notes="woke me up, eased after stretching",
             )
