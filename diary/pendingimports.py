@@ -4,7 +4,8 @@ The file's bytes go to a file of their own under PENDING_IMPORTS_DIR (a diary fi
 64 MB, too big for a session row or a cookie), named by the hash of a random token that only
 the person's session holds, so nothing in a URL or a form names it. It is read only with that
 session, by that user, within PENDING_IMPORT_MAX_AGE; confirming or cancelling deletes it, and
-every upload sweeps away files older than that (a closed tab, a killed worker).
+every upload and every visit of the import page sweeps away files older than that (a closed
+tab, a session logged out, a killed worker).
 """
 
 import hashlib
@@ -54,6 +55,7 @@ def store(request: HttpRequest, raw: bytes, name: str) -> str:
 
 def pending(request: HttpRequest) -> dict | None:
     """The session's pending upload ({"token", "name", "stored_at"}), if still usable."""
+    sweep()
     entry = request.session.get(_SESSION_KEY)
     if not entry or entry.get("user") != request.user.pk:
         return None

@@ -164,6 +164,19 @@ def test_an_upload_sweeps_away_files_left_past_their_age(auth_client, diary, fil
     assert len(pending_files(settings)) == 1
 
 
+def test_a_visit_of_the_import_page_sweeps_them_too(auth_client, diary, settings):
+    settings.PENDING_IMPORTS_DIR.mkdir(parents=True)
+    left, fresh = settings.PENDING_IMPORTS_DIR / "old", settings.PENDING_IMPORTS_DIR / "fresh"
+    left.write_bytes(b"{}")
+    fresh.write_bytes(b"{}")
+    old = time.time() - pendingimports.PENDING_IMPORT_MAX_AGE.total_seconds() - 60
+    os.utime(left, (old, old))
+
+    auth_client.get(reverse("diary:import"))
+
+    assert pending_files(settings) == [fresh]
+
+
 def test_the_waiting_file_is_named_by_no_url_and_readable_by_its_owner_only(
     auth_client, diary, file, settings
 ):
