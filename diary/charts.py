@@ -242,20 +242,38 @@ def _describe_water(document: Document) -> TextAlternative:
     return TextAlternative(sentence, ("Water", "Days", "Episodes", "Per day", "95% CI"), rows)
 
 
-# Episodes per week
+# Episodes over time: per week, or per month or year in a long window (patterns.TIME_BINS)
+
+_BIN_WORDS = {"week": "Week", "month": "Month", "year": "Year"}
+
+
+def _over_time(document: Document) -> tuple[str, list[dict[str, Any]], list[date]]:
+    over_time = document["patterns"]["episodes_over_time"]
+    bins = over_time["bins"]
+    return over_time["bin"], bins, [date.fromisoformat(b["start"]) for b in bins]
+
+
+def _bar_widths(bins: list[dict[str, Any]], starts: list[date], last: date) -> list[float]:
+    """Each bar a little narrower than its bin (a week's 6 of 7 days)."""
+    ends = [*starts[1:], last]
+    return [0.85 * (end - start).days for start, end in zip(starts, ends, strict=True)]
 
 
 def _draw_weekly(figure: Figure, document: Document) -> None:
-    weeks = document["patterns"]["episodes_per_week"]
+    bin_name, bins, starts = _over_time(document)
     axes = figure.subplots()
-    starts = [date.fromisoformat(w["week_start"]) for w in weeks]
-    axes.bar(
-        starts, [w["episodes"] for w in weeks], width=6, align="edge", color=SKY, label="episodes"
-    )
+    window_end = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
+    if bin_name == "week":
+        heights, widths, label = [b["episodes"] for b in bins], 6, "episodes"
+    else:
+        # Bins of unequal length compare as a rate; a bin the window cuts is still a rate.
+        heights = [b["per_week"] for b in bins]
+        widths, label = _bar_widths(bins, starts, window_end), "episodes a week"
+    axes.bar(starts, heights, width=widths, align="edge", color=SKY, label=label)
     averages = [
-        (s + timedelta(days=3.5), w["moving_average"])
-        for s, w in zip(starts, weeks, strict=True)
-        if w["moving_average"] is not None
+        (s + timedelta(days=3.5), b["moving_average"])
+        for s, b in zip(starts, bins, strict=True)
+        if b["moving_average"] is not None
     ]
     if averages:
         axes.plot(
@@ -263,57 +281,71 @@ def _draw_weekly(figure: Figure, document: Document) -> None:
         )
         axes.legend(loc="upper left", fontsize=8)
     axes.set_ylim(bottom=0)
-    axes.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    axes.xaxis.set_major_formatter(
+        matplotlib.dates.DateFormatter("%d %b\n%Y" if bin_name == "week" else "%Y")
+    )
     axes.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=7))
-    axes.set_xlabel("Week starting")
-    axes.set_ylabel("Episodes")
-    axes.set_title("Episodes per week")
+    axes.set_xlabel(f"{_BIN_WORDS[bin_name]} starting")
+    if bin_name == "week":
+        axes.set_ylabel("Episodes")
+        axes.set_title("Episodes per week")
+    else:
+        axes.set_ylabel("Episodes a week")
+        axes.set_title(f"Episodes a week, by {bin_name}")
 
 
 def _describe_weekly(document: Document) -> TextAlternative:
-    weeks = document["patterns"]["episodes_per_week"]
-    total = sum(w["episodes"] for w in weeks)
-    busiest = max(weeks, key=lambda w: w["episodes"])
-    sentence = f"{total} episodes over {len(weeks)} weeks" + (
-        f"; the most in the week of {busiest['week_start']} ({busiest['episodes']})."
+    bin_name, bins, _ = _over_time(document)
+    total = sum(b["episodes"] for b in bins)
+    busiest = max(bins, key=lambda b: b["per_week"] if bin_name != "week" else b["episodes"])
+    sentence = f"{total} episodes over {count_of(len(bins), bin_name, bin_name + 's')}" + (
+        f"; the most in the {bin_name} of {busiest['start']} ({busiest['episodes']})."
         if total
         else "."
     )
+    if bin_name == "week":
+        rows = tuple(
+            (b["start"], str(b["days"]), str(b["episodes"]), _number(b["moving_average"], 1))
+            for b in bins
+        )
+        columns = ("Week starting", "Days in window", "Episodes", "4-week average per week")
+        return TextAlternative(sentence, columns, rows)
     rows = tuple(
-        (w["week_start"], str(w["days"]), str(w["episodes"]), _number(w["moving_average"], 1))
-        for w in weeks
+        (b["start"], str(b["days"]), str(b["episodes"]), _number(b["per_week"], 1)) for b in bins
     )
-    return TextAlternative(
-        sentence, ("Week starting", "Days in window", "Episodes", "4-week average per week"), rows
-    )
+    columns = (f"{_BIN_WORDS[bin_name]} starting", "Days in window", "Episodes", "Per week")
+    return TextAlternative(sentence, columns, rows)
 
 
-# Medications under the weekly rate
+# Medications under the rate of episodes over time
 
 
 def _draw_medications(figure: Figure, document: Document) -> None:
-    weeks = document["patterns"]["episodes_per_week"]
+    bin_name, bins, starts = _over_time(document)
     medications = document["medications"]
     rate_axes, timeline = figure.subplots(
         2, 1, sharex=True, height_ratios=[2, max(1, 0.5 * len(medications))]
     )
-    starts = [date.fromisoformat(w["week_start"]) for w in weeks]
-    # Only whole weeks: a week the window cuts to a day or two would make a spike of nothing.
+    last = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
+    widths = _bar_widths(bins, starts, last)
+    # Only whole bins: a week the window cuts to a day or two would make a spike of nothing.
     whole = [
-        (start, w["episodes"]) for start, w in zip(starts, weeks, strict=True) if w["days"] == 7
+        (start, b["per_week"], width)
+        for start, b, width in zip(starts, bins, widths, strict=True)
+        if b["full"]
     ]
     rate_axes.bar(
-        [start for start, _ in whole],
-        [count for _, count in whole],
-        width=6,
+        [start for start, _, _ in whole],
+        [rate for _, rate, _ in whole],
+        width=[6 if bin_name == "week" else width for _, _, width in whole],
         align="edge",
         color=SKY,
     )
     rate_axes.set_ylim(bottom=0)
     rate_axes.set_ylabel("Episodes a week")
-    rate_axes.set_title("Episodes a week, and when each medication was taken")
+    by = "" if bin_name == "week" else f" (by {bin_name})"
+    rate_axes.set_title(f"Episodes a week{by}, and when each medication was taken")
     first = starts[0]
-    last = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
     for row, medication in enumerate(medications):
         began = date.fromisoformat(medication["started_on"] or first.isoformat())
         stopped = date.fromisoformat(medication["stopped_on"] or last.isoformat())
@@ -326,7 +358,9 @@ def _draw_medications(figure: Figure, document: Document) -> None:
     else:
         _no_data(timeline, "No medications recorded")
     timeline.set_xlim(first, last)
-    timeline.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    timeline.xaxis.set_major_formatter(
+        matplotlib.dates.DateFormatter("%d %b\n%Y" if bin_name == "week" else "%Y")
+    )
     timeline.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=7))
 
 

@@ -105,6 +105,75 @@ class Diary:
         return max(min(self.first_day, widened), self.diary_first_day or self.first_day)
 
 
+# A first entry this long before the next one is asked about on the page: a year typed wrong
+# (1926 for 2026) stretches "all" to a century.
+LONE_FIRST_ENTRY_GAP = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One episode, check-in or medication (its start), by its local day: `kind` "episode" or
+    "medication" (with its id), or "checkin"."""
+
+    day: date
+    kind: str
+    row_id: int | None = None
+
+
+def lone_first_entry(entries: list[Entry]) -> Entry | None:
+    """The earliest episode or check-in when it lies more than LONE_FIRST_ENTRY_GAP before the
+    next one (a medication may well have started long before the diary)."""
+    ordered = sorted((e for e in entries if e.kind != "medication"), key=lambda e: e.day)
+    if len(ordered) < 2 or ordered[1].day - ordered[0].day <= LONE_FIRST_ENTRY_GAP:
+        return None
+    return ordered[0]
+
+
+def entry_to_question(entries: list[Entry]) -> tuple[Entry, bool] | None:
+    """The entry the insights page asks about, and whether it is dated before EARLIEST_DAY.
+
+    A row from before that floor existed (the forms and the import refuse one now) is asked
+    about first: its diary file is refused by the import until it is corrected."""
+    before_floor = sorted((e for e in entries if e.day < EARLIEST_DAY), key=lambda e: e.day)
+    if before_floor:
+        return before_floor[0], True
+    lone = lone_first_entry(entries)
+    return (lone, False) if lone else None
+
+
+def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
+    """The person's two earliest episodes and check-ins, and the medication that started
+    first, in one query."""
+    episodes = Episode.objects.filter(user=OuterRef("pk")).order_by("started_at", "id")
+    checkins = CheckIn.objects.filter(user=OuterRef("pk")).order_by("date")
+    medications = Medication.objects.filter(user=OuterRef("pk")).order_by("started_on", "id")
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            **{f"episode{n}": Subquery(episodes.values("started_at")[n : n + 1]) for n in range(2)},
+            **{f"episode{n}_id": Subquery(episodes.values("id")[n : n + 1]) for n in range(2)},
+            **{f"checkin{n}": Subquery(checkins.values("date")[n : n + 1]) for n in range(2)},
+            medication=Subquery(medications.values("started_on")[:1]),
+            medication_id=Subquery(medications.values("id")[:1]),
+        )
+        .get()
+    )
+    return [
+        *(
+            Entry(local_date(row[f"episode{n}"], zone), "episode", row[f"episode{n}_id"])
+            for n in range(2)
+            if row[f"episode{n}"] is not None
+        ),
+        *(Entry(row[f"checkin{n}"], "checkin") for n in range(2) if row[f"checkin{n}"]),
+        *(
+            [Entry(row["medication"], "medication", row["medication_id"])]
+            if row["medication"]
+            else []
+        ),
+    ]
+
+
 def diary_first_day(user, zone: ZoneInfo) -> date:
     """The local date the diary begins: the day of sign-up, or an earlier first check-in or
     episode when someone backfilled (one query).

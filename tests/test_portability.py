@@ -20,11 +20,11 @@ from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medicatio
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
 from tests.portability_helpers import (
-    as_upload,
     exported,
     fill_diary,
     json_copy,
     row_counts,
+    upload_and_confirm,
     without_exported_at,
 )
 
@@ -39,7 +39,7 @@ PORTABILITY_URLS = [
 
 
 def import_file(client, content, name="diary.json"):
-    return client.post(reverse("diary:import"), {"file": as_upload(content, name)}, follow=True)
+    return upload_and_confirm(client, content, name)
 
 
 def success_message(response) -> str:
@@ -624,7 +624,9 @@ def test_the_import_page_explains_the_merge(auth_client):
     content = response.content.decode()
     assert 'enctype="multipart/form-data"' in content
     assert "importing the same file twice changes nothing" in content
-    assert "The largest file accepted is 20 MB." in content
+    assert "The largest file accepted is 64 MB, and a diary holds at most 50,000 episodes and " in (
+        content
+    )
     assert reverse("diary:export_diary") in content
 
 

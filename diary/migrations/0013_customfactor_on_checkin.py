@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0011_seen_red_flags'),
+        ('diary', '0012_custom_factor_name_key'),
     ]
 
     operations = [
