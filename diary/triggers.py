@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 from scipy.special import betainc, betaincinv
-from scipy.stats import chi2
 
 from diary.daytable import CheckInRecord, CustomFactorRecord, DayRow, MedicationRecord
 from diary.monitoring import Monitor, dispersion_of, medication_monitor, worsening_monitor
@@ -647,52 +646,6 @@ def analyse_factors(rows: Sequence[DayRow], factors: Sequence[Factor]) -> list[F
             )
         )
     return results
-
-
-def poisson_interval(events: int, exposure: float) -> tuple[float, float]:
-    """Exact (Garwood) 95% interval for a Poisson rate of `events` over `exposure`."""
-    low = chi2.ppf(0.025, 2 * events) / 2 if events else 0.0
-    high = chi2.ppf(0.975, 2 * events + 2) / 2
-    return float(low / exposure), float(high / exposure)
-
-
-WATER_BINS: tuple[tuple[str, int, int | None], ...] = (
-    ("< 1 L", 0, 1000),
-    ("1–1.5 L", 1000, 1500),
-    ("1.5–2 L", 1500, 2000),
-    ("2–2.5 L", 2000, 2500),
-    ("2.5–3 L", 2500, 3000),
-    ("≥ 3 L", 3000, None),
-)
-
-
-def water_dose_response(rows: Iterable[DayRow]) -> list[dict[str, Any]]:
-    """Episodes per day in bins of water drunk that day, with exact Poisson 95% intervals."""
-    tallies = [[0, 0] for _ in WATER_BINS]
-    for row in rows:
-        water = row.checkin.get("water_ml")
-        if _blank(water):
-            continue
-        for tally, (_, low, high) in zip(tallies, WATER_BINS, strict=True):
-            if water >= low and (high is None or water < high):
-                tally[0] += 1
-                tally[1] += row.episodes
-    bins = []
-    for (label, low, high), (days, episodes) in zip(WATER_BINS, tallies, strict=True):
-        ci_low, ci_high = poisson_interval(episodes, days) if days else (None, None)
-        bins.append(
-            {
-                "label": label,
-                "min_ml": low,
-                "max_ml": high,
-                "days": days,
-                "episodes": episodes,
-                "rate_per_day": episodes / days if days else None,
-                "ci_low": ci_low,
-                "ci_high": ci_high,
-            }
-        )
-    return bins
 
 
 @dataclass(frozen=True)
