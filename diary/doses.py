@@ -18,9 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaincinv
-from scipy.stats import norm
-from scipy.stats import t as t_dist
+from scipy.special import gammaincinv, ndtri, stdtrit
 
 from diary.daytable import CheckInRecord, DayRow
 from diary.triggers import BLOCK_DAYS, MIN_DAYS_EACH_SIDE
@@ -169,7 +167,7 @@ def bin_dispersion(offsets: np.ndarray, in_bin: np.ndarray, episodes: np.ndarray
         with np.errstate(divide="ignore", invalid="ignore"):
             # G blocks measure a variance with G - 1 degrees of freedom: widen as Student's t
             # would, so that a bin seen in few blocks is not taken as surer than it is.
-            widen = (t_dist.ppf(0.975, np.maximum(occupied - 1, 1)) / norm.ppf(0.975)) ** 2
+            widen = (stdtrit(np.maximum(occupied - 1, 1), 0.975) / ndtri(0.975)) ** 2
             ratios.append(occupied / (occupied - 1) * squares / total_episodes * widen)
     ratio = np.mean(ratios, axis=0)
     return np.where(np.isfinite(ratio), np.maximum(ratio, 1.0), 1.0)
@@ -229,12 +227,10 @@ def dose_response(rows: Sequence[DayRow]) -> list[dict[str, Any]]:
     else:
         offsets = np.zeros(0, dtype=int)
     episodes = np.array([row.episodes for row in rows], dtype=float)
+    checkins = [row.checkin for row in rows]
     masks, where = [], []
     for amount in AMOUNTS:
-        values = np.array(
-            [np.nan if (v := amount.read(row.checkin)) is None else v for row in rows],
-            dtype=float,
-        )
+        values = np.array([amount.read(checkin) for checkin in checkins], dtype=float)  # None: NaN
         index = np.searchsorted(np.array(amount.edges, dtype=float), values, side="right")
         for bin_index in range(len(amount.labels)):
             masks.append(~np.isnan(values) & (index == bin_index))

@@ -297,12 +297,12 @@ class RateComparison:
         if not self.enough_data:
             return None
         _, total = self._scaled
-        if _clopper_pearson(total, total)[0] <= self._share:
+        if _lower_bound(total, total) <= self._share:
             return None
         low, high = total * self._share, total
         for _ in range(30):  # to a billionth of the range: far below what is shown
             middle = (low + high) / 2
-            if _clopper_pearson(middle, total)[0] > self._share:
+            if _lower_bound(middle, total) > self._share:
                 high = middle
             else:
                 low = middle
@@ -358,9 +358,13 @@ class RateComparison:
         }
 
 
+def _lower_bound(exposed: float, total: float) -> float:
+    return 0.0 if exposed <= 0 else float(betaincinv(exposed, total - exposed + 1, 0.025))
+
+
 def _clopper_pearson(exposed: float, total: float) -> tuple[float, float]:
     """The exact 95% interval of a binomial proportion, for counts that may be fractional."""
-    low = 0.0 if exposed <= 0 else float(betaincinv(exposed, total - exposed + 1, 0.025))
+    low = _lower_bound(exposed, total)
     high = 1.0 if exposed >= total else float(betaincinv(exposed + 1, total - exposed, 0.975))
     return low, high
 
@@ -559,10 +563,11 @@ def block_dispersion(exposures: np.ndarray, episodes: np.ndarray) -> np.ndarray:
         c = np.pad(scores, padding).reshape(count, blocks, block)
         y = np.pad(episodes, padding[1]).reshape(blocks, block)
         m = c @ y.T  # (count, blocks, blocks)
-        centred = (m - m.mean(axis=2, keepdims=True) - m.mean(axis=1, keepdims=True)) + m.mean(
-            axis=(1, 2), keepdims=True
-        )
-        variances.append((centred**2).sum(axis=(1, 2)) / (blocks - 1))
+        # In place, in the order (m - M_i·) - M_·j + M_·· (a five-year diary's m is large).
+        centred = m - m.mean(axis=2, keepdims=True)
+        centred -= m.mean(axis=1, keepdims=True)
+        centred += m.mean(axis=(1, 2), keepdims=True)
+        variances.append(np.square(centred, out=centred).sum(axis=(1, 2)) / (blocks - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.mean(variances, axis=0) / binomial
     return np.where(np.isfinite(ratio), np.maximum(ratio, 1.0), 1.0)
