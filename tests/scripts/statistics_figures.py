@@ -43,6 +43,8 @@ def targets(seeds: range) -> None:
             rates = measured.planted_rates(level, 365, seeds, ratio)
             print(f"planted {ratio}x", level, 365, rates, flush=True)
     print("partners flagged, named:", measured.partners_named(seeds), flush=True)
+    for level in NOISE:
+        print("amounts coverage", level, 365, measured.dose_coverage(level, 365, seeds), flush=True)
     import test_monitoring as watched
 
     for level in NOISE:
