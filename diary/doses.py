@@ -134,7 +134,8 @@ def bin_dispersion(offsets: np.ndarray, in_bin: np.ndarray, episodes: np.ndarray
     """For each row of `in_bin` (True on the days of a bin; `offsets` the days' numbers in the
     calendar, `episodes` their counts): the cluster-robust variance of the bin's rate over
     calendar blocks of DOSE_BLOCK_DAYS, over its Poisson variance, averaged over where the blocks
-    begin; at least 1, and 1 when it can't be measured (no episodes, or days in one block only).
+    begin (over the beginnings that put its days in two blocks or more); at least 1, and 1 when
+    it can't be measured (no episodes, or days in one block whichever the beginning).
 
     With E_b episodes on D_b days of the bin in block b, r = ΣE_b / ΣD_b and G blocks that hold
     days of the bin, the variance of r is G / (G - 1) · Σ_b (E_b - r · D_b)² / (ΣD_b)², the
@@ -169,7 +170,11 @@ def bin_dispersion(offsets: np.ndarray, in_bin: np.ndarray, episodes: np.ndarray
             # would, so that a bin seen in few blocks is not taken as surer than it is.
             widen = (stdtrit(np.maximum(occupied - 1, 1), 0.975) / ndtri(0.975)) ** 2
             ratios.append(occupied / (occupied - 1) * squares / total_episodes * widen)
-    ratio = np.mean(ratios, axis=0)
+    # A phase that puts all of a bin's days in one block measures nothing: average the others.
+    measured = np.array(ratios)
+    finite = np.isfinite(measured)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(finite, measured, 0.0).sum(axis=0) / finite.sum(axis=0)
     return np.where(np.isfinite(ratio), np.maximum(ratio, 1.0), 1.0)
 
 

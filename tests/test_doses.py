@@ -110,6 +110,8 @@ def independent_dispersion(offsets, in_bin, episodes) -> float:
                 block[0] += 1
                 block[1] += count
         g = len(blocks)
+        if g < 2:
+            continue  # one block measures nothing
         squares = sum((e - rate * d) ** 2 for d, e in blocks.values())
         widen = (t.ppf(0.975, g - 1) / 1.959963984540054) ** 2
         ratios.append(g / (g - 1) * squares / total_episodes * widen)
@@ -125,6 +127,15 @@ def test_the_dispersion_is_the_block_variance_of_the_rate_over_the_poisson_one()
     measured = bin_dispersion(offsets, in_bin[None, :], episodes)[0]
     assert measured == pytest.approx(independent_dispersion(offsets, in_bin, episodes))
     assert measured > 2
+
+
+def test_a_beginning_that_puts_a_bin_in_one_block_does_not_wipe_out_the_others():
+    # Twenty days in a row: most beginnings cut them into two blocks, a few keep them in one.
+    offsets = np.arange(20)
+    episodes = np.array([4.0] * 10 + [0.0] * 10)
+    measured = bin_dispersion(offsets, np.ones((1, 20), dtype=bool), episodes)[0]
+    assert measured == pytest.approx(independent_dispersion(offsets, [True] * 20, episodes))
+    assert measured > 1
 
 
 def test_independent_days_show_a_dispersion_near_1_and_bad_weeks_more():
