@@ -7,9 +7,10 @@ Its 95% interval is widened the way the triggers' are: cramps come in bad weeks,
 episodes of a bin vary more than Poisson counts would. How much more, the dispersion φ, is
 measured on the diary itself: the days are cut into calendar blocks of four weeks (twice the
 triggers' BLOCK_DAYS) and the variance of the bin's rate across blocks (a cluster-robust
-variance, widened as Student's t would for the few blocks it rests on, and averaged over where
-the blocks begin) is set against the Poisson variance. The counts divided by φ then go into the
-exact (Garwood) Poisson interval, as the triggers' go into their exact binomial one.
+variance, widened as Student's t would for the effective number of blocks it rests on, and
+averaged over where the blocks begin) is set against the Poisson variance. The counts divided
+by φ then go into the exact (Garwood) Poisson interval, as the triggers' go into their exact
+binomial one.
 """
 
 from collections.abc import Callable, Sequence
@@ -140,7 +141,7 @@ def bin_dispersion(offsets: np.ndarray, in_bin: np.ndarray, episodes: np.ndarray
     With E_b episodes on D_b days of the bin in block b, r = ΣE_b / ΣD_b and G blocks that hold
     days of the bin, the variance of r is G / (G - 1) · Σ_b (E_b - r · D_b)² / (ΣD_b)², the
     Poisson one r / ΣD_b: their ratio is G / (G - 1) · Σ_b (E_b - r · D_b)² / ΣE_b, times
-    (t_0.975,G-1 / z_0.975)².
+    (t_0.975,K-1 / z_0.975)² for K = (ΣD_b)² / ΣD_b² effective blocks.
     """
     count = in_bin.shape[0]
     if len(offsets) == 0:
@@ -166,9 +167,11 @@ def bin_dispersion(offsets: np.ndarray, in_bin: np.ndarray, episodes: np.ndarray
         occupied = (days_per_block > 0).sum(axis=1)
         squares = ((episodes_per_block - rate[:, None] * days_per_block) ** 2).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            # G blocks measure a variance with G - 1 degrees of freedom: widen as Student's t
-            # would, so that a bin seen in few blocks is not taken as surer than it is.
-            widen = (stdtrit(np.maximum(occupied - 1, 1), 0.975) / ndtri(0.975)) ** 2
+            # A variance from few blocks is itself uncertain: widen as Student's t would, with
+            # a degree of freedom fewer than the blocks' effective number (Kish's (ΣD_b)² /
+            # ΣD_b²: a bin with most of its days in two blocks rests on about two, not ten).
+            effective = days_per_block.sum(axis=1) ** 2 / (days_per_block**2).sum(axis=1)
+            widen = (stdtrit(np.maximum(effective - 1, 1), 0.975) / ndtri(0.975)) ** 2
             ratios.append(occupied / (occupied - 1) * squares / total_episodes * widen)
     # A phase that puts all of a bin's days in one block measures nothing: average the others.
     measured = np.array(ratios)

@@ -113,7 +113,8 @@ def independent_dispersion(offsets, in_bin, episodes) -> float:
         if g < 2:
             continue  # one block measures nothing
         squares = sum((e - rate * d) ** 2 for d, e in blocks.values())
-        widen = (t.ppf(0.975, g - 1) / 1.959963984540054) ** 2
+        effective = sum(d for d, _ in blocks.values()) ** 2 / sum(d**2 for d, _ in blocks.values())
+        widen = (t.ppf(0.975, max(effective - 1, 1)) / 1.959963984540054) ** 2
         ratios.append(g / (g - 1) * squares / total_episodes * widen)
     return max(1.0, sum(ratios) / len(ratios))
 
