@@ -37,8 +37,9 @@ BLOCK_DAYS = 14
 # Same-day and day-before rows whose exposures correlate at least this much are one finding.
 MERGE_CORRELATION = 0.5
 # Another factor is named as moving with a judged one from this |correlation| on; from the
-# weaker one on when it goes with cramps at least as clearly (a smaller p-value), since then
-# it may be the one behind this factor's numbers.
+# weaker one on when it goes with cramps at least as clearly (a smaller p-value) or clearly
+# enough on its own (p < SIGNIFICANCE), since then it may be the one behind this factor's
+# numbers even where this factor's own p-value happens to come out smaller.
 CO_OCCURRENCE = 0.4
 WEAK_CO_OCCURRENCE = 0.2
 TREND_DAYS = 28
@@ -642,7 +643,10 @@ def analyse_factors(rows: Sequence[DayRow], factors: Sequence[Factor]) -> list[F
                 strength[i, j] >= CO_OCCURRENCE
                 or strength[i, j] >= WEAK_CO_OCCURRENCE
                 and comparisons[j].enough_data
-                and comparisons[j].p_value <= comparisons[i].p_value
+                and (
+                    comparisons[j].p_value <= comparisons[i].p_value
+                    or comparisons[j].p_value < SIGNIFICANCE
+                )
             )
         )
         results.append(
