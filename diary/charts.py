@@ -192,54 +192,72 @@ def _describe_triggers(document: Document) -> TextAlternative:
     return TextAlternative(sentence, columns, rows)
 
 
-# Water dose–response
+# Dose and response: one small panel per numeric factor
 
 
-def _draw_water(figure: Figure, document: Document) -> None:
-    bins = document["water_dose_response"]
-    axes = figure.subplots()
-    positions = np.arange(len(bins))
-    for x, item in zip(positions, bins, strict=True):
-        if item["days"] == 0:
-            axes.text(x, 0, "no days", ha="center", va="bottom", fontsize=7.5, color=GREY)
-            continue
-        rate = item["rate_per_day"]
-        axes.errorbar(
-            [x],
-            [rate],
-            yerr=[[rate - item["ci_low"]], [item["ci_high"] - rate]],
-            fmt="o",
-            color=BLUE,
-            capsize=4,
-        )
-    axes.set_xticks(positions, [item["label"] for item in bins])
-    axes.set_ylim(bottom=0)
-    axes.set_xlabel("Water drunk that day")
-    axes.set_ylabel("Episodes per day (95% CI)")
-    axes.set_title("Cramps by how much water you drank")
+def _draw_amounts(figure: Figure, document: Document) -> None:
+    factors = document["dose_response"]
+    columns = 2
+    grid = figure.subplots(-(-len(factors) // columns), columns, sharey=True, squeeze=False)
+    panels = grid.ravel()
+    judged = [b for f in factors for b in f["bins"] if b["enough_data"]]
+    # Room for the rates and most of their intervals; a longer one is cut with an arrow.
+    top = max([0.5, *(2 * b["rate_per_day"] for b in judged)])
+    top = min(top, max([0.5, *(b["ci_high"] for b in judged)])) * 1.05
+    for axes, factor in zip(panels, factors, strict=False):
+        positions = np.arange(len(factor["bins"]))
+        for x, item in zip(positions, factor["bins"], strict=True):
+            if not item["enough_data"]:
+                axes.text(
+                    x, 0, f"{item['days']} days", ha="center", va="bottom", fontsize=6.5, color=GREY
+                )
+                continue
+            rate, high = item["rate_per_day"], min(item["ci_high"], top)
+            axes.errorbar(
+                [x],
+                [rate],
+                yerr=[[rate - item["ci_low"]], [high - rate]],
+                fmt="o",
+                color=BLUE,
+                capsize=3,
+                markersize=4,
+            )
+            if item["ci_high"] > top:
+                axes.plot([x], [top], marker="^", color=BLUE, markersize=5)
+        axes.set_xticks(positions, [item["label"] for item in factor["bins"]], fontsize=6.5)
+        axes.set_ylim(0, top)
+        axes.set_title(factor["title"], fontsize=9)
+    for axes in panels[len(factors) :]:
+        axes.set_axis_off()
+    for axes in grid[:, 0]:
+        axes.set_ylabel("Episodes a day", fontsize=7.5)
+    figure.suptitle("Cramps by amount, on check-in days (95% CI)", fontsize=11, weight="bold")
 
 
-def _describe_water(document: Document) -> TextAlternative:
-    bins = document["water_dose_response"]
-    recorded = [b for b in bins if b["days"]]
+def _describe_amounts(document: Document) -> TextAlternative:
+    factors = document["dose_response"]
+    shown = [f["title"].lower() for f in factors if any(b["enough_data"] for b in f["bins"])]
     sentence = (
-        "Episodes per check-in day, by the water recorded that day: "
-        + "; ".join(f"{b['label']}: {_number(b['rate_per_day'])} a day" for b in recorded)
-        + "."
-        if recorded
-        else "No check-in in this window recorded how much water you drank."
+        "Episodes per check-in day at each amount recorded that day, for "
+        + ", ".join(shown)
+        + ". The sentences below give each one's rates."
+        if shown
+        else "No amount has been recorded on enough check-in days yet."
     )
     rows = tuple(
         (
+            f["title"],
             b["label"],
             str(b["days"]),
             str(b["episodes"]),
             _number(b["rate_per_day"]),
-            f"{_number(b['ci_low'])} to {_number(b['ci_high'])}" if b["days"] else "–",
+            f"{_number(b['ci_low'])} to {_number(b['ci_high'])}" if b["enough_data"] else "–",
         )
-        for b in bins
+        for f in factors
+        for b in f["bins"]
     )
-    return TextAlternative(sentence, ("Water", "Days", "Episodes", "Per day", "95% CI"), rows)
+    columns = ("Factor", "Amount", "Days", "Episodes", "Per day", "95% CI")
+    return TextAlternative(sentence, columns, rows)
 
 
 # Episodes over time: per week, or per month or year in a long window (patterns.TIME_BINS)
@@ -567,7 +585,7 @@ CHARTS: dict[str, Chart] = {
     chart.name: chart
     for chart in (
         Chart("triggers", "Triggers", (6.4, 7.5), _draw_triggers, _describe_triggers),
-        Chart("water", "Water and cramps", (6.4, 3.4), _draw_water, _describe_water),
+        Chart("amounts", "Cramps by amount", (6.4, 8.2), _draw_amounts, _describe_amounts),
         Chart("weekly", "Episodes per week", (6.4, 3.2), _draw_weekly, _describe_weekly),
         Chart(
             "medications",

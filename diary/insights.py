@@ -24,6 +24,7 @@ from diary.daytable import (
 )
 from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
+from diary.doses import dose_response
 from diary.history import checkins_per_week, cramp_history, sleep_disturbance
 from diary.models import (
     CheckIn,
@@ -42,7 +43,6 @@ from diary.triggers import (
     medication_onsets,
     trend,
     trigger_factors,
-    water_dose_response,
 )
 
 # The analysis reads the diary file's fields (the data contract), less the free text.
@@ -65,7 +65,7 @@ DEFAULT_PRESET = "90"
 # of a shorter diary): fewer can't tell most triggers from chance.
 TRIGGER_DAYS = 180
 # Part of every cache key: bump it when the document or a chart changes.
-CACHE_GENERATION = 3
+CACHE_GENERATION = 4
 # The default window moves on every day, so older entries are seldom asked for again.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -305,7 +305,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
         "factors": [result.as_json() for result in factors],
         "red_flags": [flag.as_json() for flag in flags],
         "patterns": build_patterns(diary.episodes, zone, recorded_from, last_day),
-        "water_dose_response": water_dose_response(rows),
+        "dose_response": dose_response(rows),
         "trend": trend_result.as_json(),
         "medication_onsets": [onset.as_json() for _, onset in onsets],
         "medications": [

@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from diary import charts, insights
 from diary.days import local_date
+from diary.doses import AMOUNTS
 from diary.insights import (
     build_document,
     cached_document,
@@ -24,6 +25,20 @@ from diary.insights import (
     recent_red_flags,
 )
 from diary.models import CheckIn, Episode, Medication, Profile
+
+# The keys of a bin of `dose_response`, as the README documents them.
+DOSE_BIN_KEYS = {
+    "label",
+    "min",
+    "max",
+    "days",
+    "episodes",
+    "enough_data",
+    "rate_per_day",
+    "ci_low",
+    "ci_high",
+    "dispersion",
+}
 
 FACTOR_KEYS = {
     "key",
@@ -114,7 +129,11 @@ def test_the_document_has_the_documented_shape(user):
     add_episode(user, today, intensity=9)
     document = build_document(load_diary(user, Profile.for_user(user).zone, today, today))
     assert set(document) >= {"window", "days_with_checkin", "episodes", "factors", "red_flags"}
-    assert set(document) >= {"patterns", "water_dose_response", "trend", "medication_onsets"}
+    assert set(document) >= {"patterns", "dose_response", "trend", "medication_onsets"}
+    assert [item["key"] for item in document["dose_response"]] == [a.key for a in AMOUNTS]
+    for item in document["dose_response"]:
+        assert set(item) == {"key", "title", "measure", "days", "bins", "summary"}
+        assert set(item["bins"][0]) == DOSE_BIN_KEYS
     assert len(document["factors"]) == 22  # 11 factors at lags 0 and 1, no medications
     for factor in document["factors"]:
         assert set(factor) >= FACTOR_KEYS
@@ -489,7 +508,7 @@ def test_todays_unfinished_day_counts_in_no_rate(user):
     assert document["days_with_checkin"] == 1
     water = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"] == 0)
     assert (water["exposed_days"], water["exposed_episodes"]) == (1, 1)
-    low_bin = document["water_dose_response"][0]
+    low_bin = document["dose_response"][0]["bins"][0]
     assert (low_bin["days"], low_bin["episodes"]) == (1, 1)
     codes = [flag["code"] for flag in document["red_flags"]]
     # Today's severe episodes are shown; today's count does not tip the frequency rules.
@@ -541,6 +560,29 @@ def test_the_dashboard_says_each_judged_factor_in_plain_words_significant_first(
     assert listed.index(escape(water["summary"])) < listed.index(escape(stress["summary"]))
     assert "Not enough data" not in listed
     assert listed.index("Associated with") < listed.index("No clear association")
+
+
+def test_the_dashboard_shows_the_cramp_rate_at_each_amount_of_every_factor(auth_client, user):
+    today = today_for(user)
+    for n in range(1, 29):
+        day = today - timedelta(days=n)
+        CheckIn.objects.create(user=user, date=day, water_ml=800 if n % 2 else 2200, stress=n % 11)
+        if n % 2:
+            add_episode(user, day)
+    response = auth_client.get(reverse("diary:insights"))
+    page = response.content.decode()
+    amounts = response.context["document"]["dose_response"]
+    water = amounts[0]
+    assert [(b["days"], b["episodes"]) for b in water["bins"] if b["days"]] == [(14, 14), (14, 0)]
+    assert water["bins"][0]["rate_per_day"] == 1
+    start = page.index('<ul class="amount-summaries">')
+    listed = page[start : page.index("</ul>", start)]
+    assert listed.count("<li>") == len(AMOUNTS)
+    for amount in amounts:
+        assert escape(amount["summary"]) in listed
+    assert "Cramps a day by the water you drank that day: &lt; 1 L 1.00 (95% CI" in listed
+    assert page.index('id="amounts-heading"') < page.index('id="patterns-heading"')
+    assert reverse("diary:insights_chart", args=["amounts"]) in page
 
 
 def test_the_insights_stylesheet_is_linked_in_the_head(auth_client):

@@ -114,7 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "document": document,
             "triggers_chart": _chart("triggers", document, dates),
             "judged_factors": _judged_factors(document),
-            "water_chart": _chart("water", document, dates),
+            "amounts_chart": _chart("amounts", document, dates),
             "pattern_charts": [_chart(name, document, dates) for name in PATTERN_CHARTS],
             "relief_columns": RELIEF_COLUMNS,
             "relief_rows": [
