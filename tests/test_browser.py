@@ -473,7 +473,8 @@ def test_background_sync_sends_the_queue_with_no_page_of_the_app_open(browser, l
     cdp.send("ServiceWorker.enable")  # the worker's registration arrives as an event
     deadline = time.monotonic() + HANG_GUARD_SECONDS
     while not registrations and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
+        page.evaluate("0")  # a round trip, so Playwright hands over the events that came
+        time.sleep(0.05)
     [registration] = [r for r in registrations if r["scopeURL"] == live_server.url + "/"]
     cdp.send(
         "ServiceWorker.dispatchSyncEvent",
