@@ -144,8 +144,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "diary.passwords.VarietyValidator"},
 ]
+# Argon2id with OWASP's parameters (diary/passwords.py); no second "argon2" hasher after it,
+# as the last one of a name would be the one that checks.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "diary.passwords.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTHENTICATION_BACKENDS = [
