@@ -5,7 +5,9 @@ JSON it reports. The command (diary/management/commands/benchmark.py) runs the s
 import html
 import math
 import re
+import socket
 import statistics
+import subprocess
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -120,7 +122,7 @@ class Client:
         return response
 
 
-def chart_urls(dashboard_html: bytes) -> list[str]:
+def chart_urls_of(dashboard_html: bytes) -> list[str]:
     """The chart images a browser loads with the dashboard, in page order."""
     found = re.findall(r'src="(/insights/charts/[^"]+)"', dashboard_html.decode())
     return [html.unescape(url) for url in found]
@@ -249,3 +251,24 @@ def child_pids(parent: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
             children.append(int(entry.name))
     return children
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(port: int, server: subprocess.Popen, seconds: float) -> None:
+    """Until the server on `port` answers its log-in page; an error if it stops or is late."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped with {server.returncode}")
+        try:
+            if Client("127.0.0.1", port).get("/accounts/login/").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not serve within {seconds} s")

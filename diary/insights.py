@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from diary.days import EARLIEST_DAY, day_bounds, local_date
@@ -65,7 +65,7 @@ DEFAULT_PRESET = "90"
 # of a shorter diary): fewer can't tell most triggers from chance.
 TRIGGER_DAYS = 180
 # Part of every cache key: bump it when the document or a chart changes.
-CACHE_GENERATION = 3
+CACHE_GENERATION = 4
 # The default window moves on every day, so older entries are seldom asked for again.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -295,25 +295,10 @@ def window_for_preset(
 
 
 def data_version(user, profile: Profile) -> str:
-    """Changes whenever the user's diary changes: any write or delete of an episode, check-in,
-    medication or custom factor (their count and latest update), or of the profile. One query.
-    A custom answer is written with its check-in, which that saves again."""
-    summaries = {}
-    for model in (Episode, CheckIn, Medication, CustomFactor):
-        own = model.objects.filter(user=OuterRef("pk")).order_by().values("user")
-        summaries[f"{model._meta.model_name}_count"] = Subquery(
-            own.annotate(count=Count("pk")).values("count")
-        )
-        summaries[f"{model._meta.model_name}_latest"] = Subquery(
-            own.annotate(latest=Max("updated_at")).values("latest")
-        )
-    row = get_user_model().objects.filter(pk=user.pk).values(**summaries).get()
-    parts = [
-        f"{row[f'{name}_count'] or 0}.{row[f'{name}_latest'] and row[f'{name}_latest'].timestamp()}"
-        for name in ("episode", "checkin", "medication", "customfactor")
-    ]
-    parts.append(str(profile.updated_at.timestamp()))
-    return "-".join(parts)
+    """The diary's data version (diary/dataversion.py), as read with the profile at the start
+    of the request: it goes up in the same transaction as every change, so a document cached
+    under it holds that data or newer, never older."""
+    return str(profile.data_version)
 
 
 def version_digest(version: str) -> str:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from diary import csvfiles, diaryfile
+from diary.dataversion import diary_changed
 from diary.diaryfile import (
     CHECKIN_FIELDS,
     CUSTOM_FACTOR_FIELDS,
@@ -156,6 +157,7 @@ def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSu
     try:
         with transaction.atomic():
             summary = _merge(user, parsed, timezone.now())
+            diary_changed(user)
             transaction.set_rollback(dry_run)
             return summary
     except IntegrityError:
@@ -389,6 +391,7 @@ def delete_diary_data(user) -> None:
     Profile.objects.filter(user=user).update(
         conditions=[], other_condition="", updated_at=timezone.now()
     )
+    diary_changed(user)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diary import benchmark
-from diary.benchmark import Sample, chart_urls, format_table, percentile, summarise
+from diary.benchmark import Sample, chart_urls_of, format_table, percentile, summarise
 from diary.models import CheckIn, Episode
 from spasmlog import benchmark_settings
 from tests.conftest import make_user
@@ -53,7 +53,7 @@ def test_it_finds_the_charts_a_browser_loads_with_the_dashboard():
         b'<a href="/insights/charts/no.svg">'
         b'<img src="/insights/charts/water.svg?start=2026-01-01&amp;end=2026-03-31" alt="">'
     )
-    assert chart_urls(page) == [
+    assert chart_urls_of(page) == [
         "/insights/charts/weekly.svg?start=2026-01-01&end=2026-03-31",
         "/insights/charts/water.svg?start=2026-01-01&end=2026-03-31",
     ]

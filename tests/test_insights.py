@@ -8,13 +8,14 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from diary import charts
+from diary.dataversion import diary_changed
 from diary.days import local_date
 from diary.insights import (
     build_document,
@@ -333,10 +334,10 @@ def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
         cache.clear()
         counts.append(count_queries(client, reverse("diary:insights"), {"period": "all"}))
     assert counts[0] == counts[1]
-    assert counts[1] <= 12
+    assert counts[1] <= 11
 
 
-@pytest.mark.parametrize("query, uncached, cached", [({}, 11, 4), ({"period": "all"}, 12, 5)])
+@pytest.mark.parametrize("query, uncached, cached", [({}, 10, 3), ({"period": "all"}, 11, 4)])
 def test_the_dashboard_needs_the_queries_the_readme_states(client, db, query, uncached, cached):
     client.force_login(seeded_user("counted", 60))
     cache.clear()
@@ -357,17 +358,21 @@ def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, mon
     first = auth_client.get(url).content
     assert auth_client.get(url).content == first
     assert renders == ["weekly"]
+    # Each write, as the app's write paths do, moves the data version on (diary/dataversion.py).
     episode = add_episode(user, today_for(user))
+    diary_changed(user)
     auth_client.get(url)
     assert renders == ["weekly", "weekly"]
     episode.intensity = 9
     episode.save()
+    diary_changed(user)
     auth_client.get(url)
     assert renders == ["weekly"] * 3
-    # Deleting it brings back the empty diary's version, whose chart is still cached.
+    # The version only goes up: the empty diary again is a new version, drawn again.
     episode.delete()
+    diary_changed(user)
     assert auth_client.get(url).content == first
-    assert renders == ["weekly"] * 3
+    assert renders == ["weekly"] * 4
 
 
 @pytest.mark.parametrize(
@@ -381,7 +386,9 @@ def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, mon
 def test_any_write_to_the_diary_makes_a_new_document(auth_client, user, change):
     url = reverse("diary:insights_json")
     auth_client.get(url)
-    change(user)
+    with transaction.atomic():
+        change(user)
+        diary_changed(user)
     with CaptureQueriesContext(connection) as queries:
         auth_client.get(url)
     assert any("diary_episode" in q["sql"] and "started_at" in q["sql"] for q in queries)

@@ -9,6 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
 from diary import csvfiles, diaryfile, portability, uploads
+from diary.dataversion import changes_diary
 from diary.diaryfile import DiaryFileError
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.http import form_page
@@ -46,6 +47,7 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
 
 
 @form_page
+@changes_diary
 def import_diary(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = DiaryUploadForm(
@@ -97,6 +99,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @form_page
 @sensitive_post_parameters("password")
+@changes_diary
 def delete_data(request: HttpRequest) -> HttpResponse:
     def confirmed() -> HttpResponse:
         portability.delete_diary_data(request.user)

@@ -4,11 +4,9 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -83,14 +81,14 @@ class Command(BaseCommand):
     def _measure(
         self, data_dir: Path, environment: dict, light_users: int, rounds: int, passes: int
     ) -> tuple[dict, dict[str, int]]:
-        port = _free_port()
+        port = benchmark.free_port()
         log = data_dir / "gunicorn.log"
         server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "spasmlog.wsgi:application",
+                "spasmlog.benchmark_wsgi:application",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={WORKERS}",
                 "--timeout=300",
@@ -100,7 +98,7 @@ class Command(BaseCommand):
             env=environment,
         )
         try:
-            _wait_until_serving(port, server)
+            benchmark.wait_until_serving(port, server, SERVER_START_SECONDS)
             samples, peak = self._rounds(port, server.pid, light_users, rounds, passes, data_dir)
         except Exception as error:
             raise CommandError(f"{error}\n--- gunicorn log ---\n{_tail(log)}") from error
@@ -130,7 +128,7 @@ class Command(BaseCommand):
 
         heavy = Client("127.0.0.1", port)
         heavy.log_in(benchmark.HEAVY_USERNAME)
-        charts = benchmark.chart_urls(heavy.get(pages["insights 90 days"]).body)
+        charts = benchmark.chart_urls_of(heavy.get(pages["insights 90 days"]).body)
         if not charts:
             raise RuntimeError("The dashboard shows no charts.")
 
@@ -192,26 +190,6 @@ def _manage(command: list[str], environment: dict[str, str]) -> None:
     except subprocess.CalledProcessError as failed:
         output = failed.output.decode(errors="replace")[-3000:]
         raise CommandError(f"manage.py {' '.join(command)} failed:\n{output}") from None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_serving(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped with {server.returncode}")
-        try:
-            if Client("127.0.0.1", port).get("/accounts/login/").status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not serve within {SERVER_START_SECONDS} s")
 
 
 def _empty_cache(data_dir: Path) -> None:

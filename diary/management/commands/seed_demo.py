@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from diary.dataversion import diary_changed
 from diary.demo import PROFILES, DemoDiary, entry_times, generate_diary
 from diary.models import CheckIn, Episode, Medication, Profile, medication_name_key
 
@@ -75,6 +76,7 @@ def write_demo_diary(user: User, diary: DemoDiary, seed: int) -> dict[type, int]
             "other_condition": "",
         },
     )
+    diary_changed(user)
     return counts
 
 
