@@ -4,13 +4,14 @@ document that /insights.json and `manage.py insights` emit and the dashboard ren
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from diary.days import EARLIEST_DAY, day_bounds, local_date
@@ -149,19 +150,7 @@ def load_diary(
     checkins_from = (
         first_day if judge_on_window else min(first_day, last_day - timedelta(days=TRIGGER_DAYS))
     )
-    episodes = [
-        EpisodeRecord(
-            **{
-                **row,
-                "relief": tuple(row["relief"] or ()),
-                "symptoms": tuple(row["symptoms"] or ()),
-            }
-        )
-        for row in Episode.objects.for_user(user)
-        .filter(started_at__lt=until)
-        .order_by("started_at")
-        .values(*EPISODE_FIELDS)
-    ]
+    episodes = _episode_records(Episode.objects.for_user(user).filter(started_at__lt=until))
     loaded_checkins = CheckIn.objects.for_user(user).between(
         checkins_from - timedelta(days=1), last_day
     )
@@ -186,12 +175,6 @@ def load_diary(
         }
         for row in checkin_rows
     ]
-    medications = [
-        MedicationRecord(**row)
-        for row in Medication.objects.for_user(user).values(
-            "name", "kind", "started_on", "stopped_on"
-        )
-    ]
     return Diary(
         zone,
         first_day,
@@ -199,13 +182,49 @@ def load_diary(
         diary_first_day(user, zone),
         episodes,
         checkins,
-        medications,
+        _medication_records(user),
         today if today is not None else local_date(timezone.now(), zone),
         judge_on_window,
         tuple(
             CustomFactorRecord(**row)
             for row in CustomFactor.objects.for_user(user).values("name", "kind", "threshold")
         ),
+    )
+
+
+def _episode_records(episodes) -> list[EpisodeRecord]:
+    return [
+        EpisodeRecord(
+            **{
+                **row,
+                "relief": tuple(row["relief"] or ()),
+                "symptoms": tuple(row["symptoms"] or ()),
+            }
+        )
+        for row in episodes.order_by("started_at").values(*EPISODE_FIELDS)
+    ]
+
+
+def _medication_records(user) -> list[MedicationRecord]:
+    return [
+        MedicationRecord(**row)
+        for row in Medication.objects.for_user(user).values(
+            "name", "kind", "started_on", "stopped_on"
+        )
+    ]
+
+
+def episode_counts_per_day(user, zone: ZoneInfo, until: datetime) -> dict[date, int]:
+    """Episodes per local date, of every episode before `until`: counted by the database in
+    one query, however long the diary (the same as daytable.episodes_per_day of them all)."""
+    return dict(
+        Episode.objects.for_user(user)
+        .filter(started_at__lt=until)
+        .annotate(day=TruncDate("started_at", tzinfo=zone))
+        .order_by()
+        .values("day")
+        .annotate(episodes=Count("pk"))
+        .values_list("day", "episodes")
     )
 
 
@@ -311,6 +330,16 @@ def cache_key(user, first_day: date, last_day: date, version: str, item: str) ->
     return f"insights:{user.pk}:{first_day}:{last_day}:{version_digest(version)}:{item}"
 
 
+def _document_key(
+    user, first_day: date, last_day: date, version: str, today: date, judge_on_window: bool
+) -> str:
+    # A window that reaches today ends its trend yesterday; once today is over, the same dates
+    # end it a day later, so they need a document of their own.
+    item = "document" if last_day < today else f"document:{today}"
+    item += ":window" if judge_on_window else f":{TRIGGER_DAYS}"
+    return cache_key(user, first_day, last_day, version, item)
+
+
 def cached_document(
     user,
     profile: Profile,
@@ -321,11 +350,8 @@ def cached_document(
 ) -> dict[str, Any]:
     """The insights document, computed at most once per data version."""
     today = local_date(timezone.now(), profile.zone)
-    # A window that reaches today ends its trend yesterday; once today is over, the same dates
-    # end it a day later, so they need a document of their own.
-    item = "document" if last_day < today else f"document:{today}"
-    item += ":window" if judge_on_window else f":{TRIGGER_DAYS}"
-    key = cache_key(user, first_day, last_day, version or data_version(user, profile), item)
+    version = version or data_version(user, profile)
+    key = _document_key(user, first_day, last_day, version, today, judge_on_window)
     document = cache.get(key)
     if document is None:
         document = build_document(
@@ -336,7 +362,35 @@ def cached_document(
 
 
 def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
-    """The red flags of the default window (the last 90 days), for the home page."""
-    today = local_date(timezone.now(), profile.zone)
+    """The red flags of the default window (the last 90 days), for the home page: the cached
+    document's, or computed alone (the window's episodes and the day counts the trend needs,
+    not the whole document) and cached under the same data version."""
+    zone = profile.zone
+    today = local_date(timezone.now(), zone)
     first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
-    return cached_document(user, profile, first_day, last_day)["red_flags"]
+    version = data_version(user, profile)
+    document = cache.get(_document_key(user, first_day, last_day, version, today, False))
+    if document is not None:
+        return document["red_flags"]
+    key = cache_key(user, first_day, last_day, version, f"red_flags:{today}")
+    flags = cache.get(key)
+    if flags is None:
+        flags = window_red_flags(user, zone, first_day, last_day, today)
+        cache.set(key, flags, CACHE_SECONDS)
+    return flags
+
+
+def window_red_flags(
+    user, zone: ZoneInfo, first_day: date, last_day: date, today: date
+) -> list[dict[str, Any]]:
+    """What build_document gives as "red_flags" for the window, from fewer rows: the window's
+    episodes, the day counts, the medications and where the diary begins."""
+    since, until = day_bounds(first_day, last_day, zone)
+    complete_day = today - timedelta(days=1) if last_day >= today else last_day
+    counts = episode_counts_per_day(user, zone, until)
+    started = diary_first_day(user, zone)
+    trend_result = trend(counts, started, complete_day)
+    onsets = medication_onsets(_medication_records(user), counts, started, complete_day)
+    in_window = _episode_records(Episode.objects.for_user(user).between(since, until))
+    flags = red_flags(in_window, zone, complete_day, trend_result, onsets)
+    return [flag.as_json() for flag in flags]

@@ -1,6 +1,6 @@
 import io
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,16 +15,23 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from diary import charts
+from diary import insights as insights_module
 from diary.dataversion import diary_changed
 from diary.days import local_date
+from diary.daytable import EpisodeRecord, episodes_per_day
 from diary.insights import (
+    DEFAULT_PRESET,
     build_document,
     cached_document,
     diary_first_day,
+    episode_counts_per_day,
     load_diary,
     recent_red_flags,
+    window_for_preset,
+    window_red_flags,
 )
 from diary.models import CheckIn, Episode, Medication, Profile
+from tests.conftest import make_user
 
 FACTOR_KEYS = {
     "key",
@@ -603,3 +610,66 @@ def test_a_young_diary_judges_the_triggers_on_all_of_it(auth_client, user):
     triggers = auth_client.get(reverse("diary:insights")).context["document"]["triggers_window"]
     assert triggers["days"] == 40
     assert "all 40 days of your diary so far" in triggers["note"]
+
+
+# The home page's red flags, without the whole document
+
+
+def _flags_of_the_whole_document(user) -> list[dict]:
+    profile = Profile.for_user(user)
+    today = today_for(user)
+    first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
+    diary = load_diary(user, profile.zone, first_day, last_day, today, judge_on_window=False)
+    return build_document(diary)["red_flags"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_red_flags_alone_are_the_documents(db, seed):
+    call_command("seed_demo", "--days", "400", "--seed", str(seed), stdout=io.StringIO())
+    user = User.objects.get(username="demo")
+    today = today_for(user)
+    # A bad last month: severe and frequent cramps, and so a worsening trend.
+    for days_ago in range(1, 28):
+        for hour in (2, 3, 4):
+            add_episode(user, today - timedelta(days=days_ago), hour, intensity=9)
+    expected = _flags_of_the_whole_document(user)
+    assert {flag["code"] for flag in expected} >= {"severe", "frequent", "worsening"}
+    first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
+    zone = Profile.for_user(user).zone
+    assert window_red_flags(user, zone, first_day, last_day, today) == expected
+
+
+def test_the_home_page_builds_no_document_for_its_flags(auth_client, user, monkeypatch):
+    add_episode(user, today_for(user) - timedelta(days=2), intensity=9)
+    built = []
+    monkeypatch.setattr(insights_module, "build_document", lambda diary: built.append(diary))
+    response = auth_client.get(reverse("diary:home"))
+    assert [flag["code"] for flag in response.context["red_flags"]] == ["severe"]
+    assert built == []
+
+
+def test_the_database_counts_episodes_per_local_day_as_python_does(db):
+    user = make_user("zoe", "Europe/Berlin")
+    zone = ZoneInfo("Europe/Berlin")
+    # Around midnight in Berlin, either side of the spring change to summer time.
+    for instant in (
+        datetime(2025, 3, 29, 22, 59, tzinfo=UTC),  # 23:59 on the 29th
+        datetime(2025, 3, 29, 23, 1, tzinfo=UTC),  # 00:01 on the 30th
+        datetime(2025, 3, 30, 21, 59, tzinfo=UTC),  # 23:59 on the 30th (summer time)
+        datetime(2025, 3, 30, 22, 1, tzinfo=UTC),  # 00:01 on the 31st
+        datetime(2025, 3, 31, 12, 0, tzinfo=UTC),
+    ):
+        Episode.objects.create(
+            user=user, started_at=instant, muscle="calf", side="left", intensity=4
+        )
+    until = datetime(2025, 4, 1, tzinfo=UTC)
+    expected = episodes_per_day(
+        [
+            EpisodeRecord(e.started_at, e.muscle, e.side, e.intensity, None)
+            for e in Episode.objects.filter(user=user)
+        ],
+        zone,
+    )
+    counted = episode_counts_per_day(user, zone, until)
+    assert counted == dict(expected)
+    assert counted == {date(2025, 3, 29): 1, date(2025, 3, 30): 2, date(2025, 3, 31): 2}
