@@ -35,7 +35,7 @@ from diary.models import (
     Medication,
     Profile,
 )
-from diary.patterns import build_patterns
+from diary.patterns import build_patterns, calendar_start
 from diary.redflags import red_flags
 from diary.triggers import (
     CORRELATION_NOTE,
@@ -79,7 +79,7 @@ class Diary:
     first_day: date
     last_day: date
     diary_first_day: date | None  # see diary_first_day()
-    # Every episode up to last_day: the trend and medication onsets reach back before the window.
+    # The episodes the window, the triggers' days and the 12-month calendar need (or more).
     episodes: list[EpisodeRecord]
     checkins: list[CheckInRecord]  # from the day before first_day
     medications: list[MedicationRecord]
@@ -88,6 +88,15 @@ class Diary:
     # False: judge the triggers on at least TRIGGER_DAYS (checkins then reach back that far).
     judge_on_window: bool = True
     custom_factors: tuple[CustomFactorRecord, ...] = ()
+    # Episodes per local date of the whole diary up to last_day, for the trend and medication
+    # onsets, which reach back before the window; None: count `episodes` (then all of them).
+    day_counts: dict[date, int] | None = None
+
+    @property
+    def counts(self) -> dict[date, int]:
+        if self.day_counts is not None:
+            return self.day_counts
+        return episodes_per_day(self.episodes, self.zone)
 
     @property
     def last_complete_day(self) -> date:
@@ -145,12 +154,14 @@ def load_diary(
     today: date | None = None,
     judge_on_window: bool = True,
 ) -> Diary:
-    """The user's diary for the window, in seven queries however long it is."""
+    """The user's diary for the window, in eight queries however long it is; the rows loaded
+    do not grow with the diary's length, only the days counted in SQL do."""
     _, until = day_bounds(first_day, last_day, zone)
     checkins_from = (
         first_day if judge_on_window else min(first_day, last_day - timedelta(days=TRIGGER_DAYS))
     )
-    episodes = _episode_records(Episode.objects.for_user(user).filter(started_at__lt=until))
+    since, _ = day_bounds(min(first_day, checkins_from, calendar_start(last_day)), last_day, zone)
+    episodes = _episode_records(Episode.objects.for_user(user).between(since, until))
     loaded_checkins = CheckIn.objects.for_user(user).between(
         checkins_from - timedelta(days=1), last_day
     )
@@ -189,6 +200,7 @@ def load_diary(
             CustomFactorRecord(**row)
             for row in CustomFactor.objects.for_user(user).values("name", "kind", "threshold")
         ),
+        episode_counts_per_day(user, zone, until),
     )
 
 
@@ -237,7 +249,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
     triggers_from = diary.triggers_first_day
     rows = build_day_table(diary.episodes, diary.checkins, zone, triggers_from, complete_day)
     factors = analyse_factors(rows, trigger_factors(diary.custom_factors))
-    counts = episodes_per_day(diary.episodes, zone)
+    counts = diary.counts
     started = diary.diary_first_day or first_day
     # Weeks before the first record are unknown, not weeks without cramps.
     recorded_from = min(max(first_day, started), last_day)
@@ -254,7 +266,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
         "episodes": len(in_window),
         "factors": [result.as_json() for result in factors],
         "red_flags": [flag.as_json() for flag in flags],
-        "patterns": build_patterns(diary.episodes, zone, recorded_from, last_day),
+        "patterns": build_patterns(diary.episodes, zone, recorded_from, last_day, counts),
         "water_dose_response": water_dose_response(rows),
         "trend": trend_result.as_json(),
         "medication_onsets": [onset.as_json() for _, onset in onsets],
