@@ -14,6 +14,7 @@ new rise does not hide in its own baseline), for "since you started X" the diary
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -61,7 +62,13 @@ def _upper_bound(days: int) -> float:
     """The factor that turns an estimated dispersion into the upper DISPERSION_CONFIDENCE bound,
     with a degree of freedom per DISPERSION_DAYS of history: an underestimate would make a flag
     fire on noise."""
-    freedom = max(1, days // DISPERSION_DAYS - 1)
+    return _upper_bound_for(max(1, days // DISPERSION_DAYS - 1))
+
+
+# rolling_baseline asks for every day of the diary, but the degrees of freedom change only every
+# DISPERSION_DAYS: one quantile each, not a scipy call a day (most of a home page after a write).
+@cache
+def _upper_bound_for(freedom: int) -> float:
     return float(freedom / chi2.ppf(1 - DISPERSION_CONFIDENCE, freedom))
 
 

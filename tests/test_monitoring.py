@@ -102,3 +102,13 @@ def test_worsening_fires_on_few_days_of_stable_diaries_and_catches_a_doubling(
     assert rates["days_in_alarm"] <= days_share
     assert rates["years_with_alarm"] <= years_share
     assert rates["doubling_caught"] >= caught_share
+
+
+@pytest.mark.parametrize("days", [1, 27, 28, 41, 42, 365, 1826])
+def test_the_dispersion_bound_is_the_chi_square_quantile_for_its_degrees_of_freedom(days):
+    from scipy.stats import chi2
+
+    from diary.monitoring import DISPERSION_CONFIDENCE, DISPERSION_DAYS, _upper_bound
+
+    freedom = max(1, days // DISPERSION_DAYS - 1)
+    assert _upper_bound(days) == freedom / chi2.ppf(1 - DISPERSION_CONFIDENCE, freedom)
