@@ -278,71 +278,108 @@ def _describe_triggers(document: Document) -> TextAlternative:
     return TextAlternative(sentence, columns, rows)
 
 
-# Water dose–response
+# Dose and response: one small panel per numeric factor
 
 
-def _draw_water(figure: Figure, document: Document) -> None:
-    bins = document["water_dose_response"]
-    axes = figure.subplots()
-    positions = np.arange(len(bins))
-    for x, item in zip(positions, bins, strict=True):
-        if item["days"] == 0:
-            axes.text(x, 0, "no days", ha="center", va="bottom", fontsize=7.5, color=GREY)
-            continue
-        rate = item["rate_per_day"]
-        axes.errorbar(
-            [x],
-            [rate],
-            yerr=[[rate - item["ci_low"]], [item["ci_high"] - rate]],
-            fmt="o",
-            color=BLUE,
-            capsize=4,
-        )
-    axes.set_xticks(positions, [item["label"] for item in bins])
-    axes.set_ylim(bottom=0)
-    axes.set_xlabel("Water drunk that day")
-    axes.set_ylabel("Episodes per day (95% CI)")
-    _title(figure, "Cramps by how much water you drank")
-    _fit(figure, left=0.75)
+def _draw_amounts(figure: Figure, document: Document) -> None:
+    factors = document["dose_response"]
+    columns = 2
+    grid = figure.subplots(-(-len(factors) // columns), columns, sharey=True, squeeze=False)
+    panels = grid.ravel()
+    judged = [b for f in factors for b in f["bins"] if b["enough_data"]]
+    # Room for the rates and most of their intervals; a longer one is cut with an arrow.
+    top = max([0.5, *(2 * b["rate_per_day"] for b in judged)])
+    top = min(top, max([0.5, *(b["ci_high"] for b in judged)])) * 1.05
+    for axes, factor in zip(panels, factors, strict=False):
+        positions = np.arange(len(factor["bins"]))
+        for x, item in zip(positions, factor["bins"], strict=True):
+            if not item["enough_data"]:
+                axes.text(
+                    x, 0, f"{item['days']} days", ha="center", va="bottom", fontsize=6.5, color=GREY
+                )
+                continue
+            rate, high = item["rate_per_day"], min(item["ci_high"], top)
+            axes.errorbar(
+                [x],
+                [rate],
+                yerr=[[rate - item["ci_low"]], [high - rate]],
+                fmt="o",
+                color=BLUE,
+                capsize=3,
+                markersize=4,
+            )
+            if item["ci_high"] > top:
+                axes.plot([x], [top], marker="^", color=BLUE, markersize=5)
+        axes.set_xticks(positions, [item["label"] for item in factor["bins"]], fontsize=6.5)
+        axes.set_ylim(0, top)
+        axes.set_title(factor["title"], fontsize=9)
+    for axes in panels[len(factors) :]:
+        axes.set_axis_off()
+    for axes in grid[:, 0]:
+        axes.set_ylabel("Episodes a day", fontsize=7.5)
+    _title(figure, "Cramps by amount, on check-in days (95% CI)")
+    # Each panel's title above it, its tick labels below: room between the rows.
+    _fit(figure, left=0.6, bottom=0.45, right=0.35, top=0.55, hspace=0.75, wspace=0.2)
 
 
-def _describe_water(document: Document) -> TextAlternative:
-    bins = document["water_dose_response"]
-    recorded = [b for b in bins if b["days"]]
+def _describe_amounts(document: Document) -> TextAlternative:
+    factors = document["dose_response"]
+    shown = [f["title"].lower() for f in factors if any(b["enough_data"] for b in f["bins"])]
     sentence = (
-        "Episodes per check-in day, by the water recorded that day: "
-        + "; ".join(f"{b['label']}: {_number(b['rate_per_day'])} a day" for b in recorded)
-        + "."
-        if recorded
-        else "No check-in in this window recorded how much water you drank."
+        "Episodes per check-in day at each amount recorded that day, for "
+        + ", ".join(shown)
+        + ". The sentences below give each one's rates."
+        if shown
+        else "No amount has been recorded on enough check-in days yet."
     )
     rows = tuple(
         (
+            f["title"],
             b["label"],
             str(b["days"]),
             str(b["episodes"]),
             _number(b["rate_per_day"]),
-            f"{_number(b['ci_low'])} to {_number(b['ci_high'])}" if b["days"] else "–",
+            f"{_number(b['ci_low'])} to {_number(b['ci_high'])}" if b["enough_data"] else "–",
         )
-        for b in bins
+        for f in factors
+        for b in f["bins"]
     )
-    return TextAlternative(sentence, ("Water", "Days", "Episodes", "Per day", "95% CI"), rows)
+    columns = ("Factor", "Amount", "Days", "Episodes", "Per day", "95% CI")
+    return TextAlternative(sentence, columns, rows)
 
 
-# Episodes per week
+# Episodes over time: per week, or per month or year in a long window (patterns.TIME_BINS)
+
+_BIN_WORDS = {"week": "Week", "month": "Month", "year": "Year"}
+
+
+def _over_time(document: Document) -> tuple[str, list[dict[str, Any]], list[date]]:
+    over_time = document["patterns"]["episodes_over_time"]
+    bins = over_time["bins"]
+    return over_time["bin"], bins, [date.fromisoformat(b["start"]) for b in bins]
+
+
+def _bar_widths(bins: list[dict[str, Any]], starts: list[date], last: date) -> list[float]:
+    """Each bar a little narrower than its bin (a week's 6 of 7 days)."""
+    ends = [*starts[1:], last]
+    return [0.85 * (end - start).days for start, end in zip(starts, ends, strict=True)]
 
 
 def _draw_weekly(figure: Figure, document: Document) -> None:
-    weeks = document["patterns"]["episodes_per_week"]
+    bin_name, bins, starts = _over_time(document)
     axes = figure.subplots()
-    starts = [date.fromisoformat(w["week_start"]) for w in weeks]
-    axes.bar(
-        starts, [w["episodes"] for w in weeks], width=6, align="edge", color=SKY, label="episodes"
-    )
+    window_end = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
+    if bin_name == "week":
+        heights, widths, label = [b["episodes"] for b in bins], 6, "episodes"
+    else:
+        # Bins of unequal length compare as a rate; a bin the window cuts is still a rate.
+        heights = [b["per_week"] for b in bins]
+        widths, label = _bar_widths(bins, starts, window_end), "episodes a week"
+    axes.bar(starts, heights, width=widths, align="edge", color=SKY, label=label)
     averages = [
-        (s + timedelta(days=3.5), w["moving_average"])
-        for s, w in zip(starts, weeks, strict=True)
-        if w["moving_average"] is not None
+        (s + timedelta(days=3.5), b["moving_average"])
+        for s, b in zip(starts, bins, strict=True)
+        if b["moving_average"] is not None
     ]
     if averages:
         axes.plot(
@@ -350,58 +387,72 @@ def _draw_weekly(figure: Figure, document: Document) -> None:
         )
         axes.legend(loc="upper left", fontsize=8)
     axes.set_ylim(bottom=0)
-    axes.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    axes.xaxis.set_major_formatter(
+        matplotlib.dates.DateFormatter("%d %b\n%Y" if bin_name == "week" else "%Y")
+    )
     axes.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=7))
-    axes.set_xlabel("Week starting")
-    axes.set_ylabel("Episodes")
-    _title(figure, "Episodes per week")
+    axes.set_xlabel(f"{_BIN_WORDS[bin_name]} starting")
+    if bin_name == "week":
+        axes.set_ylabel("Episodes")
+        _title(figure, "Episodes per week")
+    else:
+        axes.set_ylabel("Episodes a week")
+        _title(figure, f"Episodes a week, by {bin_name}")
     _fit(figure, bottom=0.75)  # two-line dates
 
 
 def _describe_weekly(document: Document) -> TextAlternative:
-    weeks = document["patterns"]["episodes_per_week"]
-    total = sum(w["episodes"] for w in weeks)
-    busiest = max(weeks, key=lambda w: w["episodes"])
-    sentence = f"{total} episodes over {len(weeks)} weeks" + (
-        f"; the most in the week of {busiest['week_start']} ({busiest['episodes']})."
+    bin_name, bins, _ = _over_time(document)
+    total = sum(b["episodes"] for b in bins)
+    busiest = max(bins, key=lambda b: b["per_week"] if bin_name != "week" else b["episodes"])
+    sentence = f"{total} episodes over {count_of(len(bins), bin_name, bin_name + 's')}" + (
+        f"; the most in the {bin_name} of {busiest['start']} ({busiest['episodes']})."
         if total
         else "."
     )
+    if bin_name == "week":
+        rows = tuple(
+            (b["start"], str(b["days"]), str(b["episodes"]), _number(b["moving_average"], 1))
+            for b in bins
+        )
+        columns = ("Week starting", "Days in window", "Episodes", "4-week average per week")
+        return TextAlternative(sentence, columns, rows)
     rows = tuple(
-        (w["week_start"], str(w["days"]), str(w["episodes"]), _number(w["moving_average"], 1))
-        for w in weeks
+        (b["start"], str(b["days"]), str(b["episodes"]), _number(b["per_week"], 1)) for b in bins
     )
-    return TextAlternative(
-        sentence, ("Week starting", "Days in window", "Episodes", "4-week average per week"), rows
-    )
+    columns = (f"{_BIN_WORDS[bin_name]} starting", "Days in window", "Episodes", "Per week")
+    return TextAlternative(sentence, columns, rows)
 
 
-# Medications under the weekly rate
+# Medications under the rate of episodes over time
 
 
 def _draw_medications(figure: Figure, document: Document) -> None:
-    weeks = document["patterns"]["episodes_per_week"]
+    bin_name, bins, starts = _over_time(document)
     medications = document["medications"]
     rate_axes, timeline = figure.subplots(
         2, 1, sharex=True, height_ratios=[2, max(1, 0.5 * len(medications))]
     )
-    starts = [date.fromisoformat(w["week_start"]) for w in weeks]
-    # Only whole weeks: a week the window cuts to a day or two would make a spike of nothing.
+    last = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
+    widths = _bar_widths(bins, starts, last)
+    # Only whole bins: a week the window cuts to a day or two would make a spike of nothing.
     whole = [
-        (start, w["episodes"]) for start, w in zip(starts, weeks, strict=True) if w["days"] == 7
+        (start, b["per_week"], width)
+        for start, b, width in zip(starts, bins, widths, strict=True)
+        if b["full"]
     ]
     rate_axes.bar(
-        [start for start, _ in whole],
-        [count for _, count in whole],
-        width=6,
+        [start for start, _, _ in whole],
+        [rate for _, rate, _ in whole],
+        width=[6 if bin_name == "week" else width for _, _, width in whole],
         align="edge",
         color=SKY,
     )
     rate_axes.set_ylim(bottom=0)
     rate_axes.set_ylabel("Episodes a week")
-    _title(figure, "Episodes a week, and when each medication was taken")
+    by = "" if bin_name == "week" else f" (by {bin_name})"
+    _title(figure, f"Episodes a week{by}, and when each medication was taken")
     first = starts[0]
-    last = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
     for row, medication in enumerate(medications):
         began = date.fromisoformat(medication["started_on"] or first.isoformat())
         stopped = date.fromisoformat(medication["stopped_on"] or last.isoformat())
@@ -415,7 +466,9 @@ def _draw_medications(figure: Figure, document: Document) -> None:
     else:
         _no_data(timeline, "No medications recorded")
     timeline.set_xlim(first, last)
-    timeline.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    timeline.xaxis.set_major_formatter(
+        matplotlib.dates.DateFormatter("%d %b\n%Y" if bin_name == "week" else "%Y")
+    )
     timeline.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=7))
     _fit(figure, left=max(0.75, 0.15 + _text_inches(names)), bottom=0.5, hspace=0.15)
 
@@ -628,7 +681,7 @@ CHARTS: dict[str, Chart] = {
     chart.name: chart
     for chart in (
         Chart("triggers", "Triggers", (6.4, 7.5), _draw_triggers, _describe_triggers),
-        Chart("water", "Water and cramps", (6.4, 3.4), _draw_water, _describe_water),
+        Chart("amounts", "Cramps by amount", (6.4, 8.2), _draw_amounts, _describe_amounts),
         Chart("weekly", "Episodes per week", (6.4, 3.2), _draw_weekly, _describe_weekly),
         Chart(
             "medications",

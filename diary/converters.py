@@ -17,3 +17,11 @@ class IsoDateConverter:
 
     def to_url(self, value: date) -> str:
         return value.isoformat()
+
+
+class AnyIsoDateConverter(IsoDateConverter):
+    """Any date that exists, even before EARLIEST_DAY: only for reaching a row stored before
+    that floor existed, to delete it."""
+
+    def to_python(self, value: str) -> date:
+        return date.fromisoformat(value)

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from diary.days import local_date
+from diary.days import EARLIEST_DAY, local_date
 from diary.models import (
     Activity,
     Condition,
@@ -306,11 +306,14 @@ def generate_diary(
     rng = random.Random(seed)
     last_day = local_date(now, zone)
     first_day = last_day - timedelta(days=days - 1)
+    if first_day < EARLIEST_DAY:
+        raise ValueError(f"A diary starts on {EARLIEST_DAY.isoformat()} at the earliest.")
     statin = DemoMedication(
         "Atorvastatin",
         MedicationKind.STATIN,
         "20 mg at night",
-        first_day - timedelta(days=rng.randint(700, 1500)),
+        # Years before the diary, but never before the first day a diary holds.
+        max(EARLIEST_DAY, first_day - timedelta(days=rng.randint(700, 1500))),
     )
     diuretic_start = first_day + timedelta(days=round(days * 0.35) + rng.randint(-7, 7))
     diuretic = DemoMedication(

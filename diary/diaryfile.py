@@ -24,12 +24,14 @@ from django.db import models
 
 from diary.days import EARLIEST_DAY, before_earliest_day
 from diary.models import (
+    CUSTOM_FACTOR_NAME_LENGTH,
     EPISODE_IDENTITY,
     LARGEST_ANSWER,
     MAX_CUSTOM_COUNT,
     MAX_CUSTOM_FACTORS,
     MAX_DRINKS,
     MAX_DURATION_SECONDS,
+    MAX_EPISODES,
     MAX_EXERCISE_MINUTES,
     MAX_HOURS_IN_A_DAY,
     MAX_NOTE_LENGTH,
@@ -38,6 +40,7 @@ from diary.models import (
     MEDICATION_DOSE_LENGTH,
     MEDICATION_NAME_LENGTH,
     OTHER_CONDITION_LENGTH,
+    REPORT_NAME_LENGTH,
     TIME_ZONES,
     Activity,
     CheckInQuestion,
@@ -242,9 +245,15 @@ class Number(Kind):
             return text  # from_json names the problem
 
 
+@dataclass(frozen=True)
 class Boolean(Kind):
+    # What null or a missing key means where the diary has no "not recorded" (a setting).
+    default: bool | None = None
+
     def from_json(self, value: Any) -> bool | None:
-        if value is None or isinstance(value, bool):
+        if value is None:
+            return self.default
+        if isinstance(value, bool):
             return value
         raise ValueError(f"{_show(value)} is not true, false or null")
 
@@ -270,7 +279,7 @@ class Answers(Kind):
         for answer in value.values():
             if not isinstance(answer, bool | int | Decimal):
                 raise ValueError(f"{_show(answer)} is not true, false or a whole number")
-        if len({name.casefold() for name in value}) != len(value):
+        if len({medication_name_key(name) for name in value}) != len(value):
             raise ValueError("answers a factor twice")
         return {
             name: answer if isinstance(answer, bool) else Decimal(answer)
@@ -421,14 +430,18 @@ CHECKIN_FIELDS: dict[str, Kind] = {
     "notes": Text(MAX_NOTE_LENGTH),
 }
 CUSTOM_FACTOR_FIELDS: dict[str, Kind] = {
-    "name": Text(60, required=True),
+    "name": Text(CUSTOM_FACTOR_NAME_LENGTH, required=True),
     "kind": Choice(CustomFactorKind, required=True),
     "threshold": Number(1, MAX_CUSTOM_COUNT),
+    "on_checkin": Boolean(default=True),
 }
 PROFILE_FIELDS: dict[str, Kind] = {
     "conditions": ChoiceList(Condition),
     "other_condition": Text(OTHER_CONDITION_LENGTH),
     "hidden_checkin_questions": ChoiceList(CheckInQuestion),
+    # For the doctor's report's header; not settings of the app (theme, reminder), which stay.
+    "report_name": Text(REPORT_NAME_LENGTH),
+    "date_of_birth": Day(),
 }
 TOP_LEVEL_KEYS = ("format", "version", "exported_at", "timezone", "profile", "episodes", "checkins")
 
@@ -489,6 +502,13 @@ def build_document(
     }
 
 
+def date_span(parsed: ParsedDiary, zone: zoneinfo.ZoneInfo) -> tuple[date, date] | None:
+    """The first and last local day the file's episodes and check-ins are on, if it has any."""
+    days = [episode["started_at"].astimezone(zone).date() for episode in parsed.episodes]
+    days += [checkin["date"] for checkin in parsed.checkins]
+    return (min(days), max(days)) if days else None
+
+
 def dumps(document: dict) -> bytes:
     """UTF-8 JSON with keys in the documented order: the same diary always gives the same bytes."""
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
@@ -538,6 +558,10 @@ def parse_document(
         profile = _parse_record(raw_profile, profile_fields, "profile", errors)
         if profile is not None:
             profile["time_zone"] = time_zone
+            born = profile["date_of_birth"]
+            # As the profile form: a birthday not yet reached, on the diary's own clock.
+            if born is not None and born > now.astimezone(zoneinfo.ZoneInfo(time_zone)).date():
+                errors.add(f"profile.date_of_birth: {born} is in the future")
         medications = _parse_medications(raw_medications, errors)
         custom_factors = parse_custom_factors(raw_factors, known_factors or {}, errors)
     medication_names = [row["name"] for row in medications] + list(known_medications)
@@ -606,6 +630,13 @@ def episode_identity(record: Record) -> tuple:
 def parse_episodes(
     rows: list[Any], now: datetime, zone: zoneinfo.ZoneInfo, locate: Locate, errors: Errors
 ) -> list[Record]:
+    if len(rows) > MAX_EPISODES:
+        # Not worth checking one by one: more than any diary holds (the merge counts the rest).
+        errors.add(
+            f"episodes: {len(rows):,} episodes; the most a diary holds is {MAX_EPISODES:,}. "
+            "Nothing was imported."
+        )
+        return []
     episodes: list[Record] = []
     first_seen: dict[tuple, str] = {}
     # A minute of grace, as in the forms: a phone's clock may run a little ahead.
@@ -644,7 +675,7 @@ def parse_checkins(
     first_seen: dict[date, str] = {}
     # Like the profile form, a medication's name is unique ignoring case.
     known = {medication_name_key(name) for name in medication_names}
-    kinds = {name.casefold(): kind for name, kind in (factor_kinds or {}).items()}
+    kinds = {medication_name_key(name): kind for name, kind in (factor_kinds or {}).items()}
     for index, row in enumerate(rows):
         where = locate(index)
         checkin = _parse_record(row, CHECKIN_FIELDS, where, errors)
@@ -664,11 +695,11 @@ def parse_checkins(
                 )
         for name, answer in checkin["custom_factors"].items():
             where_answer = f"{where}.custom_factors.{_show(name)}"
-            if name.casefold() not in kinds:
+            if medication_name_key(name) not in kinds:
                 errors.add(f"{where_answer}: is not one of this diary's custom factors")
                 continue
             checkin["custom_factors"][name] = errors.check(
-                where_answer, partial(check_answer, kinds[name.casefold()]), answer
+                where_answer, partial(check_answer, kinds[medication_name_key(name)]), answer
             )
         checkins.append(checkin)
     return checkins
@@ -681,26 +712,26 @@ def parse_custom_factors(
     kind that matches the account's factor of the same name, and no more than the most."""
     factors: list[Record] = []
     seen: set[str] = set()
-    known = {name.casefold(): kind for name, kind in known_factors.items()}
+    known = {medication_name_key(name): kind for name, kind in known_factors.items()}
     for index, row in enumerate(rows):
         where = f"profile.custom_factors[{index}]"
         factor = _parse_record(row, CUSTOM_FACTOR_FIELDS, where, errors)
         if factor is None:
             continue
         name, kind, threshold = factor["name"], factor["kind"], factor["threshold"]
-        if name.casefold() in seen:
+        if medication_name_key(name) in seen:
             errors.add(f"{where}.name: {_show(name)} is listed twice")
-        seen.add(name.casefold())
+        seen.add(medication_name_key(name))
         if kind == CustomFactorKind.YES_NO and threshold is not None:
             errors.add(f"{where}.threshold: a yes_no factor has no threshold; write null")
         elif kind != CustomFactorKind.YES_NO and threshold is None:
             errors.add(f"{where}.threshold: a {kind} factor needs its threshold")
         elif kind == CustomFactorKind.SCALE and threshold > MAX_RATING:
             errors.add(f"{where}.threshold: {threshold} is not between 1 and {MAX_RATING}")
-        if known.get(name.casefold(), kind) != kind:
+        if known.get(medication_name_key(name), kind) != kind:
             errors.add(
                 f"{where}.kind: {_show(kind)}, but this account's factor {_show(name)} is "
-                f"{_show(known[name.casefold()])}; rename one of them"
+                f"{_show(known[medication_name_key(name)])}; rename one of them"
             )
         factors.append(factor)
     total = len(seen | set(known))

@@ -72,8 +72,12 @@ def cramp_history(
     recorded_from: date,
     last_day: date,
     days_with_checkin: int,
+    confirmed_days: int,
 ) -> dict[str, Any]:
     """How often, how bad, how long, where and when, for the window's `episodes`.
+
+    `confirmed_days`: of the days with a check-in, those whose check-in confirmed that every
+    episode of the day is logged, so that day's count is known to be whole.
 
     Rates are per week of the days recorded_from..last_day: days before the diary began are
     unknown, not days without cramps.
@@ -117,12 +121,47 @@ def cramp_history(
         "ordinary_features": _ordinary_features(episodes, zone),
         "data_quality": {
             "checkin_days": days_with_checkin,
+            "confirmed_days": confirmed_days,
             "days": days,
             "episodes": len(episodes),
             "entered_late": len(late),
             "imported": len(imported),
         },
     }
+
+
+def _ratings(values: Sequence[int]) -> dict[str, Any]:
+    return {
+        "nights": len(values),
+        "median": median(values) if values else None,
+        "worst": max(values, default=None),
+    }
+
+
+def sleep_disturbance(
+    checkins: Iterable[CheckInRecord],
+    episodes: Iterable[EpisodeRecord],
+    zone: ZoneInfo,
+    first_day: date,
+    last_day: date,
+) -> dict[str, Any]:
+    """How much the nights disturbed sleep (0–10), from the mornings' answers of the window.
+
+    The answer is on the morning's check-in, so it is about the night before it: the night of
+    `night_of` that day minus one. A night "with a cramp" is one with a night episode (asleep,
+    or 22:00–06:00), as `nights_with_episode` counts them; `episodes` may reach back before
+    first_day, for the window's first night.
+    """
+    cramp_nights = {night_of(e, zone) for e in episodes if is_night(e, zone)}
+    with_cramp: list[int] = []
+    without_cramp: list[int] = []
+    for checkin in checkins:
+        rating = checkin.get("sleep_disturbance")
+        if rating is None or not first_day <= checkin["date"] <= last_day:
+            continue
+        night = checkin["date"] - timedelta(days=1)
+        (with_cramp if night in cramp_nights else without_cramp).append(rating)
+    return {"with_cramp": _ratings(with_cramp), "without_cramp": _ratings(without_cramp)}
 
 
 def _mean(values: Iterable[Any]) -> float | None:

@@ -25,7 +25,8 @@ from diary.daytable import (
 )
 from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
-from diary.history import checkins_per_week, cramp_history
+from diary.doses import dose_response
+from diary.history import checkins_per_week, cramp_history, sleep_disturbance
 from diary.models import (
     CheckIn,
     CustomAnswer,
@@ -43,7 +44,6 @@ from diary.triggers import (
     medication_onsets,
     trend,
     trigger_factors,
-    water_dose_response,
 )
 
 # The analysis reads the diary file's fields (the data contract), less the free text.
@@ -113,6 +113,75 @@ class Diary:
             return self.first_day
         widened = self.last_complete_day - timedelta(days=TRIGGER_DAYS - 1)
         return max(min(self.first_day, widened), self.diary_first_day or self.first_day)
+
+
+# A first entry this long before the next one is asked about on the page: a year typed wrong
+# (1926 for 2026) stretches "all" to a century.
+LONE_FIRST_ENTRY_GAP = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One episode, check-in or medication (its start), by its local day: `kind` "episode" or
+    "medication" (with its id), or "checkin"."""
+
+    day: date
+    kind: str
+    row_id: int | None = None
+
+
+def lone_first_entry(entries: list[Entry]) -> Entry | None:
+    """The earliest episode or check-in when it lies more than LONE_FIRST_ENTRY_GAP before the
+    next one (a medication may well have started long before the diary)."""
+    ordered = sorted((e for e in entries if e.kind != "medication"), key=lambda e: e.day)
+    if len(ordered) < 2 or ordered[1].day - ordered[0].day <= LONE_FIRST_ENTRY_GAP:
+        return None
+    return ordered[0]
+
+
+def entry_to_question(entries: list[Entry]) -> tuple[Entry, bool] | None:
+    """The entry the insights page asks about, and whether it is dated before EARLIEST_DAY.
+
+    A row from before that floor existed (the forms and the import refuse one now) is asked
+    about first: its diary file is refused by the import until it is corrected."""
+    before_floor = sorted((e for e in entries if e.day < EARLIEST_DAY), key=lambda e: e.day)
+    if before_floor:
+        return before_floor[0], True
+    lone = lone_first_entry(entries)
+    return (lone, False) if lone else None
+
+
+def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
+    """The person's two earliest episodes and check-ins, and the medication that started
+    first, in one query."""
+    episodes = Episode.objects.filter(user=OuterRef("pk")).order_by("started_at", "id")
+    checkins = CheckIn.objects.filter(user=OuterRef("pk")).order_by("date")
+    medications = Medication.objects.filter(user=OuterRef("pk")).order_by("started_on", "id")
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            **{f"episode{n}": Subquery(episodes.values("started_at")[n : n + 1]) for n in range(2)},
+            **{f"episode{n}_id": Subquery(episodes.values("id")[n : n + 1]) for n in range(2)},
+            **{f"checkin{n}": Subquery(checkins.values("date")[n : n + 1]) for n in range(2)},
+            medication=Subquery(medications.values("started_on")[:1]),
+            medication_id=Subquery(medications.values("id")[:1]),
+        )
+        .get()
+    )
+    return [
+        *(
+            Entry(local_date(row[f"episode{n}"], zone), "episode", row[f"episode{n}_id"])
+            for n in range(2)
+            if row[f"episode{n}"] is not None
+        ),
+        *(Entry(row[f"checkin{n}"], "checkin") for n in range(2) if row[f"checkin{n}"]),
+        *(
+            [Entry(row["medication"], "medication", row["medication_id"])]
+            if row["medication"]
+            else []
+        ),
+    ]
 
 
 def diary_first_day(user, zone: ZoneInfo) -> date:
@@ -267,7 +336,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
         "factors": [result.as_json() for result in factors],
         "red_flags": [flag.as_json() for flag in flags],
         "patterns": build_patterns(diary.episodes, zone, recorded_from, last_day, counts),
-        "water_dose_response": water_dose_response(rows),
+        "dose_response": dose_response(rows),
         "trend": trend_result.as_json(),
         "medication_onsets": [onset.as_json() for _, onset in onsets],
         "medications": [
@@ -280,7 +349,18 @@ def build_document(diary: Diary) -> dict[str, Any]:
             for m in diary.medications
         ],
         "history": cramp_history(
-            in_window, zone, recorded_from, last_day, sum(row.day >= first_day for row in rows)
+            in_window,
+            zone,
+            recorded_from,
+            last_day,
+            sum(row.day >= first_day for row in rows),
+            sum(
+                row.day >= first_day and row.checkin.get("episodes_all_logged") is True
+                for row in rows
+            ),
+        ),
+        "sleep_disturbance": sleep_disturbance(
+            diary.checkins, diary.episodes, zone, first_day, last_day
         ),
         "checkins_per_week": checkins_per_week(diary.checkins, first_day, last_day),
         "note": CORRELATION_NOTE,
@@ -337,9 +417,16 @@ def version_digest(version: str) -> str:
     return hashlib.sha256(f"{CACHE_GENERATION}:{version}".encode()).hexdigest()[:24]
 
 
+# Raised whenever the document gains or changes a key: the cache is a file that outlives an
+# upgrade, and a document cached by the older code would lack what the newer code reads.
+DOCUMENT_SHAPE = 2
+
+
 def cache_key(user, first_day: date, last_day: date, version: str, item: str) -> str:
-    """A key that changes with the user, the window and the diary's data version."""
-    return f"insights:{user.pk}:{first_day}:{last_day}:{version_digest(version)}:{item}"
+    """A key that changes with the user, the window, the diary's data version and the shape of
+    the document."""
+    digest = version_digest(version)
+    return f"insights:{DOCUMENT_SHAPE}:{user.pk}:{first_day}:{last_day}:{digest}:{item}"
 
 
 def _document_key(

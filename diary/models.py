@@ -26,6 +26,12 @@ MAX_DURATION_SECONDS = 24 * 60 * 60
 # A person's own check-in factors: how many, and the largest count one can answer.
 MAX_CUSTOM_FACTORS = 20
 MAX_CUSTOM_COUNT = 50
+CUSTOM_FACTOR_NAME_LENGTH = 60
+# How many records one diary holds at most, so its diary file always imports back: the forms
+# refuse past them as the import does. A heavy five-year diary has about 4,000 episodes and 20
+# medications. Check-ins need no cap: one a day from EARLIEST_DAY on is about 46,000 (2026).
+MAX_EPISODES = 50_000
+MAX_MEDICATIONS = 200
 MAX_WATER_ML = 20_000
 MAX_DRINKS = 50
 MAX_EXERCISE_MINUTES = 24 * 60
@@ -35,6 +41,7 @@ MAX_RATING = 10
 MEDICATION_NAME_LENGTH = 100
 MEDICATION_DOSE_LENGTH = 100
 OTHER_CONDITION_LENGTH = 200
+REPORT_NAME_LENGTH = 200
 # "It's over" is offered this long after an episode started; later, the time elapsed says more
 # about when the person came back than about the cramp.
 ENDS_NOW_WITHIN = timedelta(hours=2)
@@ -46,8 +53,9 @@ on_or_after_earliest_day = MinValueValidator(
 
 
 def medication_name_key(name: str) -> str:
-    """What makes two medication names the same: "Ämilin" and "ämilin", or "MAGNESIUM" and
-    "magnesium" (Unicode case folding of the normalised text, the same on every database)."""
+    """What makes two medication names, or two names of one's own factors, the same: "Ämilin"
+    and "ämilin", or "MAGNESIUM" and "magnesium" (Unicode case folding of the normalised text,
+    the same on every database)."""
     return unicodedata.normalize("NFKC", name).casefold()
 
 
@@ -265,7 +273,7 @@ class Profile(models.Model):
     )
     report_name = models.CharField(
         "name for reports",
-        max_length=200,
+        max_length=REPORT_NAME_LENGTH,
         blank=True,
         help_text="Printed at the top of the doctor's report; your username when blank.",
     )
@@ -475,7 +483,10 @@ class CustomFactor(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_factors"
     )
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=CUSTOM_FACTOR_NAME_LENGTH)
+    # medication_name_key(name), kept by save(): the database holds names unique by it, as the
+    # form and the diary file compare them.
+    name_key = models.CharField(max_length=CUSTOM_FACTOR_NAME_LENGTH * 3, editable=False)
     kind = models.CharField(max_length=10, choices=CustomFactorKind.choices)
     threshold = models.PositiveSmallIntegerField(
         null=True,
@@ -483,6 +494,8 @@ class CustomFactor(models.Model):
         validators=[MaxValueValidator(MAX_CUSTOM_COUNT)],
         help_text="Days with this much or more are compared with the other days.",
     )
+    # Left off the check-in, it stays "not recorded" on new days; its answers are kept and judged.
+    on_checkin = models.BooleanField("asked on the check-in", default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OwnedQuerySet.as_manager()
@@ -490,8 +503,8 @@ class CustomFactor(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            # The diary file refers to a factor by its name, like a medication.
-            models.UniqueConstraint(fields=["user", "name"], name="custom_factor_name_unique"),
+            # The diary file refers to a factor by its name in any case, like a medication.
+            models.UniqueConstraint(fields=["user", "name_key"], name="custom_factor_name_unique"),
             models.CheckConstraint(
                 condition=Q(kind=CustomFactorKind.YES_NO, threshold__isnull=True)
                 | Q(kind=CustomFactorKind.COUNT, threshold__gte=1, threshold__lte=MAX_CUSTOM_COUNT)
@@ -502,6 +515,10 @@ class CustomFactor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = medication_name_key(self.name)
+        super().save(*args, **kwargs)
 
     @property
     def largest_answer(self) -> int:

@@ -19,6 +19,14 @@ from diary.models import Activity, Hydration, Muscle, Relief, ReliefEffect, Side
 # Local hours counted as night: 22:00 to 05:59.
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})
 MOVING_AVERAGE_WEEKS = 4
+# The bins of the chart of episodes over time, by the window's length in days: weeks up to two
+# years, months up to twenty, then years. A window that a single far-back entry stretches to a
+# century (a check-in typed as 1926) draws a hundred-odd bars, not 5,000 weeks.
+TIME_BINS: tuple[tuple[str, int | None], ...] = (
+    ("week", 2 * 366),
+    ("month", 20 * 366),
+    ("year", None),
+)
 HELPED = (ReliefEffect.A_LOT, ReliefEffect.FULLY)
 RELIEF_COLUMNS = ("Method", "Tried", "Helped a lot or fully", "Share")
 DURATION_BINS: tuple[tuple[str, int, int | None], ...] = (
@@ -67,6 +75,67 @@ def weekly_counts(counts: Counter[date], first_day: date, last_day: date) -> lis
             else None
         )
     return weeks
+
+
+def time_bin(first_day: date, last_day: date) -> str:
+    """The bin of the chart of episodes over time for this window (TIME_BINS)."""
+    length = (last_day - first_day).days + 1
+    return next(name for name, longest in TIME_BINS if longest is None or length <= longest)
+
+
+def _bin_start(day: date, bin_name: str) -> date:
+    if bin_name == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1) if bin_name == "month" else day.replace(month=1, day=1)
+
+
+def _next_bin(start: date, bin_name: str) -> date:
+    if bin_name == "week":
+        return start + timedelta(days=7)
+    if bin_name == "year":
+        return start.replace(year=start.year + 1)
+    return (start + timedelta(days=31)).replace(day=1)
+
+
+def episodes_over_time(counts: Counter[date], first_day: date, last_day: date) -> dict[str, Any]:
+    """Episodes in each bin of the window (weeks, months or years by its length, TIME_BINS):
+    `start`, `days` (of the bin in the window), `episodes`, `per_week` (7 · episodes / days),
+    `full` (the window holds the whole bin) and, for weeks, the 4-week `moving_average`."""
+    bin_name = time_bin(first_day, last_day)
+    if bin_name == "week":
+        rows = [
+            {
+                "start": week["week_start"],
+                "days": week["days"],
+                "episodes": week["episodes"],
+                "per_week": 7 * week["episodes"] / week["days"],
+                "full": week["days"] == 7,
+                "moving_average": week["moving_average"],
+            }
+            for week in weekly_counts(counts, first_day, last_day)
+        ]
+        return {"bin": bin_name, "bins": rows}
+    by_bin: Counter[date] = Counter()
+    for day, count in counts.items():
+        if first_day <= day <= last_day:
+            by_bin[_bin_start(day, bin_name)] += count
+    rows = []
+    start = _bin_start(first_day, bin_name)
+    while start <= last_day:
+        end = _next_bin(start, bin_name)
+        days = (min(end - timedelta(days=1), last_day) - max(start, first_day)).days + 1
+        rows.append(
+            {
+                "start": start.isoformat(),
+                "days": days,
+                "episodes": by_bin[start],
+                "per_week": 7 * by_bin[start] / days,
+                "full": days == (end - start).days,
+                "moving_average": None,
+            }
+        )
+        start = end
+    return {"bin": bin_name, "bins": rows}
 
 
 def hours_of_day(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[dict[str, Any]]:
@@ -198,6 +267,7 @@ def build_patterns(
     in_window = [e for e in episodes if first_day <= local_date(e.started_at, zone) <= last_day]
     return {
         "episodes_per_week": weekly_counts(counts, first_day, last_day),
+        "episodes_over_time": episodes_over_time(counts, first_day, last_day),
         "time_of_day": hours_of_day(in_window, zone),
         "time_estimated_episodes": sum(1 for e in in_window if e.time_estimated),
         "night_episodes": sum(1 for e in in_window if is_night(e, zone)),

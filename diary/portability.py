@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from diary import csvfiles, diaryfile
@@ -24,7 +24,10 @@ from diary.diaryfile import (
     Record,
     episode_identity,
 )
+from diary.insights import data_version
 from diary.models import (
+    MAX_EPISODES,
+    MAX_MEDICATIONS,
     CheckIn,
     CustomAnswer,
     CustomFactor,
@@ -148,18 +151,28 @@ class ImportSummary:
 
 def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSummary:
     """Merge a checked file into the diary, all or nothing; with `dry_run`, say what the merge
-    would do (by doing it and rolling it back, so the preview can't differ from the import).
+    would do and write nothing (the preview is the import's own plan, so they can't differ).
 
     Episodes are matched on (started_at, muscle, side), check-ins on date, medications on name
-    (ignoring case); a
-    match is overwritten by the file's record, so importing the same file again changes nothing.
+    (ignoring case); a match is overwritten by the file's record, so importing the same file
+    again changes nothing.
+
+    Every row is compared, built and turned into its statement's parameters before the write
+    transaction opens, so on SQLite the write lock (taken at its start) is held only while the
+    statements run: other people's quick logs wait a moment, not the whole import. Should the
+    diary change in between (another tab), the plan is made again under the lock.
     """
+    version = data_version(user, Profile.for_user(user))
+    plan = _plan(user, parsed, timezone.now())
+    if dry_run:
+        return plan.summary
     try:
         with transaction.atomic():
-            summary = _merge(user, parsed, timezone.now())
+            if data_version(user, Profile.for_user(user)) != version:
+                plan = _plan(user, parsed, timezone.now())
+            _write(user, plan)
             diary_changed(user)
-            transaction.set_rollback(dry_run)
-            return summary
+            return plan.summary
     except IntegrityError:
         # Our checks leave only a race: the same day saved in another tab meanwhile.
         raise DiaryFileError(
@@ -167,23 +180,40 @@ def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSu
         ) from None
 
 
-def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
-    summary = ImportSummary()
+@dataclass
+class _Plan:
+    """What an import writes, ready to run: statements with their rows of parameters, and the
+    check-ins whose medications or answers the file replaces (linked once they have ids)."""
+
+    summary: ImportSummary
+    profile: Profile | None = None
+    statements: list[tuple[str, list[list]]] = field(default_factory=list)
+    # (day, names) and (day, answers) of each check-in that has them replaced.
+    taking: list[tuple[date, list[str]]] = field(default_factory=list)
+    answering: list[tuple[date, dict[str, int | bool]]] = field(default_factory=list)
+    # The ids of stored check-ins whose medications, or answers, the file replaces.
+    taking_replaced: list[int] = field(default_factory=list)
+    answers_replaced: list[int] = field(default_factory=list)
+
+
+def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
+    plan = _Plan(ImportSummary())
     if parsed.profile is not None:
-        summary.profile_updated = _merge_profile(user, parsed.profile)
-    # bulk_create doesn't call Medication.save(), which keeps name_key.
-    medications = [
-        {
-            **record,
-            "name_key": medication_name_key(record["name"]),
-            PRESENT_KEYS: record[PRESENT_KEYS] | {"name_key"},
-        }
-        for record in parsed.medications
-    ]
-    summary.medications, _ = _merge_rows(
-        Medication, user, medications, _medication_identity, [*MEDICATION_FIELDS, "name_key"], now
+        plan.profile = _changed_profile(user, parsed.profile)
+        plan.summary.profile_updated = plan.profile is not None
+    medications = _with_name_key(parsed.medications)
+    plan.summary.medications, _ = _plan_rows(
+        plan,
+        Medication,
+        user,
+        medications,
+        _medication_identity,
+        [*MEDICATION_FIELDS, "name_key"],
+        now,
+        most=(MAX_MEDICATIONS, "medications"),
     )
-    summary.episodes, _ = _merge_rows(
+    plan.summary.episodes, _ = _plan_rows(
+        plan,
         Episode,
         user,
         parsed.episodes,
@@ -191,12 +221,19 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         EPISODE_FIELDS,
         now,
         created_values={"imported": True},
+        most=(MAX_EPISODES, "episodes"),
     )
-    _merge_rows(
-        CustomFactor, user, parsed.custom_factors, _factor_identity, CUSTOM_FACTOR_FIELDS, now
+    _plan_rows(
+        plan,
+        CustomFactor,
+        user,
+        _with_name_key(parsed.custom_factors),
+        _factor_identity,
+        [*CUSTOM_FACTOR_FIELDS, "name_key"],
+        now,
     )
     current_answers = {
-        checkin_id: {name.casefold(): value for name, value in answers.items()}
+        checkin_id: {medication_name_key(name): value for name, value in answers.items()}
         for checkin_id, answers in _custom_answers(user).items()
     }
 
@@ -213,13 +250,14 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         if "medications_taken" in present and current_taken[checkin.pk] != wanted_taken:
             changed.append("medications_taken")
         wanted_answers = {
-            name.casefold(): value for name, value in record["custom_factors"].items()
+            medication_name_key(name): value for name, value in record["custom_factors"].items()
         }
         if "custom_factors" in present and current_answers.get(checkin.pk, {}) != wanted_answers:
             changed.append("custom_factors")
         return changed
 
-    summary.checkins, touched = _merge_rows(
+    plan.summary.checkins, touched = _plan_rows(
+        plan,
         CheckIn,
         user,
         parsed.checkins,
@@ -229,15 +267,57 @@ def _merge(user, parsed: ParsedDiary, now: datetime) -> ImportSummary:
         links_changed=links_changed,
     )
     # A check-in whose record leaves medications_taken (or custom_factors) out keeps what it has.
-    taking = _holding("medications_taken", touched)
-    links = _medication_links(user, taking)
-    Taken.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in taking]).delete()
-    Taken.objects.bulk_create(links)
-    answering = _holding("custom_factors", touched)
-    answers = _answer_rows(user, answering)
-    CustomAnswer.objects.filter(checkin_id__in=[checkin.pk for checkin, _ in answering]).delete()
-    CustomAnswer.objects.bulk_create(answers)
-    return summary
+    taking, answering = _holding("medications_taken", touched), _holding("custom_factors", touched)
+    plan.taking = [(row.date, record["medications_taken"]) for row, record in taking]
+    plan.answering = [(row.date, record["custom_factors"]) for row, record in answering]
+    plan.taking_replaced = [row.pk for row, _ in taking if row.pk is not None]
+    plan.answers_replaced = [row.pk for row, _ in answering if row.pk is not None]
+    return plan
+
+
+def _with_name_key(records: list[Record]) -> list[Record]:
+    # The statements don't call save(), which keeps name_key.
+    return [
+        {
+            **record,
+            "name_key": medication_name_key(record["name"]),
+            PRESENT_KEYS: record[PRESENT_KEYS] | {"name_key"},
+        }
+        for record in records
+    ]
+
+
+def _write(user, plan: _Plan) -> None:
+    """Run the plan, inside the merge's transaction."""
+    if plan.profile is not None:
+        plan.profile.save()
+    with connection.cursor() as cursor:
+        for sql, rows in plan.statements:
+            if rows:
+                cursor.executemany(sql, rows)
+    checkin_ids = dict(CheckIn.objects.for_user(user).values_list("date", "id"))
+    Taken.objects.filter(checkin_id__in=plan.taking_replaced).delete()
+    CustomAnswer.objects.filter(checkin_id__in=plan.answers_replaced).delete()
+    links = [
+        (Taken, ["checkin", "medication"], _medication_links(user, plan.taking, checkin_ids)),
+        (
+            CustomAnswer,
+            ["checkin", "factor", "value"],
+            _answer_rows(user, plan.answering, checkin_ids),
+        ),
+    ]
+    with connection.cursor() as cursor:
+        for model, names, rows in links:
+            if not rows:
+                continue
+            # Plain ids and numbers, so the rows go in as they are, with no model around them.
+            columns = [model._meta.get_field(name).column for name in names]
+            quote = connection.ops.quote_name
+            cursor.executemany(
+                f"INSERT INTO {quote(model._meta.db_table)} "
+                f"({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))})",
+                rows,
+            )
 
 
 def _holding(
@@ -247,19 +327,21 @@ def _holding(
     return [(row, record) for row, record in touched if key in record[PRESENT_KEYS]]
 
 
-def _answer_rows(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
-    """The custom answers of the check-ins, their factors looked up inside the transaction
-    (a factor deleted in another tab since the file was checked refuses the file)."""
+def _answer_rows(
+    user, answering: list[tuple[date, dict]], checkin_ids: dict[date, int]
+) -> list[tuple[int, int, int]]:
+    """The custom answers of the check-ins as (check-in, factor, value), their factors looked
+    up inside the transaction (one deleted in another tab since the check refuses the file)."""
     factor_ids = {
-        name.casefold(): pk
+        medication_name_key(name): pk
         for name, pk in CustomFactor.objects.for_user(user).values_list("name", "id")
     }
     missing = sorted(
         {
             name
-            for _, record in touched
-            for name in record["custom_factors"]
-            if name.casefold() not in factor_ids
+            for _, answers in answering
+            for name in answers
+            if medication_name_key(name) not in factor_ids
         }
     )
     if missing:
@@ -271,14 +353,16 @@ def _answer_rows(user, touched: list[tuple[models.Model, Record]]) -> list[model
             ]
         )
     return [
-        CustomAnswer(checkin_id=checkin.pk, factor_id=factor_ids[name.casefold()], value=value)
-        for checkin, record in touched
-        for name, value in record["custom_factors"].items()
+        (checkin_ids[day], factor_ids[medication_name_key(name)], int(value))
+        for day, answers in answering
+        for name, value in answers.items()
     ]
 
 
-def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[models.Model]:
-    """The medications_taken rows of the check-ins, looked up inside the merge's transaction.
+def _medication_links(
+    user, taking: list[tuple[date, list[str]]], checkin_ids: dict[date, int]
+) -> list[tuple[int, int]]:
+    """The medications_taken rows (check-in, medication), looked up inside the transaction.
 
     The file was checked against the medications of that moment; one deleted or renamed in
     another tab since then leaves a name that links to nothing, which refuses the file.
@@ -289,10 +373,10 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
     }
     # Each missing medication once, at the first check-in that names it.
     first_missing: dict[str, tuple[str, date]] = {}
-    for checkin, record in touched:
-        for name in record["medications_taken"]:
+    for day, names in taking:
+        for name in names:
             if medication_name_key(name) not in medication_ids:
-                first_missing.setdefault(medication_name_key(name), (name, checkin.date))
+                first_missing.setdefault(medication_name_key(name), (name, day))
     if first_missing:
         raise DiaryFileError(
             [
@@ -303,9 +387,9 @@ def _medication_links(user, touched: list[tuple[models.Model, Record]]) -> list[
             + ["Nothing was imported; try again."]
         )
     return [
-        Taken(checkin_id=checkin.pk, medication_id=medication_ids[medication_name_key(name)])
-        for checkin, record in touched
-        for name in record["medications_taken"]
+        (checkin_ids[day], medication_ids[medication_name_key(name)])
+        for day, names in taking
+        for name in names
     ]
 
 
@@ -316,14 +400,15 @@ def _medication_identity(record: Record) -> str:
 
 def _factor_identity(record: Record) -> str:
     # As in the factor form: "coffee" and "Coffee" are one factor.
-    return record["name"].casefold()
+    return medication_name_key(record["name"])
 
 
 def _checkin_identity(record: Record) -> date:
     return record["date"]
 
 
-def _merge_profile(user, record: Record) -> bool:
+def _changed_profile(user, record: Record) -> Profile | None:
+    """The profile with the file's values set, or None when they change nothing."""
     profile = Profile.for_user(user)
     # The time zone comes from the file's top level, which always has one.
     present = record[PRESENT_KEYS] | {"time_zone"}
@@ -332,14 +417,14 @@ def _merge_profile(user, record: Record) -> bool:
     if "other" not in wanted.get("conditions", profile.conditions):
         wanted["other_condition"] = ""  # as the profile form clears it
     if all(getattr(profile, key) == value for key, value in wanted.items()):
-        return False
+        return None
     for key, value in wanted.items():
         setattr(profile, key, value)
-    profile.save()
-    return True
+    return profile
 
 
-def _merge_rows(
+def _plan_rows(
+    plan: _Plan,
     model: type[models.Model],
     user,
     records: list[Record],
@@ -348,10 +433,12 @@ def _merge_rows(
     now: datetime,
     links_changed: Callable[[models.Model, Record], list[str]] = lambda row, record: [],
     created_values: dict | None = None,
+    most: tuple[int, str] | None = None,
 ) -> tuple[Tally, list[tuple[models.Model, Record]]]:
-    """Create or overwrite `user`'s rows of `model` from records; returns the tally and the
-    rows added or updated, with their records (for the many-to-many step). `created_values`
-    are set on the rows added only."""
+    """Add to the plan the statements that create or overwrite `user`'s rows of `model` from
+    records; returns the tally and the rows added or updated, with their records (for the
+    many-to-many step). `created_values` are set on the rows added only; `most` is the cap on
+    the diary's rows of that model, with their name, past which the file is refused."""
     columns = list(columns)
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
     added, updated = [], []
@@ -370,13 +457,53 @@ def _merge_rows(
             changed_keys.update(changed)
             for name, value in values.items():
                 setattr(row, name, value)
-            # bulk_update skips auto_now; other areas read updated_at.
+            # The statement skips auto_now; other areas read updated_at.
             row.updated_at = now
             updated.append((row, record))
-    model.objects.bulk_create([row for row, _ in added], batch_size=500)
-    model.objects.bulk_update([row for row, _ in updated], [*columns, "updated_at"], batch_size=500)
+    if most is not None and len(existing) + len(added) > most[0]:
+        cap, name = most
+        raise DiaryFileError(
+            [
+                f"With this file the diary would hold {len(existing) + len(added):,} {name}; "
+                f"the most a diary holds is {cap:,}. Nothing was imported."
+            ]
+        )
+    plan.statements.append(_statement(model, [row for row, _ in added], add=True))
+    plan.statements.append(
+        _statement(model, [row for row, _ in updated], add=False, columns=[*columns, "updated_at"])
+    )
     tally = Tally(len(added), len(updated), len(records) - len(added) - len(updated), changed_keys)
     return tally, added + updated
+
+
+def _statement(
+    model: type[models.Model], rows: list[models.Model], *, add: bool, columns: list[str] = ()
+) -> tuple[str, list[list]]:
+    """An INSERT of `rows` (add) or an UPDATE of their `columns` by id, with each row's
+    parameters converted for the database as Django's own bulk_create would (auto_now too)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    if add:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        sql = (
+            f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        params = [
+            [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in rows
+        ]
+        return sql, params
+    fields = [model._meta.get_field(name) for name in columns]
+    pk = model._meta.pk
+    sql = (
+        f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+        f"WHERE {quote(pk.column)} = %s"
+    )
+    params = [
+        [*(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields), row.pk]
+        for row in rows
+    ]
+    return sql, params
 
 
 @transaction.atomic

@@ -7,20 +7,22 @@ content, and every number comes from the document, so the report agrees with /in
 """
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import matplotlib
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -40,6 +42,16 @@ from svglib.svglib import svg2rlg
 from diary import charts
 from diary.models import Activity, EpisodeKind, Muscle, Relief, ReliefEffect, Side, Symptom
 from diary.patterns import RELIEF_COLUMNS
+from diary.printtext import (
+    EMOJI_FILE,
+    EMOJI_FONT,
+    Font,
+    has_right_to_left,
+    isolate,
+    markup,
+    runs,
+    visual_lines,
+)
 from diary.quantities import format_duration
 
 Document = dict[str, Any]
@@ -62,6 +74,10 @@ APPENDIX_CHARTS = ("weekly", "medications", "hours", "muscles", "triggers")
 MAX_FOREST_INCHES = 8.5
 FONT = "DejaVuSans"
 BOLD_FONT = "DejaVuSans-Bold"
+FONT_FILES = {FONT: "DejaVuSans.ttf", BOLD_FONT: "DejaVuSans-Bold.ttf"}
+# reportlab's paragraphs may fit a line a hair differently from our own measure of it.
+LINE_SLACK = 0.5
+FOOTER_SIZE = 7.5
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class EpisodeEntry:
     relief: tuple[str, ...]
     relief_effect: str
     notes: str
+    time_estimated: bool = False  # counted in the morning: the hour is a placeholder
 
 
 @dataclass(frozen=True)
@@ -169,7 +186,7 @@ class Report:
 
     @property
     def footer(self) -> str:
-        return f"{DISCLAIMER} · {self.person} · {self.period}"
+        return f"{DISCLAIMER} · {isolate(self.person)} · {self.period}"
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -244,7 +261,8 @@ def data_quality_text(document: Document) -> str:
     checkins = quality["checkin_days"]
     share = checkins / quality["days"] if quality["days"] else 0
     sentence = (
-        f"Check-ins on {checkins} of {quality['days']} days ({share:.0%}); "
+        f"Check-ins on {checkins} of {quality['days']} days ({share:.0%}), "
+        f"{quality['confirmed_days']} of them confirming every episode of the day was logged; "
         f"{quality['entered_late']} of {quality['episodes']} episodes were entered more than "
         "24 h after they began"
     )
@@ -286,9 +304,39 @@ def _numbers(document: Document) -> Section:
             f"{duration['over_10_minutes']} longer than 10 min "
             f"({duration['recorded']} with a duration)",
         ),
+        ("Sleep disturbance (0–10)", sleep_text(document["sleep_disturbance"])),
         ("Trend", trend["summary"]),
     )
     return Section("numbers", "How often, how bad, how long", (Facts(rows),))
+
+
+def sleep_text(nights: dict[str, Any]) -> str:
+    """The mornings' answers: on nights with a cramp, and on those without for comparison."""
+    cramp, calm = nights["with_cramp"], nights["without_cramp"]
+    if not cramp["nights"] and not calm["nights"]:
+        return "not recorded (asked on the morning's “last night” screen)"
+    parts = []
+    if cramp["nights"]:
+        parts.append(
+            f"on {_plural(cramp['nights'], 'night')} with a cramp: median "
+            f"{_median(cramp['median'])}, worst {cramp['worst']}"
+        )
+    if calm["nights"]:
+        parts.append(
+            f"on {_plural(calm['nights'], 'night')} without: median {_median(calm['median'])}"
+        )
+    return "; ".join(parts)
+
+
+def estimated_text(document: Document) -> str | None:
+    """How many episodes have only an estimated time, which no hour-of-day figure uses."""
+    estimated = document["patterns"]["time_estimated_episodes"]
+    if not estimated:
+        return None
+    return (
+        f"{estimated} of {document['episodes']} episodes have estimated times (logged in the "
+        "morning); left out of the time of day"
+    )
 
 
 def _muscle_text(muscle: dict[str, Any]) -> str:
@@ -312,6 +360,10 @@ def _where_and_when(document: Document) -> Section:
         ("During or just after exercise", share_text(history["when"]["exercise"])),
         ("At rest (resting or sitting)", share_text(history["when"]["rest"])),
     )
+    estimated = estimated_text(document)
+    if estimated:
+        # Counted at night as "asleep", never by their placeholder hour.
+        rows += (("Times estimated", estimated),)
     return Section("where", "Where and when", (Facts(rows),))
 
 
@@ -390,8 +442,8 @@ def _medication_rows(report: ReportInput) -> tuple[tuple[str, str], ...]:
             if medication.started_on
             else "No start date, so no comparison."
         )
-        dose = f", {medication.dose}" if medication.dose else ""
-        label = f"{medication.name} ({medication.kind}{dose})"
+        dose = f", {isolate(medication.dose)}" if medication.dose else ""
+        label = f"{isolate(medication.name)} ({medication.kind}{dose})"
         rows.append((label, f"{taken}. {change}"))
     return tuple(rows)
 
@@ -399,7 +451,7 @@ def _medication_rows(report: ReportInput) -> tuple[tuple[str, str], ...]:
 def _medications(report: ReportInput) -> Section:
     rows = _medication_rows(report)
     blocks: list[Block] = [Facts(rows) if rows else Text("No medications recorded.")]
-    conditions = "; ".join(report.conditions) or "none recorded"
+    conditions = "; ".join(isolate(c) for c in report.conditions) or "none recorded"
     blocks.append(Text(f"Conditions: {conditions}."))
     return Section("medications", "Medications and conditions", tuple(blocks))
 
@@ -503,8 +555,10 @@ def _episode_row(episode: EpisodeEntry) -> tuple[str, ...]:
     relief = _labels(episode.relief, Relief)
     if episode.relief_effect:
         relief += f" ({ReliefEffect(episode.relief_effect).label.lower()})"
+    # A night counted in the morning has no real hour to show.
+    started = f"{episode.started:%Y-%m-%d}, night (time estimated)"
     return (
-        f"{episode.started:%Y-%m-%d %H:%M}",
+        started if episode.time_estimated else f"{episode.started:%Y-%m-%d %H:%M}",
         f"{Muscle(episode.muscle).label}, {Side(episode.side).label.lower()}",
         str(episode.intensity),
         duration_text(episode.duration_seconds),
@@ -521,7 +575,7 @@ def _episodes_section(report: ReportInput) -> Section:
         blocks: tuple[Block, ...] = (Text("No episodes in this period."),)
     else:
         rows = tuple(_episode_row(e) for e in report.episodes)
-        notes = {i: f"Notes: {e.notes}" for i, e in enumerate(report.episodes) if e.notes}
+        notes = {i: f"Notes: {isolate(e.notes)}" for i, e in enumerate(report.episodes) if e.notes}
         widths = (0.14, 0.15, 0.05, 0.09, 0.1, 0.13, 0.15, 0.19)
         blocks = (Grid(columns, rows, widths, notes),)
     return Section("episodes", APPENDIX_SECTIONS["episodes"], blocks, appendix=True)
@@ -591,16 +645,29 @@ def render_chart(report: Report, name: str, for_pdf: bool = False) -> bytes:
 # The PDF
 
 
+def _dejavu(name: str) -> Path:
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / FONT_FILES[name]
+
+
+@cache
+def font_chain(name: str) -> tuple[Font, ...]:
+    """The fonts a character of a paragraph in `name` is looked up in, in turn: the paragraph's
+    own, DejaVu Sans (the bold face lacks some scripts the regular has), then Noto Emoji."""
+    names = dict.fromkeys((name, FONT))
+    return (*(Font(n, _dejavu(n)) for n in names), Font(EMOJI_FONT, EMOJI_FILE))
+
+
 @cache
 def _register_fonts() -> None:
-    """DejaVu Sans from matplotlib's own package data: accents, Greek, Cyrillic, Hebrew…"""
-    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    """DejaVu Sans from matplotlib's own package data: accents, Greek, Cyrillic, Hebrew,
+    Arabic…; Noto Emoji, shipped in diary/fonts, for the emoji DejaVu lacks."""
     # Registered under the name matplotlib gives it in the charts' SVG, for svglib too.
-    svg_fonts.register_font("DejaVu Sans", str(fonts / "DejaVuSans.ttf"), rlgFontName=FONT)
+    svg_fonts.register_font("DejaVu Sans", str(_dejavu(FONT)), rlgFontName=FONT)
     svg_fonts.register_font(
-        "DejaVu Sans", str(fonts / "DejaVuSans-Bold.ttf"), weight="bold", rlgFontName=BOLD_FONT
+        "DejaVu Sans", str(_dejavu(BOLD_FONT)), weight="bold", rlgFontName=BOLD_FONT
     )
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD_FONT)
+    pdfmetrics.registerFont(TTFont(EMOJI_FONT, str(EMOJI_FILE)))
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -623,17 +690,32 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    # Free text is shown as written: escaped, so "<b>" or "&" is never read as markup.
-    return Paragraph(escape(text), style)
+def _paragraph(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """`text` as written, in a paragraph `width` wide: escaped, so "<b>" or "&" is never read
+    as markup, each character in a font that has it, right-to-left text in display order."""
+    fonts = font_chain(style.fontName)
+    if not has_right_to_left(text):
+        return Paragraph(markup(text, fonts), style)
+
+    def measure(line: str) -> float:
+        return sum(
+            pdfmetrics.stringWidth(part, font, style.fontSize) for font, part in runs(line, fonts)
+        )
+
+    lines, direction = visual_lines(text, width - LINE_SLACK, measure)
+    if direction == "R":
+        style = ParagraphStyle(f"{style.name}-rtl", style, alignment=TA_RIGHT)
+    return Paragraph("<br/>".join(markup(line, fonts) for line in lines), style)
 
 
+GRID_PADDING = 2
+FACTS_RIGHT_PADDING = 6
 GRID_STYLE = TableStyle(
     [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#404040")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), GRID_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), GRID_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
@@ -641,16 +723,21 @@ GRID_STYLE = TableStyle(
 
 
 def _facts(block: Facts, width: float, styles) -> Table:
+    label_width, value_width = 0.3 * width, 0.7 * width
     rows = [
-        [_paragraph(label, styles["label"]), _paragraph(value, styles["value"])]
+        [
+            _paragraph(label, styles["label"], label_width - FACTS_RIGHT_PADDING),
+            _paragraph(value, styles["value"], value_width - FACTS_RIGHT_PADDING),
+        ]
         for label, value in block.rows
     ]
-    table = Table(rows, colWidths=[0.3 * width, 0.7 * width], hAlign="LEFT", splitInRow=1)
+    table = Table(rows, colWidths=[label_width, value_width], hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), FACTS_RIGHT_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 0.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.25, colors.HexColor("#BBBBBB")),
@@ -660,25 +747,57 @@ def _facts(block: Facts, width: float, styles) -> Table:
     return table
 
 
+def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """A cell that fits on one line in the paragraph's own font as a plain string, which the
+    table draws itself (a year's episode list has thousands of cells: as paragraphs they took
+    a third of the layout); anything else as a paragraph."""
+    codepoints = font_chain(style.fontName)[0].codepoints
+    plain = all(ord(character) in codepoints for character in text)
+    if (
+        plain
+        and not has_right_to_left(text)
+        and "\n" not in text
+        and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width
+    ):
+        return text
+    return _paragraph(text, style, width)
+
+
 def _grid(block: Grid, width: float, styles) -> Table:
-    rows: list[list[Any]] = [[_paragraph(c, styles["head"]) for c in block.columns]]
+    widths = [share * width for share in block.widths]
+    inner = [column - 2 * GRID_PADDING for column in widths]
+    rows: list[list[Any]] = [
+        [_paragraph(c, styles["head"], w) for c, w in zip(block.columns, inner, strict=True)]
+    ]
     commands: list[tuple] = []
     for index, row in enumerate(block.rows):
-        rows.append([_paragraph(cell, styles["cell"]) for cell in row])
+        rows.append([_cell(cell, styles["cell"], w) for cell, w in zip(row, inner, strict=True)])
         note = block.notes.get(index)
         if note is not None:
-            rows.append([_paragraph(note, styles["cell"])] + [""] * (len(block.columns) - 1))
+            spanned = _paragraph(note, styles["cell"], width - 2 * GRID_PADDING)
+            rows.append([spanned] + [""] * (len(block.columns) - 1))
             commands.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
         commands.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.25, "#BBBBBB"))
     # splitInRow lets one row (a 10,000-character note) run on over several pages.
     table = Table(
         rows,
-        colWidths=[share * width for share in block.widths],
+        colWidths=widths,
         repeatRows=1,
         splitInRow=1,
         hAlign="LEFT",
     )
     table.setStyle(GRID_STYLE)
+    cell = styles["cell"]
+    # How the table draws the plain-string cells: as the paragraph cells look.
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 1), (-1, -1), cell.fontName),
+                ("FONTSIZE", (0, 1), (-1, -1), cell.fontSize),
+                ("LEADING", (0, 1), (-1, -1), cell.leading),
+            ]
+        )
+    )
     table.setStyle(TableStyle(commands))
     return table
 
@@ -692,7 +811,7 @@ def _chart(block: Chart, svg: bytes, width: float, styles) -> Flowable:
     return KeepTogether(
         [
             drawing,
-            _paragraph(block.sentence, styles["small"]),
+            _paragraph(block.sentence, styles["small"], width),
             Spacer(1, 4 * mm),
         ]
     )
@@ -700,10 +819,10 @@ def _chart(block: Chart, svg: bytes, width: float, styles) -> Flowable:
 
 def _flowables(section: Section, svgs: dict[str, bytes], width: float, styles) -> list[Flowable]:
     heading = styles["appendix"] if section.appendix else styles["heading"]
-    flowables: list[Flowable] = [_paragraph(section.title, heading)]
+    flowables: list[Flowable] = [_paragraph(section.title, heading, width)]
     for block in section.blocks:
         if isinstance(block, Text):
-            flowables.append(_paragraph(block.text, styles[block.kind]))
+            flowables.append(_paragraph(block.text, styles[block.kind], width))
         elif isinstance(block, Facts):
             flowables.append(_facts(block, width, styles))
         elif isinstance(block, Grid):
@@ -713,13 +832,35 @@ def _flowables(section: Section, svgs: dict[str, bytes], width: float, styles) -
     return flowables
 
 
-def _header(report: Report, styles) -> list[Flowable]:
+def _header(report: Report, styles, width: float) -> list[Flowable]:
     born = f" · born {day_text(report.date_of_birth)}" if report.date_of_birth else ""
+    made = f"Period {report.period} · made on {day_text(report.made_on)}"
     return [
-        _paragraph(f"{report.title}: {report.person}{born}", styles["title"]),
-        _paragraph(f"Period {report.period} · made on {day_text(report.made_on)}", styles["body"]),
-        _paragraph(report.data_quality, styles["small"]),
+        _paragraph(f"{report.title}: {isolate(report.person)}{born}", styles["title"], width),
+        _paragraph(made, styles["body"], width),
+        _paragraph(report.data_quality, styles["small"], width),
     ]
+
+
+FOOTER_STYLE = ParagraphStyle(
+    "footer", fontName=FONT, fontSize=FOOTER_SIZE, leading=9, textColor="#404040"
+)
+PAGE_NUMBER_WIDTH = 25 * mm
+
+
+# reportlab writes a character beyond U+FFFF in a font's ToUnicode map as 5 or 6 hex digits,
+# which readers refuse ("odd-length string"), so an emoji could not be searched or copied.
+_ASTRAL_ENTRY = re.compile(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>")
+
+
+def utf16_to_unicode_map(cmap: str) -> str:
+    """A ToUnicode CMap with every code point written as UTF-16BE, as the PDF format has it."""
+
+    def entry(match: re.Match) -> str:
+        utf16 = chr(int(match[2], 16)).encode("utf-16-be").hex().upper()
+        return f"<{match[1]}> <{utf16}>"
+
+    return _ASTRAL_ENTRY.sub(entry, cmap)
 
 
 class _NumberedCanvas(Canvas):
@@ -740,13 +881,24 @@ class _NumberedCanvas(Canvas):
             self.__dict__.update(page)
             self._draw_footer(len(self._pages))
             super().showPage()
+        # The fonts' objects are made now rather than as the file is written, to mend their maps.
+        document = self._doc
+        for font in document.delayedFonts:
+            font.addObjects(document)
+        document.delayedFonts = []
+        for name, stream in document.idToObject.items():
+            if name.startswith("toUnicodeCMap:"):
+                stream.content = utf16_to_unicode_map(stream.content)
         super().save()
 
     def _draw_footer(self, pages: int) -> None:
         width, _ = self._pagesize
-        self.setFont(FONT, 7.5)
+        # The footer names the person, whose name may be in any script or hold an emoji.
+        footer = _paragraph(self.footer, FOOTER_STYLE, width - 30 * mm - PAGE_NUMBER_WIDTH)
+        footer.wrap(width - 30 * mm - PAGE_NUMBER_WIDTH, 20 * mm)
+        footer.drawOn(self, 15 * mm, 10 * mm - FOOTER_STYLE.leading + FOOTER_SIZE)
+        self.setFont(FONT, FOOTER_SIZE)
         self.setFillColor(colors.HexColor("#404040"))
-        self.drawString(15 * mm, 10 * mm, self.footer)
         self.drawRightString(width - 15 * mm, 10 * mm, f"page {self._pageNumber} of {pages}")
 
 
@@ -789,7 +941,7 @@ def build_pdf(report: Report) -> bytes:
         for block in section.blocks
         if isinstance(block, Chart)
     }
-    story = _header(report, styles)
+    story = _header(report, styles, document.width)
     for section in report.page_one:
         story += _flowables(section, svgs, document.width, styles)
     for section in report.appendix:

@@ -24,6 +24,7 @@ EPISODE_COLUMNS = (
     "relief",
     "relief_effect",
     "notes",
+    "time_estimated",
 )
 
 

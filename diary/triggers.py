@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 from scipy.special import betainc, betaincinv
-from scipy.stats import chi2
 
 from diary.daytable import CheckInRecord, CustomFactorRecord, DayRow, MedicationRecord
 from diary.monitoring import Monitor, dispersion_of, medication_monitor, worsening_monitor
@@ -38,8 +37,9 @@ BLOCK_DAYS = 14
 # Same-day and day-before rows whose exposures correlate at least this much are one finding.
 MERGE_CORRELATION = 0.5
 # Another factor is named as moving with a judged one from this |correlation| on; from the
-# weaker one on when it goes with cramps at least as clearly (a smaller p-value), since then
-# it may be the one behind this factor's numbers.
+# weaker one on when it goes with cramps at least as clearly (a smaller p-value) or clearly
+# enough on its own (p < SIGNIFICANCE), since then it may be the one behind this factor's
+# numbers even where this factor's own p-value happens to come out smaller.
 CO_OCCURRENCE = 0.4
 WEAK_CO_OCCURRENCE = 0.2
 TREND_DAYS = 28
@@ -298,12 +298,12 @@ class RateComparison:
         if not self.enough_data:
             return None
         _, total = self._scaled
-        if _clopper_pearson(total, total)[0] <= self._share:
+        if _lower_bound(total, total) <= self._share:
             return None
         low, high = total * self._share, total
         for _ in range(30):  # to a billionth of the range: far below what is shown
             middle = (low + high) / 2
-            if _clopper_pearson(middle, total)[0] > self._share:
+            if _lower_bound(middle, total) > self._share:
                 high = middle
             else:
                 low = middle
@@ -359,9 +359,13 @@ class RateComparison:
         }
 
 
+def _lower_bound(exposed: float, total: float) -> float:
+    return 0.0 if exposed <= 0 else float(betaincinv(exposed, total - exposed + 1, 0.025))
+
+
 def _clopper_pearson(exposed: float, total: float) -> tuple[float, float]:
     """The exact 95% interval of a binomial proportion, for counts that may be fractional."""
-    low = 0.0 if exposed <= 0 else float(betaincinv(exposed, total - exposed + 1, 0.025))
+    low = _lower_bound(exposed, total)
     high = 1.0 if exposed >= total else float(betaincinv(exposed + 1, total - exposed, 0.975))
     return low, high
 
@@ -560,10 +564,11 @@ def block_dispersion(exposures: np.ndarray, episodes: np.ndarray) -> np.ndarray:
         c = np.pad(scores, padding).reshape(count, blocks, block)
         y = np.pad(episodes, padding[1]).reshape(blocks, block)
         m = c @ y.T  # (count, blocks, blocks)
-        centred = (m - m.mean(axis=2, keepdims=True) - m.mean(axis=1, keepdims=True)) + m.mean(
-            axis=(1, 2), keepdims=True
-        )
-        variances.append((centred**2).sum(axis=(1, 2)) / (blocks - 1))
+        # In place, in the order (m - M_i·) - M_·j + M_·· (a five-year diary's m is large).
+        centred = m - m.mean(axis=2, keepdims=True)
+        centred -= m.mean(axis=1, keepdims=True)
+        centred += m.mean(axis=(1, 2), keepdims=True)
+        variances.append(np.square(centred, out=centred).sum(axis=(1, 2)) / (blocks - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.mean(variances, axis=0) / binomial
     return np.where(np.isfinite(ratio), np.maximum(ratio, 1.0), 1.0)
@@ -638,7 +643,10 @@ def analyse_factors(rows: Sequence[DayRow], factors: Sequence[Factor]) -> list[F
                 strength[i, j] >= CO_OCCURRENCE
                 or strength[i, j] >= WEAK_CO_OCCURRENCE
                 and comparisons[j].enough_data
-                and comparisons[j].p_value <= comparisons[i].p_value
+                and (
+                    comparisons[j].p_value <= comparisons[i].p_value
+                    or comparisons[j].p_value < SIGNIFICANCE
+                )
             )
         )
         results.append(
@@ -647,52 +655,6 @@ def analyse_factors(rows: Sequence[DayRow], factors: Sequence[Factor]) -> list[F
             )
         )
     return results
-
-
-def poisson_interval(events: int, exposure: float) -> tuple[float, float]:
-    """Exact (Garwood) 95% interval for a Poisson rate of `events` over `exposure`."""
-    low = chi2.ppf(0.025, 2 * events) / 2 if events else 0.0
-    high = chi2.ppf(0.975, 2 * events + 2) / 2
-    return float(low / exposure), float(high / exposure)
-
-
-WATER_BINS: tuple[tuple[str, int, int | None], ...] = (
-    ("< 1 L", 0, 1000),
-    ("1–1.5 L", 1000, 1500),
-    ("1.5–2 L", 1500, 2000),
-    ("2–2.5 L", 2000, 2500),
-    ("2.5–3 L", 2500, 3000),
-    ("≥ 3 L", 3000, None),
-)
-
-
-def water_dose_response(rows: Iterable[DayRow]) -> list[dict[str, Any]]:
-    """Episodes per day in bins of water drunk that day, with exact Poisson 95% intervals."""
-    tallies = [[0, 0] for _ in WATER_BINS]
-    for row in rows:
-        water = row.checkin.get("water_ml")
-        if _blank(water):
-            continue
-        for tally, (_, low, high) in zip(tallies, WATER_BINS, strict=True):
-            if water >= low and (high is None or water < high):
-                tally[0] += 1
-                tally[1] += row.episodes
-    bins = []
-    for (label, low, high), (days, episodes) in zip(WATER_BINS, tallies, strict=True):
-        ci_low, ci_high = poisson_interval(episodes, days) if days else (None, None)
-        bins.append(
-            {
-                "label": label,
-                "min_ml": low,
-                "max_ml": high,
-                "days": days,
-                "episodes": episodes,
-                "rate_per_day": episodes / days if days else None,
-                "ci_low": ci_low,
-                "ci_high": ci_high,
-            }
-        )
-    return bins
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from diary.converters import IsoDateConverter
+from diary.converters import AnyIsoDateConverter, IsoDateConverter
 from diary.views import (
     checkins,
     episodes,
@@ -16,6 +16,7 @@ from diary.views import (
 )
 
 register_converter(IsoDateConverter, "isodate")
+register_converter(AnyIsoDateConverter, "anydate")
 
 app_name = "diary"
 
@@ -39,7 +40,7 @@ urlpatterns = [
         name="customfactor_delete",
     ),
     path("checkins/<isodate:day>/", checkins.checkin_day, name="checkin_day"),
-    path("checkins/<isodate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
+    path("checkins/<anydate:day>/delete/", checkins.checkin_delete, name="checkin_delete"),
     path("account/", profile.account, name="account"),
     path("account/reminders/", reminders.reminder_settings, name="reminder_settings"),
     path("reminders/unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),

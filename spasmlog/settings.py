@@ -226,8 +226,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spasmlog@localhost")
 # Where the site is reached, for the links in reminder e-mails (sent with no request to ask).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
-# Uploads (diary imports) are capped before they are read whole.
-MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Uploads (diary imports) are capped before they are read whole. The default fits the export
+# of a diary at the record caps (diary.models.MAX_EPISODES, one check-in a day since 1900:
+# about 50 MB of ordinary records); a lower value can refuse a big diary's own backup.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
+# An upload waiting for its import to be confirmed (diary/pendingimports.py).
+PENDING_IMPORTS_DIR = DATA_DIR / "pending-imports"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # One diary file per request; a second one is a 400 before it is stored.

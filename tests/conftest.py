@@ -23,6 +23,12 @@ def private_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def private_pending_imports(settings, tmp_path):
+    # Uploads waiting for their confirmation never land in data/.
+    settings.PENDING_IMPORTS_DIR = tmp_path / "pending-imports"
+
+
 def freeze_now(monkeypatch, instant: datetime) -> None:
     """Every `timezone.now()` call returns `instant` for the rest of the test."""
     monkeypatch.setattr(timezone, "now", lambda: instant)

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from diary.diaryfile import dumps
@@ -32,7 +33,10 @@ ALL_NULL_CHECKIN = {
 def fill_diary(user) -> None:
     """Unicode, nulls everywhere, electrolytes None and [], and Berlin's DST change days."""
     Profile.objects.filter(user=user).update(
-        conditions=["diabetes", "other"], other_condition="Gicht 🦶 (seit 2019)"
+        conditions=["diabetes", "other"],
+        other_condition="Gicht 🦶 (seit 2019)",
+        report_name="Älice Ωmega-Cohen (אליס)",
+        date_of_birth=date(1970, 2, 3),
     )
     magnesium = Medication.objects.create(
         user=user, name="Magnesium", kind="supplement", dose="400 mg", started_on=date(2025, 1, 1)
@@ -155,6 +159,16 @@ def as_upload(content: bytes | dict, name: str = "diary.json") -> SimpleUploaded
     if isinstance(content, dict):
         content = dumps(content)
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def upload_and_confirm(client, content: bytes | dict, name: str = "diary.json"):
+    """Upload a file to /import/, and confirm its preview if it has one (the final page)."""
+    response = client.post(reverse("diary:import"), {"file": as_upload(content, name)})
+    preview = response.context.get("preview") if response.context else None
+    if not preview:
+        return response
+    confirm = {"action": "import", "token": preview["token"]}
+    return client.post(reverse("diary:import"), confirm, follow=True)
 
 
 def row_counts(user) -> dict[str, int]:

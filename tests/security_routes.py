@@ -58,6 +58,10 @@ CSRF_EXEMPT_ROUTE_NAMES = frozenset({"diary:unsubscribe"})
 ADMIN_NAMESPACE = "admin"
 
 
+# A local date in a path: "anydate" also reaches a row stored before 1900, to delete it.
+DATE_CONVERTERS = frozenset({"isodate", "anydate"})
+
+
 class UnfillableRoute(Exception):
     pass
 
@@ -82,7 +86,7 @@ class Route:
 
     @property
     def has_date(self) -> bool:
-        return any(converter == "isodate" for _, converter in self.arguments)
+        return any(converter in DATE_CONVERTERS for _, converter in self.arguments)
 
     @property
     def is_admin(self) -> bool:
@@ -181,7 +185,7 @@ def fill(route: Route, diary: "Diary") -> list[str]:
 
 
 def _arguments_for(route: Route, keyword: str, converter: str, diary: "Diary") -> list[str]:
-    if converter == "isodate":
+    if converter in DATE_CONVERTERS:
         return [diary.day.isoformat()]
     if keyword == "share_token":
         return [diary.share_token]

@@ -2,11 +2,18 @@
 
 import json
 
+import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from diary.views.app import APP_SHELL
+from diary.views.app import APP_SHELL, _shell_version
+from tests.conftest import make_user
+from tests.security_routes import app_routes, fill, make_diary
 
 
 def test_the_manifest_opens_the_quick_log_standalone_with_a_shortcut_to_it(client):
@@ -59,3 +66,29 @@ def test_the_offline_page_needs_no_session_and_links_the_quick_log(client):
     response = client.get("/offline/")
     assert response.status_code == 200
     assert reverse("diary:quick_log").encode() in response.content
+
+
+@pytest.mark.django_db
+def test_with_the_production_static_storage_every_page_answers(client, tmp_path):
+    """Production serves hashed static names from collectstatic's manifest; a `static()` call
+    for a file that is not there is a 500 only then, so every route is asked with that storage."""
+    user = make_user("alice", "Europe/Berlin")
+    diary = make_diary(user, "static-check")
+    storage = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": storage}}
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        _shell_version.cache_clear()
+        try:
+            worker = client.get("/sw.js")
+            bootstrap_css = static(APP_SHELL[0])
+            assert bootstrap_css != "/static/" + APP_SHELL[0]  # hashed
+            assert bootstrap_css in worker.text
+            for signed_in in (False, True):
+                if signed_in:
+                    client.force_login(user)
+                for route in app_routes():
+                    for path in fill(route, diary):
+                        assert client.get(path).status_code < 500, path
+        finally:
+            _shell_version.cache_clear()

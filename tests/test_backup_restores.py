@@ -13,7 +13,7 @@ from diary.converters import IsoDateConverter
 from diary.diaryfile import dumps
 from diary.forms.checkins import CheckInForm
 from diary.forms.episodes import EpisodeForm
-from diary.forms.profile import MedicationForm
+from diary.forms.profile import MedicationForm, ProfileForm
 from diary.models import (
     MAX_NOTE_LENGTH,
     CheckIn,
@@ -21,6 +21,7 @@ from diary.models import (
     Medication,
     MedicationKind,
     Muscle,
+    Profile,
     Side,
 )
 from diary.portability import merge_diary, read_upload
@@ -75,9 +76,16 @@ checkin_data = st.fixed_dictionaries(
         "notes": notes,
     }
 )
+profile_data = st.fixed_dictionaries(
+    {
+        "report_name": st.one_of(notes, st.just("x" * 200), st.just("x" * 201)),
+        "date_of_birth": st.one_of(st.just(""), days.map(date.isoformat)),
+    }
+)
 diaries = st.fixed_dictionaries(
     {
         "zone": st.sampled_from(ZONES),
+        "profile": profile_data,
         "medications": st.lists(medication_data, max_size=4),
         "episodes": st.lists(episode_data, max_size=8),
         "checkins": st.lists(
@@ -92,6 +100,10 @@ def through_the_forms(diary: dict):
     person would see it refused."""
     user = make_user(f"person{next(_people)}", diary["zone"])
     with timezone.override(diary["zone"]):
+        profile = Profile.for_user(user)
+        form = ProfileForm({**diary["profile"], "time_zone": diary["zone"]}, instance=profile)
+        if form.is_valid():
+            form.save()
         for data in diary["medications"]:
             form = MedicationForm(data, instance=Medication(user=user))
             if form.is_valid():
@@ -131,6 +143,10 @@ def test_whatever_the_forms_accept_exports_imports_into_an_empty_account_and_exp
     merge_diary(empty, read_upload(empty, dumps(backup)))
 
     assert without_exported_at(exported(empty)) == without_exported_at(backup)
+    # The whole profile, the settings the file leaves out (theme, reminder) apart.
+    restored, original = Profile.for_user(empty), Profile.for_user(owner)
+    for key in ("time_zone", "conditions", "report_name", "date_of_birth"):
+        assert getattr(restored, key) == getattr(original, key)
     # And into the same account, where it changes nothing.
     summary = merge_diary(owner, read_upload(owner, dumps(backup)))
     assert summary.episodes.added == summary.episodes.updated == 0

@@ -436,16 +436,59 @@ def test_an_entry_queued_before_the_session_expired_is_sent_after_logging_in(bro
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(live_server.url + "/")
     wait_until_queue_is_empty(page)
-    # The queue empties when the answer arrives; the live server's thread may still be
-    # finishing the request, so look again for a while (a guard, not a timing).
+    [saved] = saved_episodes(user)
+    assert before <= saved.started_at <= after
+    page.context.close()
+
+
+def saved_episodes(user) -> list[Episode]:
+    """The person's episodes once one is saved by a request the browser sent on its own.
+
+    The live server's thread may still be finishing that request, so look again for a while
+    (a guard against a hang, not a timing)."""
     deadline = time.monotonic() + HANG_GUARD_SECONDS
     saved = []
     while not saved and time.monotonic() < deadline:
         with contextlib.suppress(OperationalError):  # the live server's thread holds the table
             saved = list(Episode.objects.for_user(user))
         time.sleep(0.1)
-    assert len(saved) == 1
-    assert before <= saved[0].started_at <= after
+    return saved
+
+
+def test_background_sync_sends_the_queue_with_no_page_of_the_app_open(browser, live_server):
+    user = make_user("alice")
+    page = signed_in_page(browser, live_server, user)
+    before, after = queue_one_offline(page, live_server)
+    tags = page.evaluate("navigator.serviceWorker.ready.then(r => r.sync.getTags())")
+    assert tags == ["spasmlog-queue"]
+    # Nothing of the app is open when the connection returns: only the worker can send it.
+    page.goto("about:blank")
+    page.context.set_offline(False)
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")  # the worker's registration arrives as an event
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    [registration] = [r for r in registrations if r["scopeURL"] == live_server.url + "/"]
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "spasmlog-queue",
+            "lastChance": False,
+        },
+    )
+    [saved] = saved_episodes(user)
+    assert before <= saved.started_at <= after
+    page.goto(live_server.url + "/")
+    wait_until_queue_is_empty(page)
+    assert Episode.objects.for_user(user).count() == 1
     page.context.close()
 
 

@@ -11,6 +11,7 @@ from synthetic_diary import ZONE, PlantedEffects, generate
 
 from diary import charts
 from diary.daytable import CustomFactorRecord, EpisodeRecord, MedicationRecord
+from diary.doses import AMOUNTS
 from diary.insights import Diary, build_document, load_diary
 from diary.models import Profile
 
@@ -117,13 +118,33 @@ def test_the_forest_plot_marks_significant_rows_and_greys_thin_ones():
     assert all(row[6].startswith("Not enough data yet") for row in cold_rows)
 
 
-def test_the_water_chart_text_gives_each_bins_rate(db):
-    text = charts.describe("water", one_episode_document())
-    assert (
-        text.sentence
-        == "Episodes per check-in day, by the water recorded that day: < 1 L: 1.00 a day."
+def test_the_amounts_chart_text_gives_each_bins_rate(db):
+    text = charts.describe("amounts", one_episode_document())
+    assert text.sentence == "No amount has been recorded on enough check-in days yet."
+    # One day under 1 L: counted, too few for a rate.
+    assert text.rows[0] == ("Water", "< 1 L", "1", "1", "–", "–")
+    assert len(text.rows) == sum(len(amount.labels) for amount in AMOUNTS)
+
+
+def test_the_amounts_chart_has_a_panel_per_factor_with_each_rate_in_its_table():
+    document = big_document()
+    text = charts.describe("amounts", document)
+    assert text.sentence.startswith(
+        "Episodes per check-in day at each amount recorded that day, for water, sleep, stress,"
     )
-    assert text.rows[0] == ("< 1 L", "1", "1", "1.00", "0.03 to 5.57")
+    water = document["dose_response"][0]
+    low = water["bins"][0]
+    assert text.rows[0] == (
+        "Water",
+        "< 1 L",
+        str(low["days"]),
+        str(low["episodes"]),
+        f"{low['rate_per_day']:.2f}",
+        f"{low['ci_low']:.2f} to {low['ci_high']:.2f}",
+    )
+    svg = charts.render_svg("amounts", document).decode()
+    for amount in AMOUNTS:
+        assert amount.title in svg  # matplotlib writes each label's text in a comment
 
 
 def test_the_calendar_text_sums_each_month():

@@ -15,6 +15,7 @@ from diary.insights import build_document, load_diary
 from diary.models import (
     MAX_CUSTOM_FACTORS,
     CheckIn,
+    CheckInQuestion,
     CustomAnswer,
     CustomFactor,
     Episode,
@@ -198,12 +199,59 @@ def test_same_as_yesterday_copies_the_factors_answers(auth_client, user):
     assert form[f"custom_{pain.pk}"].value() == 8
 
 
+def questions_url() -> str:
+    return reverse("diary:checkin_questions")
+
+
+def test_a_factor_left_off_the_check_in_keeps_its_answers(auth_client, user):
+    salty = factor(user)
+    pain = factor(user, "Back pain", "scale", 6)
+    checkin = CheckIn.objects.create(user=user, date=DAY, stress=2)
+    CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
+    page = auth_client.get(questions_url())
+    assert f'name="shown_factors" value="{salty.pk}"' in page.text
+
+    # Untick "Salty food", keep "Back pain" and every built-in question.
+    shown = {"shown": CheckInQuestion.values, "shown_factors": [pain.pk]}
+    auth_client.post(questions_url(), shown)
+    assert list(CustomFactor.objects.filter(on_checkin=True)) == [pain]
+    assert "not on your check-in" in auth_client.get(questions_url()).text
+
+    form = auth_client.get(day_url()).context["form"]
+    assert f"custom_{salty.pk}" not in form.fields and f"custom_{pain.pk}" in form.fields
+    auth_client.post(day_url(), {"stress": "4", f"custom_{pain.pk}": "7"})
+    answers = {a.factor.name: a.value for a in checkin.custom_answers.all()}
+    assert answers == {"Salty food": 1, "Back pain": 7}
+
+    # Ticked again, it is back on the check-in with its answer.
+    auth_client.post(questions_url(), {**shown, "shown_factors": [salty.pk, pain.pk]})
+    form = auth_client.get(day_url()).context["form"]
+    assert form[f"custom_{salty.pk}"].value() is True
+
+
+def test_another_persons_factor_cannot_be_shown_or_hidden(auth_client, user, other_user):
+    theirs = factor(other_user, "Theirs")
+    response = auth_client.post(
+        questions_url(), {"shown": CheckInQuestion.values, "shown_factors": [theirs.pk]}
+    )
+    # With no factor of one's own there is no such field; the other's is untouched either way.
+    assert response.status_code == 302
+    mine = factor(user)
+    response = auth_client.post(
+        questions_url(), {"shown": CheckInQuestion.values, "shown_factors": [theirs.pk, mine.pk]}
+    )
+    assert "shown_factors" in response.context["form"].errors
+    assert CustomFactor.objects.get(pk=theirs.pk).on_checkin
+    assert CustomFactor.objects.get(pk=mine.pk).on_checkin
+
+
 # In the diary file.
 
 
 def _diary_with_factors(user) -> None:
     salty = factor(user, "Salty food")
     pain = factor(user, "Back pain", "scale", 6)
+    CustomFactor.objects.filter(pk=pain.pk).update(on_checkin=False)
     checkin = CheckIn.objects.create(user=user, date=DAY, water_ml=1500)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=0)
     CustomAnswer.objects.create(checkin=checkin, factor=pain, value=9)
@@ -213,8 +261,8 @@ def test_the_export_carries_the_factors_and_their_answers(user):
     _diary_with_factors(user)
     document = export_document(user, NOW)
     assert document["profile"]["custom_factors"] == [
-        {"name": "Back pain", "kind": "scale", "threshold": 6},
-        {"name": "Salty food", "kind": "yes_no", "threshold": None},
+        {"name": "Back pain", "kind": "scale", "threshold": 6, "on_checkin": False},
+        {"name": "Salty food", "kind": "yes_no", "threshold": None, "on_checkin": True},
     ]
     assert document["checkins"][0]["custom_factors"] == {"Back pain": 9, "Salty food": False}
 
@@ -228,6 +276,7 @@ def test_factors_and_answers_import_into_an_empty_account(user, other_user):
     original = json.loads(raw)
     assert again["profile"]["custom_factors"] == original["profile"]["custom_factors"]
     assert again["checkins"] == original["checkins"]
+    assert not CustomFactor.objects.get(user=other_user, name="Back pain").on_checkin
     # The same file again changes nothing.
     second = merge_diary(other_user, read_upload(other_user, raw))
     assert str(second).startswith("0 check-ins added, 0 updated, 1 unchanged")
@@ -247,6 +296,18 @@ def test_a_file_from_before_custom_factors_still_imports(user):
     assert checkin.water_ml == 1200 and checkin.episodes_all_logged is None
     assert not checkin.custom_answers.exists()
     assert CustomFactor.objects.filter(user=user).count() == 1
+
+
+def test_a_factor_without_on_checkin_is_asked_and_a_stored_one_keeps_its_choice(user):
+    kept = factor(user, "Back pain", "scale", 6)
+    CustomFactor.objects.filter(pk=kept.pk).update(on_checkin=False)
+    factors = [
+        {"name": "Back pain", "kind": "scale", "threshold": 6},
+        {"name": "Salty food", "kind": "yes_no", "threshold": None},
+    ]
+    merge_diary(user, read_upload(user, _document(factors, {"Salty food": True})))
+    shown = dict(CustomFactor.objects.filter(user=user).values_list("name", "on_checkin"))
+    assert shown == {"Back pain": False, "Salty food": True}
 
 
 def _document(factors, answers) -> bytes:

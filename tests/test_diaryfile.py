@@ -89,6 +89,8 @@ def document(episodes=(), checkins=(), medications=(), time_zone="Europe/Berlin"
             "conditions": ["diabetes", "other"],
             "other_condition": "Gicht",
             "hidden_checkin_questions": ["sitting", "cold"],
+            "report_name": "Alice Émile",
+            "date_of_birth": date(1970, 2, 3),
         },
         medications=list(medications),
         episodes=list(episodes),
@@ -159,6 +161,8 @@ def test_an_exported_document_parses_back_to_the_same_rows():
             "conditions": ["diabetes", "other"],
             "other_condition": "Gicht",
             "hidden_checkin_questions": ["sitting", "cold"],
+            "report_name": "Alice Émile",
+            "date_of_birth": date(1970, 2, 3),
             "time_zone": "Europe/Berlin",
         }
     ]
@@ -201,6 +205,8 @@ def test_the_keys_are_the_documented_contract_in_order():
         "conditions",
         "other_condition",
         "hidden_checkin_questions",
+        "report_name",
+        "date_of_birth",
         "medications",
         "custom_factors",
     ]
@@ -413,6 +419,36 @@ def test_a_file_without_a_profile_leaves_the_profile_alone():
     assert parsed.profile is None
     assert parsed.medications == []
     assert len(parsed.episodes) == 1
+
+
+@pytest.mark.parametrize(
+    ("born", "message"),
+    [
+        ("2026-11-23", "profile.date_of_birth: 2026-11-23 is in the future"),
+        ("1899-12-31", "profile.date_of_birth: 1899-12-31 is before 1900-01-01"),
+        ("3 Feb 1970", 'profile.date_of_birth: "3 Feb 1970" is not a date written YYYY-MM-DD'),
+    ],
+)
+def test_it_refuses_a_date_of_birth_the_account_form_refuses(born, message):
+    doc = document()
+    doc["profile"]["date_of_birth"] = born
+
+    assert rejection(doc) == [message]
+
+
+def test_a_date_of_birth_of_today_in_the_diary_zone_is_taken():
+    # NOW is 12:00 UTC on 22 November; in Kiritimati (UTC+14) it is already the 23rd.
+    doc = document(time_zone="Pacific/Kiritimati")
+    doc["profile"]["date_of_birth"] = "2026-11-23"
+
+    assert parse(doc).profile["date_of_birth"] == date(2026, 11, 23)
+
+
+def test_it_refuses_a_name_for_reports_longer_than_the_form_takes():
+    doc = document()
+    doc["profile"]["report_name"] = "A" * 201
+
+    assert rejection(doc) == ["profile.report_name: is 201 characters long; the most is 200"]
 
 
 def test_a_checkin_may_take_a_medication_the_account_already_has():
@@ -721,6 +757,8 @@ def test_the_documented_example_is_a_valid_diary_file():
             "conditions": ["diabetes", "other"],
             "other_condition": "Gout",
             "hidden_checkin_questions": ["sitting"],
+            "report_name": "Alice Émile",
+            "date_of_birth": date(1970, 2, 3),
             "time_zone": "Europe/Berlin",
         }
     ]

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from diary.daytable import EpisodeRecord
-from diary.history import checkins_per_week, cramp_history, night_of
+from diary.history import checkins_per_week, cramp_history, night_of, sleep_disturbance
 
 ZONE = ZoneInfo("Europe/Berlin")
 
@@ -44,7 +44,7 @@ EPISODES = [
 
 @pytest.fixture
 def history():
-    return cramp_history(EPISODES, ZONE, date(2026, 12, 1), date(2026, 12, 14), 10)
+    return cramp_history(EPISODES, ZONE, date(2026, 12, 1), date(2026, 12, 14), 10, 6)
 
 
 def test_a_cramp_after_midnight_belongs_to_the_night_before():
@@ -92,6 +92,7 @@ def test_the_five_features_of_ordinary_cramps(history):
 def test_imported_episodes_are_counted_apart_from_late_ones(history):
     assert history["data_quality"] == {
         "checkin_days": 10,
+        "confirmed_days": 6,
         "days": 14,
         "episodes": 4,
         "entered_late": 1,
@@ -100,7 +101,7 @@ def test_imported_episodes_are_counted_apart_from_late_ones(history):
 
 
 def test_no_episodes_give_no_medians():
-    history = cramp_history([], ZONE, date(2026, 12, 1), date(2026, 12, 7), 0)
+    history = cramp_history([], ZONE, date(2026, 12, 1), date(2026, 12, 7), 0, 0)
     assert history["episodes_per_week"] == 0
     assert history["intensity"] == {"median": None, "worst": None}
     assert history["duration"]["median_seconds"] is None
@@ -136,3 +137,32 @@ def test_checkins_per_week_average_what_was_recorded():
             "stress": None,
         },
     ]
+
+
+def test_sleep_disturbance_is_split_by_whether_the_night_before_the_morning_had_a_cramp():
+    checkins = [
+        # The morning after the night of 1 December, which had two cramps (EPISODES[0:2]).
+        {"date": date(2026, 12, 2), "sleep_disturbance": 6},
+        # The night of 2 December had none: the 15:00 cramp on the 3rd is a day cramp.
+        {"date": date(2026, 12, 3), "sleep_disturbance": 1},
+        {"date": date(2026, 12, 4), "sleep_disturbance": None},  # not asked
+        {"date": date(2026, 12, 5), "sleep_disturbance": 0},
+        # A night cramp before the window's first day counts for the window's first morning.
+        {"date": date(2026, 11, 30), "sleep_disturbance": 9},
+        {"date": date(2026, 12, 15), "sleep_disturbance": 10},  # after the window
+    ]
+    earlier = episode(at(1, 0) - timedelta(days=1), activity="asleep")  # the night of 29 Nov
+
+    nights = sleep_disturbance(
+        checkins, [earlier, *EPISODES], ZONE, date(2026, 11, 30), date(2026, 12, 14)
+    )
+
+    assert nights == {
+        "with_cramp": {"nights": 2, "median": 7.5, "worst": 9},
+        "without_cramp": {"nights": 2, "median": 0.5, "worst": 1},
+    }
+
+
+def test_no_morning_answers_give_no_sleep_figures():
+    nights = sleep_disturbance([], EPISODES, ZONE, date(2026, 12, 1), date(2026, 12, 14))
+    assert nights["with_cramp"] == {"nights": 0, "median": None, "worst": None}

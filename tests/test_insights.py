@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from diary import charts
-from diary import insights as insights_module
+from diary import charts, insights
 from diary.dataversion import diary_changed
 from diary.days import local_date
 from diary.daytable import EpisodeRecord, episodes_per_day
+from diary.doses import AMOUNTS
 from diary.insights import (
     DEFAULT_PRESET,
     build_document,
@@ -34,6 +34,20 @@ from diary.insights import (
 from diary.models import CheckIn, Episode, Medication, Profile
 from diary.patterns import calendar_start
 from tests.conftest import make_user
+
+# The keys of a bin of `dose_response`, as the README documents them.
+DOSE_BIN_KEYS = {
+    "label",
+    "min",
+    "max",
+    "days",
+    "episodes",
+    "enough_data",
+    "rate_per_day",
+    "ci_low",
+    "ci_high",
+    "dispersion",
+}
 
 FACTOR_KEYS = {
     "key",
@@ -124,7 +138,11 @@ def test_the_document_has_the_documented_shape(user):
     add_episode(user, today, intensity=9)
     document = build_document(load_diary(user, Profile.for_user(user).zone, today, today))
     assert set(document) >= {"window", "days_with_checkin", "episodes", "factors", "red_flags"}
-    assert set(document) >= {"patterns", "water_dose_response", "trend", "medication_onsets"}
+    assert set(document) >= {"patterns", "dose_response", "trend", "medication_onsets"}
+    assert [item["key"] for item in document["dose_response"]] == [a.key for a in AMOUNTS]
+    for item in document["dose_response"]:
+        assert set(item) == {"key", "title", "measure", "days", "bins", "summary"}
+        assert set(item["bins"][0]) == DOSE_BIN_KEYS
     assert len(document["factors"]) == 22  # 11 factors at lags 0 and 1, no medications
     for factor in document["factors"]:
         assert set(factor) >= FACTOR_KEYS
@@ -343,10 +361,10 @@ def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
         cache.clear()
         counts.append(count_queries(client, reverse("diary:insights"), {"period": "all"}))
     assert counts[0] == counts[1]
-    assert counts[1] <= 12
+    assert counts[1] <= 13
 
 
-@pytest.mark.parametrize("query, uncached, cached", [({}, 11, 3), ({"period": "all"}, 12, 4)])
+@pytest.mark.parametrize("query, uncached, cached", [({}, 12, 4), ({"period": "all"}, 13, 5)])
 def test_the_dashboard_needs_the_queries_the_readme_states(client, db, query, uncached, cached):
     client.force_login(seeded_user("counted", 60))
     cache.clear()
@@ -409,6 +427,19 @@ def test_a_cached_document_is_served_without_loading_the_diary(auth_client, user
     with CaptureQueriesContext(connection) as queries:
         auth_client.get(url)
     assert not any("diary_checkin_medications_taken" in q["sql"] for q in queries)
+
+
+def test_a_document_cached_by_an_older_shape_is_never_read(user, monkeypatch):
+    profile = Profile.for_user(user)
+    last = today_for(user) - timedelta(days=1)
+    first = last - timedelta(days=29)
+    # What an older spasmlog left in the cache, which outlives an upgrade (a file).
+    monkeypatch.setattr(insights, "DOCUMENT_SHAPE", insights.DOCUMENT_SHAPE - 1)
+    monkeypatch.setattr(insights, "build_document", lambda diary: {"episodes": -1})
+    assert insights.cached_document(user, profile, first, last) == {"episodes": -1}
+    monkeypatch.undo()
+
+    assert "sleep_disturbance" in insights.cached_document(user, profile, first, last)
 
 
 def test_the_home_page_red_flags_come_from_the_same_rules(user, other_user):
@@ -492,7 +523,7 @@ def test_todays_unfinished_day_counts_in_no_rate(user):
     assert document["days_with_checkin"] == 1
     water = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"] == 0)
     assert (water["exposed_days"], water["exposed_episodes"]) == (1, 1)
-    low_bin = document["water_dose_response"][0]
+    low_bin = document["dose_response"][0]["bins"][0]
     assert (low_bin["days"], low_bin["episodes"]) == (1, 1)
     codes = [flag["code"] for flag in document["red_flags"]]
     # Today's severe episodes are shown; today's count does not tip the frequency rules.
@@ -544,6 +575,29 @@ def test_the_dashboard_says_each_judged_factor_in_plain_words_significant_first(
     assert listed.index(escape(water["summary"])) < listed.index(escape(stress["summary"]))
     assert "Not enough data" not in listed
     assert listed.index("Associated with") < listed.index("No clear association")
+
+
+def test_the_dashboard_shows_the_cramp_rate_at_each_amount_of_every_factor(auth_client, user):
+    today = today_for(user)
+    for n in range(1, 29):
+        day = today - timedelta(days=n)
+        CheckIn.objects.create(user=user, date=day, water_ml=800 if n % 2 else 2200, stress=n % 11)
+        if n % 2:
+            add_episode(user, day)
+    response = auth_client.get(reverse("diary:insights"))
+    page = response.content.decode()
+    amounts = response.context["document"]["dose_response"]
+    water = amounts[0]
+    assert [(b["days"], b["episodes"]) for b in water["bins"] if b["days"]] == [(14, 14), (14, 0)]
+    assert water["bins"][0]["rate_per_day"] == 1
+    start = page.index('<ul class="amount-summaries">')
+    listed = page[start : page.index("</ul>", start)]
+    assert listed.count("<li>") == len(AMOUNTS)
+    for amount in amounts:
+        assert escape(amount["summary"]) in listed
+    assert "Cramps a day by the water you drank that day: &lt; 1 L 1.00 (95% CI" in listed
+    assert page.index('id="amounts-heading"') < page.index('id="patterns-heading"')
+    assert reverse("diary:insights_chart", args=["amounts"]) in page
 
 
 def test_the_insights_stylesheet_is_linked_in_the_head(auth_client):
@@ -644,7 +698,7 @@ def test_the_red_flags_alone_are_the_documents(db, seed):
 def test_the_home_page_builds_no_document_for_its_flags(auth_client, user, monkeypatch):
     add_episode(user, today_for(user) - timedelta(days=2), intensity=9)
     built = []
-    monkeypatch.setattr(insights_module, "build_document", lambda diary: built.append(diary))
+    monkeypatch.setattr(insights, "build_document", lambda diary: built.append(diary))
     response = auth_client.get(reverse("diary:home"))
     assert [flag["code"] for flag in response.context["red_flags"]] == ["severe"]
     assert built == []

@@ -1,8 +1,10 @@
 """The CUSUM behind "worsening" and "since you started X", on hand-made and realistic diaries.
 
 Stable diaries have a year of daily checks after 180 days of history; "a doubling" doubles the
-rate from day 180 on. The figures measured on 500 seeds are in the README; the targets the issue
-set are not all met (the README says which)."""
+rate from day 180 on. The issue's targets: at most 2.5% of daily checks in alarm, at most 25% of
+years with any alarm, a doubling caught within 60 days in at least 60%. The figures measured on
+500 seeds are in the README; where a target is missed (medium and heavy noise) the slow test
+holds the measured figure instead, so that it cannot get worse unnoticed."""
 
 from datetime import date, timedelta
 
@@ -11,6 +13,7 @@ import pytest
 from synthetic_diary import NOISE, ZONE, generate_realistic
 
 from diary.monitoring import (
+    CEILING,
     THRESHOLD,
     cusum,
     dispersion_of,
@@ -63,6 +66,25 @@ def test_a_stable_diary_raises_no_flag_and_a_doubling_does():
     assert watch.alarm and watch.statistic >= THRESHOLD
 
 
+def test_the_statistic_stops_at_its_ceiling_so_the_flag_clears_soon_after_a_bad_spell():
+    rates = np.full(200, 0.5)
+    counts = np.concatenate([np.full(100, 3.0), np.zeros(100)])
+    statistic = cusum(counts, rates, np.ones(200))
+    assert statistic[:100].max() == CEILING
+    # Each day without cramps takes 0.5 off: 7.2, 6.7, 6.2, then below 6 on the third day
+    # (without the ceiling it would take over 300 days).
+    assert pytest.approx(7.2) == CEILING and THRESHOLD == 6
+    assert list(statistic[100:103] >= THRESHOLD) == [True, True, False]
+
+
+def test_the_baseline_is_the_year_that_ends_four_weeks_before():
+    counts = np.concatenate([np.full(100, 3.0), np.full(366, 1.0), np.full(28, 9.0)])
+    rates, dispersions = rolling_baseline(counts)
+    assert rates[-1] == pytest.approx(1.0)  # the first 100 days are more than a year back
+    # The dispersion reads all the history before the gap: the early bad spell counts.
+    assert dispersions[-1] > 1
+
+
 def monitoring_rates(level: str, seeds: range) -> dict[str, float]:
     in_alarm, years_with_alarm, caught = [], 0, 0
     for seed in seeds:
@@ -87,28 +109,30 @@ def monitoring_rates(level: str, seeds: range) -> dict[str, float]:
     }
 
 
+# (days in alarm at most, years with an alarm at most, doublings caught at least)
+TARGETS = (0.025, 0.25, 0.6)
+# The slow run: the issue's targets where they are met, else the measured figure and a margin.
+MEASURED = {
+    "mild": TARGETS,
+    "medium": (0.025, 0.40, 0.6),  # 35% of years: short of 25%
+    "heavy": (0.05, 0.50, 0.5),  # 3.8% of days, 43% of years, 55% caught: short of all three
+}
+SLOW = pytest.mark.slow
+# The normal run, on 25 seeds: looser, but a threshold or dispersion gone wrong still fails it.
+FEW_SEEDS = {
+    "mild": (0.03, 0.35, 0.5),
+    "medium": (0.04, 0.55, 0.5),
+    "heavy": (0.07, 0.65, 0.4),
+}
+
+
+@pytest.mark.parametrize("level", list(NOISE))
 @pytest.mark.parametrize(
-    "seeds, days_share, years_share, caught_share",
-    [
-        (range(25), 0.05, 0.5, 0.45),
-        pytest.param(range(500), 0.03, 0.4, 0.5, marks=pytest.mark.slow),
-    ],
+    "seeds, bounds", [(range(25), FEW_SEEDS), pytest.param(range(500), MEASURED, marks=SLOW)]
 )
-@pytest.mark.parametrize("level", ["mild", "medium"])
-def test_worsening_fires_on_few_days_of_stable_diaries_and_catches_a_doubling(
-    level, seeds, days_share, years_share, caught_share
-):
+def test_worsening_fires_on_few_days_of_stable_diaries_and_catches_a_doubling(level, seeds, bounds):
+    days_share, years_share, caught_share = bounds[level]
     rates = monitoring_rates(level, seeds)
     assert rates["days_in_alarm"] <= days_share
     assert rates["years_with_alarm"] <= years_share
     assert rates["doubling_caught"] >= caught_share
-
-
-@pytest.mark.parametrize("days", [1, 27, 28, 41, 42, 365, 1826])
-def test_the_dispersion_bound_is_the_chi_square_quantile_for_its_degrees_of_freedom(days):
-    from scipy.stats import chi2
-
-    from diary.monitoring import DISPERSION_CONFIDENCE, DISPERSION_DAYS, _upper_bound
-
-    freedom = max(1, days // DISPERSION_DAYS - 1)
-    assert _upper_bound(days) == freedom / chi2.ppf(1 - DISPERSION_CONFIDENCE, freedom)

@@ -11,7 +11,7 @@ SPDX_LICENSE_SETUPTOOLS = 77
 
 
 def test_the_licence_is_an_spdx_expression_not_a_table():
-    assert PYPROJECT["project"]["license"] == "MIT"
+    assert PYPROJECT["project"]["license"] == "MIT AND OFL-1.1"
 
 
 def test_the_build_needs_a_setuptools_that_reads_that_expression():

@@ -20,11 +20,11 @@ from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medicatio
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
 from tests.portability_helpers import (
-    as_upload,
     exported,
     fill_diary,
     json_copy,
     row_counts,
+    upload_and_confirm,
     without_exported_at,
 )
 
@@ -39,7 +39,7 @@ PORTABILITY_URLS = [
 
 
 def import_file(client, content, name="diary.json"):
-    return client.post(reverse("diary:import"), {"file": as_upload(content, name)}, follow=True)
+    return upload_and_confirm(client, content, name)
 
 
 def success_message(response) -> str:
@@ -138,6 +138,8 @@ def test_another_users_diary_never_appears_in_an_export(auth_client, user, other
         "conditions": [],
         "other_condition": None,
         "hidden_checkin_questions": [],
+        "report_name": None,
+        "date_of_birth": None,
         "medications": [],
         "custom_factors": [],
     }
@@ -373,6 +375,39 @@ def test_a_file_without_a_profile_keeps_the_accounts(auth_client, user):
     assert (profile.time_zone, profile.conditions) == ("Europe/Berlin", ["diabetes", "other"])
 
 
+def test_the_name_for_reports_and_date_of_birth_restore_into_an_empty_account(user):
+    fill_diary(user)
+    empty = make_user("restored")
+
+    merge_diary(empty, read_upload(empty, dumps(exported(user))))
+
+    profile = Profile.for_user(empty)
+    assert (profile.report_name, profile.date_of_birth) == (
+        "Älice Ωmega-Cohen (אליס)",
+        date(1970, 2, 3),
+    )
+
+
+def test_a_file_from_before_the_report_fields_keeps_the_accounts(user):
+    Profile.objects.filter(user=user).update(report_name="Alice", date_of_birth=date(1970, 2, 3))
+    older = {
+        "format": "spasmlog-diary",
+        "version": 1,
+        "timezone": "UTC",
+        "profile": {"conditions": ["diabetes"], "other_condition": None, "medications": []},
+    }
+
+    summary = merge_diary(user, read_upload(user, dumps(older)))
+
+    profile = Profile.for_user(user)
+    assert summary.profile_updated
+    assert (profile.conditions, profile.report_name, profile.date_of_birth) == (
+        ["diabetes"],
+        "Alice",
+        date(1970, 2, 3),
+    )
+
+
 def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
     Medication.objects.create(user=user, name="Magnesium", kind="supplement")
     content = b"date,medications_taken\r\n2025-06-01,Magnesium\r\n"
@@ -589,7 +624,9 @@ def test_the_import_page_explains_the_merge(auth_client):
     content = response.content.decode()
     assert 'enctype="multipart/form-data"' in content
     assert "importing the same file twice changes nothing" in content
-    assert "The largest file accepted is 20 MB." in content
+    assert "The largest file accepted is 64 MB, and a diary holds at most 50,000 episodes and " in (
+        content
+    )
     assert reverse("diary:export_diary") in content
 
 

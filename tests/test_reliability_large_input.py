@@ -123,7 +123,7 @@ def post_with_csrf_token(client: Client, content: bytes):
 
 def test_an_upload_over_the_limit_is_stopped_as_it_arrives(csrf_client, settings, monkeypatch):
     settings.MAX_UPLOAD_BYTES = 256 * 2**10
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10  # spooled to disk, as a 20 MB file is
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10  # spooled to disk, as a big file is
     spooled = watch_spooling(monkeypatch)
 
     response = post_with_csrf_token(csrf_client, padded_diary(2**20))
@@ -138,30 +138,33 @@ def test_an_upload_over_the_limit_is_stopped_as_it_arrives(csrf_client, settings
     assert not Episode.objects.exists()
 
 
-def test_an_upload_of_exactly_the_limit_is_imported(csrf_client, settings, monkeypatch):
+def test_an_upload_of_exactly_the_limit_is_read_and_previewed(csrf_client, settings, monkeypatch):
     settings.MAX_UPLOAD_BYTES = 256 * 2**10
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 2**10
     spooled = watch_spooling(monkeypatch)
 
     response = post_with_csrf_token(csrf_client, padded_diary(settings.MAX_UPLOAD_BYTES))
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert str(response.context["preview"]["summary"]) == "the file holds no records"
     assert sum(spooled.chunk_sizes) == settings.MAX_UPLOAD_BYTES
 
 
-def test_an_upload_over_20_mb_is_refused_before_it_is_stored_whole(
+def test_an_upload_over_the_real_limit_is_refused_before_it_is_stored_whole(
     csrf_client, settings, monkeypatch
 ):
-    # The real limit: Django would spool all 21 MB to a temporary file; the upload handler
-    # stops it at 20 MB and the rest of the body is read and thrown away.
+    # The real limit (64 MB): Django would spool the whole file to a temporary file; the upload
+    # handler stops it at the limit and the rest of the body is read and thrown away.
+    limit = settings.MAX_UPLOAD_BYTES
+    assert limit == 64 * 2**20
     spooled = watch_spooling(monkeypatch)
     reads = count_reads(monkeypatch)
 
-    response = post_with_csrf_token(csrf_client, padded_diary(21 * 2**20))
+    response = post_with_csrf_token(csrf_client, padded_diary(limit + 2**20))
 
     assert response.status_code == 200
-    assert "The file is larger than 20 MB, the largest accepted." in response.content.decode()
-    assert sum(spooled.chunk_sizes) <= 20 * 2**20
+    assert "The file is larger than 64 MB, the largest accepted." in response.content.decode()
+    assert sum(spooled.chunk_sizes) <= limit
     assert reads == []
     assert not Episode.objects.exists()
 

@@ -3,7 +3,8 @@
 import io
 import json
 import re
-from datetime import timedelta
+import unicodedata
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -47,7 +48,10 @@ def flat(text: str) -> str:
 
 
 def add_episode(user, days_ago: int, **fields):
-    started = timezone.now() - timedelta(days=days_ago, hours=1)
+    return add_at(user, timezone.now() - timedelta(days=days_ago, hours=1), **fields)
+
+
+def add_at(user, started, **fields):
     defaults = {"muscle": "calf", "side": "left", "intensity": 5, "duration_seconds": 90}
     return Episode.objects.create(user=user, started_at=started, **(defaults | fields))
 
@@ -128,11 +132,31 @@ def test_hostile_and_long_text_comes_out_literally(auth_client, user):
     text = flat(" ".join(texts))
     for note in HOSTILE_NOTES[:3]:
         assert note in text
-    assert "cramp" in text and "again" in text
+    # The emoji has a glyph (Noto Emoji) and a text mapping: it is found, not a blank box.
+    assert "cramp 😖 again" in text
     # The 10,000 characters run on over more than one page, every word kept.
     assert "word00000" in text and "word00908" in text
     pages_with_words = [t for t in texts if "word0" in t]
     assert len(pages_with_words) >= 2
+
+
+def test_right_to_left_notes_are_found_in_reading_order(auth_client, user):
+    hebrew = "שלום, הכאב ברגל השמאלית היה חזק מאוד הלילה ונמשך כמה דקות"
+    arabic = "تشنج في عضلة الساق اليسرى استمر خمس دقائق"
+    add_episode(user, 1, notes=" ".join([hebrew] * 4))  # over two lines
+    add_episode(user, 2, notes=arabic)
+    response = auth_client.get(reverse("diary:report_pdf"), window(user))
+    # Arabic is printed in its joined forms (presentation forms), which NFKC reads back as
+    # letters; pypdf puts right-to-left runs back into reading order.
+    text = unicodedata.normalize("NFKC", flat(" ".join(pages(response.content))))
+    assert hebrew in text
+    assert arabic in text
+
+
+def test_a_character_no_font_has_is_printed_as_its_name(auth_client, user):
+    add_episode(user, 1, notes="Krampf 漢")
+    text = flat(" ".join(pages(auth_client.get(reverse("diary:report_pdf")).content)))
+    assert "Krampf [CJK UNIFIED IDEOGRAPH-6F22]" in text
 
 
 def test_the_html_page_shows_free_text_escaped(auth_client, user):
@@ -293,3 +317,68 @@ def test_the_appendix_defines_a_merged_finding_over_both_days(auth_client, thirs
     response = auth_client.get(reverse("diary:report_pdf"), dates)
     text = flat(" ".join(pages(response.content)[1:]))
     assert "water < 1.5 L exposed the same day or the day before" in text
+
+
+@pytest.fixture
+def routine_diary(user):
+    """Ten days with check-ins, four confirming every episode logged; two mornings counting
+    last night's cramps (time estimated) and three that answered "none".
+
+    Hand-checked: nights with a cramp are the two counted ones (2 and 1 cramps, disturbance 7
+    and 3: median 5, worst 7); the three calm mornings answered 0, 1 and 2 (median 1); 3 of the
+    4 episodes have estimated times.
+    """
+    zone = Profile.for_user(user).zone
+    end = today(user)
+    for days_ago in range(1, 11):
+        CheckIn.objects.create(
+            user=user, date=end - timedelta(days=days_ago), episodes_all_logged=days_ago <= 4
+        )
+    mornings = {9: (2, 7), 7: (1, 3), 5: (0, 0), 4: (0, 1), 3: (0, 2)}
+    for days_ago, (cramps, disturbance) in mornings.items():
+        morning = end - timedelta(days=days_ago)
+        CheckIn.objects.filter(user=user, date=morning).update(sleep_disturbance=disturbance)
+        first = datetime.combine(morning, time(3, 0), tzinfo=zone)
+        for index in range(cramps):
+            add_at(user, first + timedelta(minutes=index), activity="asleep", time_estimated=True)
+    # A cramp in the afternoon, with its real time.
+    afternoon = datetime.combine(end - timedelta(days=2), time(15, 10), tzinfo=zone)
+    add_at(user, afternoon)
+    return user
+
+
+def test_page_one_counts_confirmed_days_sleep_disturbance_and_estimated_times(
+    auth_client, routine_diary
+):
+    dates = window(routine_diary)
+    document = auth_client.get(reverse("diary:insights_json"), dates).json()
+    assert document["history"]["data_quality"]["confirmed_days"] == 4
+    assert document["sleep_disturbance"] == {
+        "with_cramp": {"nights": 2, "median": 5, "worst": 7},
+        "without_cramp": {"nights": 3, "median": 1, "worst": 2},
+    }
+    assert document["patterns"]["time_estimated_episodes"] == 3
+
+    first = flat(pages(auth_client.get(reverse("diary:report_pdf"), dates).content)[0])
+    assert "Check-ins on 10 of 11 days (91%), 4 of them confirming every episode" in first
+    assert "on 2 nights with a cramp: median 5, worst 7; on 3 nights without: median 1" in first
+    assert (
+        "3 of 4 episodes have estimated times (logged in the morning); left out of the time of day"
+        in first
+    )
+
+
+def test_an_estimated_time_is_not_printed_as_an_hour(auth_client, routine_diary):
+    text = flat(" ".join(pages(auth_client.get(reverse("diary:report_pdf")).content)))
+    nine_days_ago = (today(routine_diary) - timedelta(days=9)).isoformat()
+    assert text.count(f"{nine_days_ago}, night (time estimated)") == 2
+    assert f"{nine_days_ago} 03:0" not in text
+    afternoon = (today(routine_diary) - timedelta(days=2)).isoformat()
+    assert f"{afternoon} 15:10" in text
+
+
+def test_the_html_report_shows_the_same_routine_lines(auth_client, routine_diary):
+    html = flat(auth_client.get(reverse("diary:report"), window(routine_diary)).content.decode())
+    assert "4 of them confirming every episode of the day was logged" in html
+    assert "on 2 nights with a cramp: median 5, worst 7" in html
+    assert "3 of 4 episodes have estimated times" in html

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from diary.models import CheckIn, Episode
 from tests.security_routes import (
+    DATE_CONVERTERS,
     PUBLIC_ARGUMENTS,
     SHARED_ROUTE_NAMES,
     VOCABULARIES,
@@ -33,7 +34,7 @@ def test_every_url_argument_is_an_id_a_date_or_a_choice():
         for keyword, converter in route.arguments:
             assert (
                 is_object_id(keyword, converter)
-                or converter == "isodate"
+                or converter in DATE_CONVERTERS
                 or (route.name, keyword) in VOCABULARIES
                 or (route.is_public and keyword in PUBLIC_ARGUMENTS)
                 # A random token naming a share link; it carries nothing of the diary.

@@ -7,13 +7,13 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from diary.models import CheckIn, Episode, Medication, Profile
 from tests.conftest import make_user
+from tests.portability_helpers import upload_and_confirm
 from tests.security_routes import app_routes, body, fill, make_diary
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +138,8 @@ def test_a_neutralised_csv_reads_back_to_the_original_text(client, auth_client, 
     exported = body(auth_client.get(reverse("diary:export_episodes_csv"))).encode()
     bob = make_user("bob", "Europe/Berlin")
     client.force_login(bob)
-    upload = SimpleUploadedFile("episodes.csv", exported, content_type="text/csv")
-    response = client.post(reverse("diary:import"), {"file": upload})
-    assert response.status_code == 302
+    response = upload_and_confirm(client, exported, "episodes.csv")
+    assert response.redirect_chain == [(reverse("diary:import"), 302)]
     assert set(Episode.objects.for_user(bob).values_list("notes", flat=True)) >= set(HOSTILE)
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from diary.days import local_date
+from diary.days import EARLIEST_DAY, local_date
 from diary.demo import HEAVY, DemoDiary, _one_per_moment, generate_diary
 from diary.models import Activity, CheckIn, Episode, Medication, MedicationKind, Profile
 from tests.conftest import make_user
@@ -425,3 +425,14 @@ def test_an_episode_drawn_at_a_taken_moment_is_moved_a_second_on():
         timedelta(seconds=2),
     ]
     assert moved[1].intensity == twin.intensity
+
+
+def test_a_demo_diary_never_reaches_before_1900(db):
+    # The statin starts years before the diary: clamped to the first day a diary holds.
+    now = datetime(1901, 1, 1, 12, tzinfo=UTC)
+    diary = generate_diary(1, 366, ZoneInfo("UTC"), now)
+    assert min(medication.started_on for medication in diary.medications) == EARLIEST_DAY
+    with pytest.raises(ValueError, match="starts on 1900-01-01 at the earliest"):
+        generate_diary(1, 367, ZoneInfo("UTC"), now)
+    with pytest.raises(CommandError, match="starts on 1900-01-01 at the earliest"):
+        call_command("seed_demo", "--days", "60000", stdout=StringIO())

@@ -20,10 +20,8 @@ from diary.triggers import (
     analyse_factors,
     benjamini_hochberg,
     medication_onsets,
-    poisson_interval,
     trend,
     trigger_factors,
-    water_dose_response,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -304,30 +302,7 @@ def test_q_values_cover_only_the_judged_comparisons():
     assert all(r.q_value is None for r in results if not r.comparison.enough_data)
 
 
-# Dose–response, trend and medication onset
-
-
-def test_poisson_intervals_are_exact():
-    low, high = poisson_interval(0, 1)
-    assert (low, high) == (0, pytest.approx(3.6889, abs=1e-4))  # -ln(0.025)
-    low, high = poisson_interval(5, 10)
-    assert (low, high) == (pytest.approx(0.16235, abs=1e-4), pytest.approx(1.16683, abs=1e-4))
-
-
-def test_water_days_fall_into_their_bins():
-    rows = [row(0, 2, water_ml=999), row(1, 0, water_ml=1000), row(2, 1, water_ml=3000)]
-    rows.append(row(3, 5, water_ml=None))
-    bins = water_dose_response(rows)
-    assert [(b["label"], b["days"], b["episodes"]) for b in bins] == [
-        ("< 1 L", 1, 2),
-        ("1–1.5 L", 1, 0),
-        ("1.5–2 L", 0, 0),
-        ("2–2.5 L", 0, 0),
-        ("2.5–3 L", 0, 0),
-        ("≥ 3 L", 1, 1),
-    ]
-    assert bins[0]["rate_per_day"] == 2
-    assert bins[2]["rate_per_day"] is None and bins[2]["ci_low"] is None
+# Trend and medication onset
 
 
 def test_the_trend_compares_the_last_28_days_with_the_28_before():

@@ -438,6 +438,25 @@ class CheckInQuestionsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args, factors: QuerySet[CustomFactor], **kwargs):
+        super().__init__(*args, **kwargs)
+        if factors:
+            self.fields["shown_factors"] = forms.ModelMultipleChoiceField(
+                label="Your own factors on your check-in",
+                queryset=factors,
+                required=False,
+                initial=[factor.pk for factor in factors if factor.on_checkin],
+                widget=forms.CheckboxSelectMultiple,
+            )
+
     def hidden_questions(self) -> list[str]:
         shown = set(self.cleaned_data["shown"])
         return [question for question in CheckInQuestion.values if question not in shown]
+
+    def save_shown_factors(self) -> None:
+        """Each own factor is on the check-in exactly when it was left ticked."""
+        if "shown_factors" in self.fields:
+            shown = [factor.pk for factor in self.cleaned_data["shown_factors"]]
+            self.fields["shown_factors"].queryset.update(
+                on_checkin=Case(When(pk__in=shown, then=True), default=False)
+            )

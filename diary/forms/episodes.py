@@ -12,6 +12,7 @@ from diary.days import EARLIEST_DAY, before_earliest_day
 from diary.models import (
     EPISODE_IDENTITY,
     MAX_DURATION_SECONDS,
+    MAX_EPISODES,
     Episode,
     Muscle,
     Relief,
@@ -119,6 +120,19 @@ def page_made_id_field() -> forms.UUIDField:
     return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
+def check_room_for_episodes(user, adding: int = 1) -> None:
+    """Refuse an episode past MAX_EPISODES, as the import does, so the diary file of every
+    diary the forms accept imports back."""
+    held = Episode.objects.for_user(user).count()
+    if held + adding > MAX_EPISODES:
+        raise ValidationError(
+            f"Your diary holds {held:,} episodes and can hold {MAX_EPISODES:,} at most (so that "
+            "its backup always imports back). Download your diary, then delete episodes you no "
+            "longer need to make room.",
+            code="diary_full",
+        )
+
+
 class StartsFromRecentEpisodes:
     """A new episode starts from the person's last muscle and side, recent muscles first.
 
@@ -177,6 +191,8 @@ class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None and self.instance.user_id is not None:
+            check_room_for_episodes(self.instance.user)
         moment = {key: cleaned.get(key) for key in EPISODE_IDENTITY}
         if None in moment.values() or self.instance.user_id is None:
             return cleaned
@@ -247,11 +263,25 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
 
     DEFAULT_INTENSITY = 5
 
-    def __init__(self, *args, recent_muscles: list[str] = (), recent_side: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        recent_muscles: list[str] = (),
+        recent_side: str = "",
+        user=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.user = user  # whose diary it goes into, for the room left in it
         self.start_from_recent(recent_muscles, recent_side)
         self.initial.setdefault("intensity", self.DEFAULT_INTENSITY)
         self.initial.setdefault("started_minutes_ago", 0)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.user is not None:
+            check_room_for_episodes(self.user)
+        return cleaned
 
     def clean_tapped_at(self) -> datetime | None:
         tapped_at = self.cleaned_data["tapped_at"]

@@ -6,6 +6,7 @@ from diary.models import (
     MAX_CUSTOM_FACTORS,
     CustomFactor,
     CustomFactorKind,
+    medication_name_key,
 )
 
 
@@ -38,7 +39,9 @@ class CustomFactorForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        same_name = CustomFactor.objects.for_user(self.instance.user).filter(name__iexact=name)
+        same_name = CustomFactor.objects.for_user(self.instance.user).filter(
+            name_key=medication_name_key(name)
+        )
         if same_name.exclude(pk=self.instance.pk).exists():
             raise ValidationError(f"You already have a factor called “{name}”.")
         return name

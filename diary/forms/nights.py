@@ -1,6 +1,6 @@
 from django import forms
 
-from diary.forms.episodes import muscles_recent_first
+from diary.forms.episodes import check_room_for_episodes, muscles_recent_first
 from diary.models import Muscle, Side
 from diary.nights import MAX_NIGHT_EPISODES, NIGHT_COUNT_BUTTONS, NightAnswer
 
@@ -50,8 +50,16 @@ class LastNightForm(forms.Form):
         label="Which side?", choices=Side.choices, widget=forms.RadioSelect, required=False
     )
 
-    def __init__(self, *args, recent_muscles: list[str] = (), recent_side: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        recent_muscles: list[str] = (),
+        recent_side: str = "",
+        user=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.user = user  # whose diary the night's episodes go into, for the room left in it
         self.fields["muscle"].choices = muscles_recent_first(recent_muscles)
         self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
         self.initial.setdefault("side", recent_side or Side.LEFT)
@@ -71,6 +79,8 @@ class LastNightForm(forms.Form):
         ):
             if cleaned.get(name) in (None, "") and name not in self.errors:
                 self.add_error(name, message)
+        if self.user is not None:
+            check_room_for_episodes(self.user, adding=cleaned["episodes"])
         return cleaned
 
     def answer(self) -> NightAnswer:

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -6,6 +8,15 @@ from django.http import HttpRequest
 
 from diary.diaryfile import DiaryFileError, ParsedDiary, stopped_upload_message
 from diary.portability import read_upload
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded file that passed every check: its name, its bytes and what it holds."""
+
+    name: str
+    raw: bytes
+    parsed: ParsedDiary
 
 
 class DiaryUploadForm(forms.Form):
@@ -24,10 +35,11 @@ class DiaryUploadForm(forms.Form):
                 settings.MAX_UPLOAD_BYTES
             )
 
-    def clean_file(self) -> ParsedDiary:
+    def clean_file(self) -> "CheckedUpload":
         upload = self.cleaned_data["file"]
+        raw = upload.read()
         try:
-            return read_upload(self.user, upload.read())
+            return CheckedUpload(upload.name or "", raw, read_upload(self.user, raw))
         except DiaryFileError as error:
             raise ValidationError(error.messages) from None
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from diary.days import EARLIEST_DAY
 from diary.forms.accounts import time_zone_choices
 from diary.models import (
+    MAX_MEDICATIONS,
     Condition,
     Medication,
     MedicationKind,
@@ -110,6 +111,18 @@ class MedicationForm(forms.ModelForm):
         if same_name.exclude(pk=self.instance.pk).exists():
             raise ValidationError(f"You already have a medication called “{name}”.")
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            held = Medication.objects.for_user(self.instance.user).count()
+            if held >= MAX_MEDICATIONS:
+                # As the import refuses past it, so the diary file always imports back.
+                raise ValidationError(
+                    f"You have {held} medications, the most a diary holds: delete one you "
+                    "no longer need first (a stopped one can stay with its stop date)."
+                )
+        return cleaned
 
     def clean_started_on(self):
         started_on = self.cleaned_data["started_on"]

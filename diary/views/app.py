@@ -83,7 +83,7 @@ def _shell_version() -> str:
     for name in APP_SHELL:
         with open(finders.find(name), "rb") as file:
             digest.update(file.read())
-    digest.update(static("x").encode())  # a new storage (hashed names) is a new shell too
+        digest.update(static(name).encode())  # a new storage (hashed names) is a new shell too
     return digest.hexdigest()[:16]
 
 

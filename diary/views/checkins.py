@@ -82,7 +82,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
         episode_count=Episode.objects.for_user(request.user)
         .between(*day_bounds(day, day, request.profile.zone))
         .count(),
-        custom_factors=list(CustomFactor.objects.for_user(request.user)),
+        custom_factors=list(CustomFactor.objects.for_user(request.user).filter(on_checkin=True)),
     )
     if form.is_valid():
         try:
@@ -129,18 +129,22 @@ def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
 def checkin_questions(request: HttpRequest) -> HttpResponse:
     profile = request.profile
     hidden = set(profile.hidden_checkin_questions)
+    factors = CustomFactor.objects.for_user(request.user)
     form = CheckInQuestionsForm(
         request.POST or None,
         initial={"shown": [q for q in CheckInQuestion.values if q not in hidden]},
+        factors=factors,
     )
     if request.method == "POST" and form.is_valid():
-        profile.hidden_checkin_questions = form.hidden_questions()
-        profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
+        with transaction.atomic():
+            profile.hidden_checkin_questions = form.hidden_questions()
+            profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
+            form.save_shown_factors()
         messages.success(request, "Your check-in's questions are saved.")
         return redirect("diary:checkin_questions")
     context = {
         "form": form,
-        "factors": CustomFactor.objects.for_user(request.user),
+        "factors": factors,
         "max_factors": MAX_CUSTOM_FACTORS,
     }
     return render(request, "diary/checkins/questions.html", context)

@@ -66,7 +66,9 @@ def recent_muscles_and_side(user) -> tuple[list[str], str]:
 @changes_diary
 def quick_log(request: HttpRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
-    form = QuickLogForm(request.POST or None, recent_muscles=muscles, recent_side=side)
+    form = QuickLogForm(
+        request.POST or None, recent_muscles=muscles, recent_side=side, user=request.user
+    )
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None

@@ -20,6 +20,8 @@ from diary.insights import (
     cached_document,
     data_version,
     diary_first_day,
+    earliest_entries,
+    entry_to_question,
     window_for_preset,
 )
 from diary.patterns import RELIEF_COLUMNS
@@ -70,6 +72,24 @@ def _judged_factors(document: dict) -> list[dict]:
     return sorted(judged, key=lambda factor: (not factor["significant"], factor["q_value"]))
 
 
+def _entry_question(request: HttpRequest) -> dict | None:
+    """The entry to ask about: one dated before 1900, or a far-back first one ("Is the entry
+    on … a typo?"), with the page that corrects or deletes it."""
+    found = entry_to_question(earliest_entries(request.user, request.profile.zone))
+    if found is None:
+        return None
+    entry, before_floor = found
+    if entry.kind == "episode":
+        url, what = reverse("diary:episode_detail", args=[entry.row_id]), "episode"
+    elif entry.kind == "medication":
+        url, what = reverse("diary:medication_edit", args=[entry.row_id]), "medication"
+    elif before_floor:  # a check-in's page refuses a day before 1900; its deletion doesn't
+        url, what = reverse("diary:checkin_delete", args=[entry.day]), "check-in"
+    else:
+        url, what = reverse("diary:checkin_day", args=[entry.day]), "check-in"
+    return {"day": entry.day, "url": url, "what": what, "before_floor": before_floor}
+
+
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, first_day, last_day, on_window = _window(request)
@@ -94,7 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "document": document,
             "triggers_chart": _chart("triggers", document, dates),
             "judged_factors": _judged_factors(document),
-            "water_chart": _chart("water", document, dates),
+            "amounts_chart": _chart("amounts", document, dates),
             "pattern_charts": [_chart(name, document, dates) for name in PATTERN_CHARTS],
             "relief_columns": RELIEF_COLUMNS,
             "relief_rows": [
@@ -102,6 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for r in document["patterns"]["relief"]
             ],
             "json_url": reverse("diary:insights_json") + "?" + dates,
+            "entry_question": _entry_question(request),
         },
     )
 

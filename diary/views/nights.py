@@ -60,7 +60,9 @@ def last_night(request: HttpRequest) -> HttpResponse:
             request, "diary/nights/unavailable.html", {"night_over": True, "today": morning}
         )
     muscles, side = recent_muscles_and_side(request.user)
-    form = LastNightForm(request.POST or None, recent_muscles=muscles, recent_side=side)
+    form = LastNightForm(
+        request.POST or None, recent_muscles=muscles, recent_side=side, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         answer = form.answer()
         if not _save_night(request.user, morning, answer):

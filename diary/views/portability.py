@@ -8,12 +8,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
-from diary import csvfiles, diaryfile, portability, uploads
-from diary.dataversion import changes_diary
-from diary.diaryfile import DiaryFileError
+from diary import csvfiles, diaryfile, pendingimports, portability, uploads
+from diary.diaryfile import DiaryFileError, ParsedDiary
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.http import form_page
-from diary.models import CheckIn, Episode, Medication
+from diary.models import MAX_EPISODES, MAX_MEDICATIONS, CheckIn, Episode, Medication, Profile
+from diary.portability import ImportSummary
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -47,8 +47,15 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
 
 
 @form_page
-@changes_diary
 def import_diary(request: HttpRequest) -> HttpResponse:
+    """Upload, then a preview of what the import would do, then the import once confirmed.
+
+    Nothing is written before the confirmation; the file waits meanwhile in diary.pendingimports
+    and the confirmation checks and merges it again, all or nothing, as it is then.
+    """
+    if request.method == "POST" and "action" in request.POST:
+        return _confirm_import(request)
+    form = DiaryUploadForm(request.user)
     if request.method == "POST":
         form = DiaryUploadForm(
             request.user,
@@ -57,17 +64,76 @@ def import_diary(request: HttpRequest) -> HttpResponse:
             stopped_for_size=uploads.stopped_for_size(request),
         )
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                summary = portability.merge_diary(request.user, form.cleaned_data["file"])
+                summary = portability.merge_diary(request.user, upload.parsed, dry_run=True)
             except DiaryFileError as error:
                 form.add_error("file", error.messages)
             else:
-                messages.success(request, f"Imported: {summary}.")
-                return redirect("diary:import")
-    else:
-        form = DiaryUploadForm(request.user)
-    context = {"form": form, "max_upload_mb": settings.MAX_UPLOAD_BYTES // 2**20}
+                token = pendingimports.store(request, upload.raw, upload.name)
+                return _preview(request, upload.parsed, summary, token, upload.name)
+    elif entry := pendingimports.pending(request):
+        # A reload of the preview: the file again, against the diary as it is now.
+        raw = pendingimports.load(request, entry["token"])
+        try:
+            parsed = portability.read_upload(request.user, raw)
+            summary = portability.merge_diary(request.user, parsed, dry_run=True)
+        except DiaryFileError as error:
+            pendingimports.discard(request)
+            return _import_page(request, form, refused=error.messages)
+        else:
+            return _preview(request, parsed, summary, entry["token"], entry["name"])
+    return _import_page(request, form)
+
+
+def _import_page(request: HttpRequest, form: DiaryUploadForm, **context) -> HttpResponse:
+    context = {
+        "form": form,
+        "max_upload_mb": settings.MAX_UPLOAD_BYTES // 2**20,
+        "max_episodes": MAX_EPISODES,
+        "max_medications": MAX_MEDICATIONS,
+        **context,
+    }
     return render(request, "diary/portability/import.html", context)
+
+
+def _preview(
+    request: HttpRequest, parsed: ParsedDiary, summary: ImportSummary, token: str, name: str
+) -> HttpResponse:
+    span = diaryfile.date_span(parsed, Profile.for_user(request.user).zone)
+    preview = {
+        "summary": summary,
+        "tallies": summary.tallies(),
+        "first_day": span and span[0],
+        "last_day": span and span[1],
+        "token": token,
+        "name": name,
+        "minutes": int(pendingimports.PENDING_IMPORT_MAX_AGE.total_seconds() // 60),
+    }
+    return _import_page(request, DiaryUploadForm(request.user), preview=preview)
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    if request.POST["action"] != "import":
+        pendingimports.discard(request)
+        messages.info(request, "Nothing was imported.")
+        return redirect("diary:import")
+    raw = pendingimports.load(request, request.POST.get("token", ""))
+    if raw is None:
+        messages.error(
+            request,
+            "That preview is no longer waiting (it was imported or cancelled, another file was "
+            f"uploaded since, or {pendingimports.PENDING_IMPORT_MAX_AGE.seconds // 60} minutes "
+            "passed). Nothing was imported; upload the file again.",
+        )
+        return redirect("diary:import")
+    pendingimports.discard(request)
+    try:
+        summary = portability.merge_diary(request.user, portability.read_upload(request.user, raw))
+    except DiaryFileError as error:
+        return _import_page(request, DiaryUploadForm(request.user), refused=error.messages)
+    messages.success(request, f"Imported: {summary}.")
+    return redirect("diary:import")
 
 
 def _confirm_with_password(request: HttpRequest, template: str, confirmed) -> HttpResponse:
@@ -99,7 +165,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @form_page
 @sensitive_post_parameters("password")
-@changes_diary
 def delete_data(request: HttpRequest) -> HttpResponse:
     def confirmed() -> HttpResponse:
         portability.delete_diary_data(request.user)

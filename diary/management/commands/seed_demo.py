@@ -48,9 +48,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"User {username!r} exists; --replace would delete their diary for the demo one."
             )
-        diary = generate_diary(
-            seed, days, ZoneInfo(settings.TIME_ZONE), timezone.now(), PROFILES[profile]
-        )
+        try:
+            diary = generate_diary(
+                seed, days, ZoneInfo(settings.TIME_ZONE), timezone.now(), PROFILES[profile]
+            )
+        except ValueError as error:  # a diary reaching back before 1900
+            raise CommandError(f"--days {days}: {error}") from None
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             user = existing or User(username=username)

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("diary", "0011_seen_red_flags"),
+        ("diary", "0013_customfactor_on_checkin"),
     ]
 
     operations = [
