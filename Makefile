@@ -2,9 +2,10 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-DATA := data
+# Where settings.py keeps the SQLite file and the generated key (DATA_DIR, as settings.py reads it).
+DATA := $(or $(DATA_DIR),data)
 
-.PHONY: run test install install-dev lint
+.PHONY: run test install install-dev lint serve benchmark benchmark-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +43,24 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# A person's own server: gunicorn with the production settings (DEBUG off) on SQLite in data/.
+# Put a TLS proxy in front (docs/deploy.md); each of these can be set in the environment.
+# No access log: paths hold share and unsubscribe tokens.
+SERVE_BIND ?= 127.0.0.1:8000
+SERVE_WORKERS ?= 2
+SERVE_THREADS ?= 1
+SERVE_TIMEOUT ?= 60
+serve: install $(DATA)/secret_key
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn spasmlog.wsgi:application --bind $(SERVE_BIND) \
+		--workers $(SERVE_WORKERS) --threads $(SERVE_THREADS) --timeout $(SERVE_TIMEOUT)
+
+# Measures the app against a trivial view on a throwaway database (README, "Performance").
+# DEBUG=1 only lets this process start without a key; the server it runs has DEBUG off.
+benchmark: install
+	DEBUG=1 nice -n 10 $(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
+
+benchmark-quick: install
+	DEBUG=1 $(BIN)/python manage.py benchmark --quick

@@ -12,12 +12,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.ft2font import LoadFlags
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
 
 from diary.redflags import SEVERE_INTENSITY
@@ -61,7 +64,18 @@ STYLE = {
     # mathtext, which failed on a malformed name and made the chart a 500.
     "text.parse_math": False,
     "text.usetex": False,
+    # Text stays text: the browser (or the PDF's embedded font) sets it. Drawing each glyph as
+    # a path cost most of a chart's time and most of its bytes.
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
 }
+POINTS_PER_INCH = 72
+MEASURING_POINTS = 100
+TEXT_SLACK = 1.08
+# The most of a chart's width its row labels may take; a longer name (an own factor's, a
+# medication's) is shortened with "…" there, and given whole in the text alternative.
+MAX_LABEL_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,63 @@ def _number(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+@cache
+def _advance_ems(character: str) -> float:
+    """How far the chart font moves on after `character`, in ems (unhinted, from the font)."""
+    font = get_font(findfont(FontProperties(family=STYLE["font.sans-serif"])))
+    font.set_size(MEASURING_POINTS, POINTS_PER_INCH)
+    glyph = font.load_char(ord(character), flags=LoadFlags.NO_HINTING)
+    return glyph.linearHoriAdvance / 65536 / MEASURING_POINTS  # 16.16 fixed point pixels
+
+
+def _text_inches(labels: list[str], points: float = 9) -> float:
+    """How wide the widest of `labels` is when set at `points`, from the font's advances,
+    each character's looked up once (matplotlib's layout engine measured every text of a
+    figure, twice: ~6,700 measurements a dashboard)."""
+    widest = max((sum(map(_advance_ems, label)) for label in labels), default=0.0)
+    # Hinted to a screen's pixels (or set in a browser's own sans-serif) a label comes out a
+    # few percent wider.
+    return TEXT_SLACK * widest * points / POINTS_PER_INCH
+
+
+def _shortened(label: str, inches: float, points: float = 9) -> str:
+    """`label`, cut with "…" to fit `inches`."""
+    if _text_inches([label], points) <= inches:
+        return label
+    while len(label) > 1 and _text_inches([label + "…"], points) > inches:
+        label = label[:-1]
+    return label.rstrip() + "…"
+
+
+def _title(figure: Figure, text: str) -> None:
+    # Centred on the figure, not the axes: those sit right of the row labels, maybe narrow.
+    figure.suptitle(text, fontsize=STYLE["axes.titlesize"], fontweight=STYLE["axes.titleweight"])
+
+
+def _label_room(figure: Figure) -> float:
+    return MAX_LABEL_SHARE * figure.get_size_inches()[0]
+
+
+def _fit(
+    figure: Figure,
+    left: float = 0.75,
+    bottom: float = 0.55,
+    right: float = 0.2,
+    top: float = 0.35,
+    **spacing: float,
+) -> None:
+    """Fixed margins, in inches, around the figure's axes: room for the ticks, labels and title
+    that each chart knows it has, without a layout engine drawing the figure to find out."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        **spacing,
+    )
+
+
 def _no_data(axes, text: str = "No episodes in this window") -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", color=GREY, transform=axes.transAxes)
 
@@ -91,9 +162,14 @@ def _no_data(axes, text: str = "No episodes in this window") -> None:
 # The trigger forest plot
 
 
-def _factor_label(factor: dict[str, Any]) -> str:
+def _factor_label(factor: dict[str, Any], inches: float | None = None) -> str:
+    """ "water < 1.5 L (same day)"; within `inches`, the exposure is shortened, never the
+    lag that tells two rows apart."""
     when = {0: "same day", 1: "day before"}.get(factor["lag_days"], "day or day before")
-    return f"{factor['exposure']} ({when})"
+    exposure = factor["exposure"]
+    if inches is not None:
+        exposure = _shortened(exposure, inches - _text_inches([f" ({when})"]))
+    return f"{exposure} ({when})"
 
 
 def _missing_text(factor: dict[str, Any]) -> str:
@@ -130,6 +206,9 @@ def _draw_triggers(figure: Figure, document: Document) -> None:
     axes.set_xlim(low, high)
     axes.axvline(1, color=GREY, linestyle="--", linewidth=1)
     positions = np.arange(len(factors))[::-1]
+    # One artist per kind of mark, not one per row: each artist costs more than its points.
+    intervals: list[tuple[float, float, float, str]] = []
+    marks: dict[tuple[bool, str], list[tuple[float, float]]] = {}
     for y, factor in zip(positions, factors, strict=True):
         if not factor["enough_data"]:
             axes.text(low * 1.1, y, _missing_text(factor), va="center", fontsize=7.5, color=GREY)
@@ -137,18 +216,23 @@ def _draw_triggers(figure: Figure, document: Document) -> None:
         ratio = min(max(_clip_ratio(factor["rate_ratio"]), low), high)
         ci_low = max(_clip_ratio(factor["ci_low"], infinite_if_none=False), low)
         ci_high = min(_clip_ratio(factor["ci_high"]), high)
-        colour = VERMILLION if factor["significant"] else BLUE
-        axes.plot([ci_low, ci_high], [y, y], color=colour, linewidth=2)
+        significant = factor["significant"]
+        intervals.append((y, ci_low, ci_high, VERMILLION if significant else BLUE))
         if factor["ci_high"] is None or factor["ci_high"] > high:
-            axes.plot([ci_high], [y], marker=">", color=colour, markersize=6)
-        axes.plot(
-            [ratio],
-            [y],
-            marker="D" if factor["significant"] else "o",
-            markersize=8 if factor["significant"] else 6,
-            color=colour,
-        )
-    axes.set_yticks(positions, [_factor_label(f) for f in factors])
+            marks.setdefault((significant, ">"), []).append((ci_high, y))
+        marks.setdefault((significant, "D" if significant else "o"), []).append((ratio, y))
+    if intervals:
+        ys, lows, highs, colours = zip(*intervals, strict=True)
+        axes.hlines(ys, lows, highs, colors=colours, linewidth=2)
+    for (significant, marker), points in marks.items():
+        xs, ys = zip(*points, strict=True)
+        size = 8 if marker == "D" else 6
+        colour = VERMILLION if significant else BLUE
+        axes.plot(xs, ys, linestyle="none", marker=marker, markersize=size, color=colour)
+    labels = [_factor_label(f, _label_room(figure)) for f in factors]
+    axes.set_yticks(positions, labels)
+    # Under the axes: tick labels, a two-line axis label and the legend.
+    _fit(figure, left=0.15 + _text_inches(labels), bottom=1.15, right=0.1, top=0.4)
     for label, factor in zip(axes.get_yticklabels(), factors, strict=True):
         if not factor["enough_data"]:
             label.set_color(GREY)
@@ -157,10 +241,12 @@ def _draw_triggers(figure: Figure, document: Document) -> None:
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}×"))
     axes.xaxis.set_minor_formatter(NullFormatter())
     axes.set_xlabel("Rate ratio, log scale\n(right of 1×: more cramps when exposed)")
-    axes.set_title("Cramp rate when exposed vs not (95% CI)")
+    _title(figure, "Cramp rate when exposed vs not (95% CI)")
     axes.plot([], [], "D", color=VERMILLION, label="significant (q < 0.05)")
     axes.plot([], [], "o", color=BLUE, label="not significant")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=8)
+    # Below the two-line axis label, whatever the figure's height (the report's is shorter).
+    legend_y = -0.85 / (figure.get_size_inches()[1] * (axes.get_position().height or 1))
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, legend_y), ncols=2, fontsize=8)
 
 
 def _describe_triggers(document: Document) -> TextAlternative:
@@ -231,7 +317,9 @@ def _draw_amounts(figure: Figure, document: Document) -> None:
         axes.set_axis_off()
     for axes in grid[:, 0]:
         axes.set_ylabel("Episodes a day", fontsize=7.5)
-    figure.suptitle("Cramps by amount, on check-in days (95% CI)", fontsize=11, weight="bold")
+    _title(figure, "Cramps by amount, on check-in days (95% CI)")
+    # Each panel's title above it, its tick labels below: room between the rows.
+    _fit(figure, left=0.6, bottom=0.45, right=0.35, top=0.55, hspace=0.75, wspace=0.2)
 
 
 def _describe_amounts(document: Document) -> TextAlternative:
@@ -306,10 +394,11 @@ def _draw_weekly(figure: Figure, document: Document) -> None:
     axes.set_xlabel(f"{_BIN_WORDS[bin_name]} starting")
     if bin_name == "week":
         axes.set_ylabel("Episodes")
-        axes.set_title("Episodes per week")
+        _title(figure, "Episodes per week")
     else:
         axes.set_ylabel("Episodes a week")
-        axes.set_title(f"Episodes a week, by {bin_name}")
+        _title(figure, f"Episodes a week, by {bin_name}")
+    _fit(figure, bottom=0.75)  # two-line dates
 
 
 def _describe_weekly(document: Document) -> TextAlternative:
@@ -362,7 +451,7 @@ def _draw_medications(figure: Figure, document: Document) -> None:
     rate_axes.set_ylim(bottom=0)
     rate_axes.set_ylabel("Episodes a week")
     by = "" if bin_name == "week" else f" (by {bin_name})"
-    rate_axes.set_title(f"Episodes a week{by}, and when each medication was taken")
+    _title(figure, f"Episodes a week{by}, and when each medication was taken")
     first = starts[0]
     for row, medication in enumerate(medications):
         began = date.fromisoformat(medication["started_on"] or first.isoformat())
@@ -370,7 +459,8 @@ def _draw_medications(figure: Figure, document: Document) -> None:
         shown = (max(began, first), min(stopped, last))
         if shown[0] < shown[1]:
             timeline.barh(row, shown[1] - shown[0], left=shown[0], height=0.6, color=GREEN)
-    timeline.set_yticks(range(len(medications)), [m["name"] for m in medications])
+    names = [_shortened(m["name"], _label_room(figure)) for m in medications]
+    timeline.set_yticks(range(len(medications)), names)
     if medications:
         timeline.set_ylim(len(medications) - 0.5, -0.5)
     else:
@@ -380,6 +470,7 @@ def _draw_medications(figure: Figure, document: Document) -> None:
         matplotlib.dates.DateFormatter("%d %b\n%Y" if bin_name == "week" else "%Y")
     )
     timeline.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(maxticks=7))
+    _fit(figure, left=max(0.75, 0.15 + _text_inches(names)), bottom=0.5, hspace=0.15)
 
 
 def _describe_medications(document: Document) -> TextAlternative:
@@ -412,7 +503,8 @@ def _draw_hours(figure: Figure, document: Document) -> None:
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel("Hour the episode started (your time)")
     axes.set_ylabel("Episodes")
-    axes.set_title("Time of day")
+    _title(figure, "Time of day")
+    _fit(figure)
     axes.legend(loc="upper center", fontsize=8)
 
 
@@ -450,7 +542,8 @@ def _draw_muscles(figure: Figure, document: Document) -> None:
     axes.set_yticks(positions, [m["label"] for m in muscles])
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel("Episodes")
-    axes.set_title("Where: muscle and side")
+    _title(figure, "Where: muscle and side")
+    _fit(figure, left=0.15 + _text_inches([m["label"] for m in muscles]), bottom=0.5)
     if muscles:
         axes.legend(loc="lower right", fontsize=8)
 
@@ -482,7 +575,8 @@ def _draw_intensity(figure: Figure, document: Document) -> None:
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel("Intensity (0 none, 10 worst imaginable)")
     axes.set_ylabel("Episodes")
-    axes.set_title("How bad")
+    _title(figure, "How bad")
+    _fit(figure)
 
 
 def _describe_intensity(document: Document) -> TextAlternative:
@@ -508,7 +602,8 @@ def _draw_duration(figure: Figure, document: Document) -> None:
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel(f"Duration ({duration['not_recorded']} episodes without one not shown)")
     axes.set_ylabel("Episodes")
-    axes.set_title("How long")
+    _title(figure, "How long")
+    _fit(figure)
 
 
 def _describe_duration(document: Document) -> TextAlternative:
@@ -544,6 +639,7 @@ def _draw_calendar(figure: Figure, document: Document) -> None:
     days = document["patterns"]["calendar"]["days"]
     grid, grid_start = _calendar_grid(days)
     axes = figure.subplots()
+    _fit(figure, left=0.45, bottom=0.3, right=0.45, top=0.3)
     colours = HEAT.with_extremes(under=GREY + "33")
     peak = max(1.0, float(np.nanmax(grid)))
     mesh = axes.pcolormesh(grid, cmap=colours, vmin=0.5, vmax=peak, edgecolors="none")
@@ -558,7 +654,7 @@ def _draw_calendar(figure: Figure, document: Document) -> None:
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
-    axes.set_title("Every day of the last 12 months")
+    _title(figure, "Every day of the last 12 months")
     bar = figure.colorbar(mesh, ax=axes, shrink=0.8, extend="min", pad=0.02)
     bar.set_label("Episodes (grey: none)")
     bar.locator = MaxNLocator(integer=True)
@@ -598,7 +694,7 @@ CHARTS: dict[str, Chart] = {
         Chart("muscles", "Muscle and side", (6.4, 3.6), _draw_muscles, _describe_muscles),
         Chart("intensity", "Intensity", (6.4, 3.0), _draw_intensity, _describe_intensity),
         Chart("duration", "Duration", (6.4, 3.0), _draw_duration, _describe_duration),
-        Chart("calendar", "Calendar", (6.4, 1.9), _draw_calendar, _describe_calendar),
+        Chart("calendar", "Calendar", (6.4, 1.5), _draw_calendar, _describe_calendar),
     )
 }
 
@@ -619,26 +715,26 @@ def _for_both_themes(svg: bytes) -> bytes:
     return re.sub(rb"(<svg[^>]*>)", lambda m: m.group(1) + stylesheet, svg, count=1)
 
 
-def render_svg(
-    name: str,
-    document: Document,
-    size: tuple[float, float] | None = None,
-    text_as_paths: bool = True,
-) -> bytes:
+def render_svg(name: str, document: Document, size: tuple[float, float] | None = None) -> bytes:
     """The chart `name` for the insights document, as SVG bytes; `size` in inches overrides
     the chart's own (the report's forest plot has only the judged factors).
 
-    Text is drawn as paths so that a browser needs no font; the PDF report turns that off and
-    sets the text in its own embedded font, which is many times quicker to convert.
+    Drawn once, by savefig: fixed margins (_fit), no layout engine.
     """
-    chart = CHARTS[name]
-    style = STYLE if text_as_paths else {**STYLE, "svg.fonttype": "none"}
-    with matplotlib.rc_context(style):
-        figure = Figure(figsize=size or chart.size, layout="constrained")
-        chart.draw(figure, document)
+    with matplotlib.rc_context(STYLE):
+        figure = draw_figure(name, document, size)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
     return _for_both_themes(buffer.getvalue())
+
+
+def draw_figure(name: str, document: Document, size: tuple[float, float] | None = None) -> Figure:
+    """The chart's figure, laid out but not yet drawn (render_svg draws it, once)."""
+    chart = CHARTS[name]
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=size or chart.size)
+        chart.draw(figure, document)
+    return figure
 
 
 def describe(name: str, document: Document) -> TextAlternative:

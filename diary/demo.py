@@ -20,7 +20,7 @@ they are (diluted only by the kinds of episode a factor does not touch).
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -68,6 +68,23 @@ QUICK_LOGGED_SHARE = 0.08  # logged in two taps and never completed
 LATE_ENTRY_SHARE = 0.06  # written down days later, from memory
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """How much a person logs: how many episodes come of the day's rates, and how often a
+    check-in is skipped."""
+
+    rate_scale: float = 1.0
+    checkin_missed_share: float = CHECKIN_MISSED_SHARE
+    checkin_gaps: bool = True
+
+
+ORDINARY = DemoProfile()
+# Five years of it make the benchmark's heavy diary: about two episodes and a check-in a day
+# (3,652 episodes and 1,826 check-ins over 1,826 days), every planted effect as before.
+HEAVY = DemoProfile(rate_scale=3.45, checkin_missed_share=0.0, checkin_gaps=False)
+PROFILES = {"ordinary": ORDINARY, "heavy": HEAVY}
 
 
 @dataclass(frozen=True)
@@ -280,7 +297,9 @@ RELIEF_EFFECT = {
 }
 
 
-def generate_diary(seed: int, days: int, zone: ZoneInfo, now: datetime) -> DemoDiary:
+def generate_diary(
+    seed: int, days: int, zone: ZoneInfo, now: datetime, profile: DemoProfile = ORDINARY
+) -> DemoDiary:
     """`days` of diary ending on the local date of `now`, nothing after `now`."""
     if days < 1:
         raise ValueError("A diary needs at least one day.")
@@ -303,15 +322,15 @@ def generate_diary(seed: int, days: int, zone: ZoneInfo, now: datetime) -> DemoD
         "25 mg in the morning",
         min(max(diuretic_start, first_day), last_day),
     )
-    gaps = _checkin_gaps(rng, first_day, days)
+    gaps = _checkin_gaps(rng, first_day, days) if profile.checkin_gaps else set()
 
     checkins: list[DemoCheckIn] = []
     episodes: list[DemoEpisode] = []
     previous: _Day | None = None
     for offset in range(days):
         day = _live(rng, first_day + timedelta(days=offset), previous, statin, diuretic)
-        episodes += _episodes(rng, day, previous, diuretic.name, zone)
-        if day.date not in gaps and rng.random() >= CHECKIN_MISSED_SHARE:
+        episodes += _episodes(rng, day, previous, diuretic.name, zone, profile.rate_scale)
+        if day.date not in gaps and rng.random() >= profile.checkin_missed_share:
             checkins.append(_record(rng, day))
         previous = day
 
@@ -324,8 +343,21 @@ def generate_diary(seed: int, days: int, zone: ZoneInfo, now: datetime) -> DemoD
         conditions=conditions,
         medications=[statin, diuretic],
         checkins=[checkin for checkin in checkins if checkin.date < last_day or evening],
-        episodes=[episode for episode in episodes if episode.started_at <= now],
+        episodes=[episode for episode in _one_per_moment(episodes) if episode.started_at <= now],
     )
+
+
+def _one_per_moment(episodes: list[DemoEpisode]) -> list[DemoEpisode]:
+    """Two episodes drawn at the same second in the same muscle and side (the diary holds one
+    such, models.EPISODE_IDENTITY) become a second apart."""
+    taken: set[tuple[datetime, str, str]] = set()
+    distinct = []
+    for episode in episodes:
+        while (episode.started_at, episode.muscle, episode.side) in taken:
+            episode = replace(episode, started_at=episode.started_at + timedelta(seconds=1))
+        taken.add((episode.started_at, episode.muscle, episode.side))
+        distinct.append(episode)
+    return distinct
 
 
 def entry_times(seed: int, episodes: list[DemoEpisode], now: datetime) -> list[datetime]:
@@ -459,11 +491,16 @@ def _rates(day: _Day, previous: _Day | None, diuretic_name: str) -> dict[_Settin
 
 
 def _episodes(
-    rng: random.Random, day: _Day, previous: _Day | None, diuretic_name: str, zone: ZoneInfo
+    rng: random.Random,
+    day: _Day,
+    previous: _Day | None,
+    diuretic_name: str,
+    zone: ZoneInfo,
+    rate_scale: float,
 ) -> list[DemoEpisode]:
     episodes = []
     for setting, rate in _rates(day, previous, diuretic_name).items():
-        for _ in range(_poisson(rng, rate)):
+        for _ in range(_poisson(rng, rate * rate_scale)):
             activity = _pick(rng, setting.activities)
             local = _onset(rng, setting, activity, day).replace(tzinfo=zone)
             episodes.append(_episode(rng, setting, activity, local.astimezone(UTC), day))

@@ -4,13 +4,14 @@ document that /insights.json and `manage.py insights` emit and the dashboard ren
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from diary.days import EARLIEST_DAY, day_bounds, local_date
@@ -35,7 +36,7 @@ from diary.models import (
     Medication,
     Profile,
 )
-from diary.patterns import build_patterns
+from diary.patterns import build_patterns, calendar_start
 from diary.redflags import red_flags
 from diary.triggers import (
     CORRELATION_NOTE,
@@ -78,7 +79,7 @@ class Diary:
     first_day: date
     last_day: date
     diary_first_day: date | None  # see diary_first_day()
-    # Every episode up to last_day: the trend and medication onsets reach back before the window.
+    # The episodes the window, the triggers' days and the 12-month calendar need (or more).
     episodes: list[EpisodeRecord]
     checkins: list[CheckInRecord]  # from the day before first_day
     medications: list[MedicationRecord]
@@ -87,6 +88,15 @@ class Diary:
     # False: judge the triggers on at least TRIGGER_DAYS (checkins then reach back that far).
     judge_on_window: bool = True
     custom_factors: tuple[CustomFactorRecord, ...] = ()
+    # Episodes per local date of the whole diary up to last_day, for the trend and medication
+    # onsets, which reach back before the window; None: count `episodes` (then all of them).
+    day_counts: dict[date, int] | None = None
+
+    @property
+    def counts(self) -> dict[date, int]:
+        if self.day_counts is not None:
+            return self.day_counts
+        return episodes_per_day(self.episodes, self.zone)
 
     @property
     def last_complete_day(self) -> date:
@@ -213,24 +223,14 @@ def load_diary(
     today: date | None = None,
     judge_on_window: bool = True,
 ) -> Diary:
-    """The user's diary for the window, in seven queries however long it is."""
+    """The user's diary for the window, in eight queries however long it is; the rows loaded
+    do not grow with the diary's length, only the days counted in SQL do."""
     _, until = day_bounds(first_day, last_day, zone)
     checkins_from = (
         first_day if judge_on_window else min(first_day, last_day - timedelta(days=TRIGGER_DAYS))
     )
-    episodes = [
-        EpisodeRecord(
-            **{
-                **row,
-                "relief": tuple(row["relief"] or ()),
-                "symptoms": tuple(row["symptoms"] or ()),
-            }
-        )
-        for row in Episode.objects.for_user(user)
-        .filter(started_at__lt=until)
-        .order_by("started_at")
-        .values(*EPISODE_FIELDS)
-    ]
+    since, _ = day_bounds(min(first_day, checkins_from, calendar_start(last_day)), last_day, zone)
+    episodes = _episode_records(Episode.objects.for_user(user).between(since, until))
     loaded_checkins = CheckIn.objects.for_user(user).between(
         checkins_from - timedelta(days=1), last_day
     )
@@ -255,12 +255,6 @@ def load_diary(
         }
         for row in checkin_rows
     ]
-    medications = [
-        MedicationRecord(**row)
-        for row in Medication.objects.for_user(user).values(
-            "name", "kind", "started_on", "stopped_on"
-        )
-    ]
     return Diary(
         zone,
         first_day,
@@ -268,13 +262,50 @@ def load_diary(
         diary_first_day(user, zone),
         episodes,
         checkins,
-        medications,
+        _medication_records(user),
         today if today is not None else local_date(timezone.now(), zone),
         judge_on_window,
         tuple(
             CustomFactorRecord(**row)
             for row in CustomFactor.objects.for_user(user).values("name", "kind", "threshold")
         ),
+        episode_counts_per_day(user, zone, until),
+    )
+
+
+def _episode_records(episodes) -> list[EpisodeRecord]:
+    return [
+        EpisodeRecord(
+            **{
+                **row,
+                "relief": tuple(row["relief"] or ()),
+                "symptoms": tuple(row["symptoms"] or ()),
+            }
+        )
+        for row in episodes.order_by("started_at").values(*EPISODE_FIELDS)
+    ]
+
+
+def _medication_records(user) -> list[MedicationRecord]:
+    return [
+        MedicationRecord(**row)
+        for row in Medication.objects.for_user(user).values(
+            "name", "kind", "started_on", "stopped_on"
+        )
+    ]
+
+
+def episode_counts_per_day(user, zone: ZoneInfo, until: datetime) -> dict[date, int]:
+    """Episodes per local date, of every episode before `until`: counted by the database in
+    one query, however long the diary (the same as daytable.episodes_per_day of them all)."""
+    return dict(
+        Episode.objects.for_user(user)
+        .filter(started_at__lt=until)
+        .annotate(day=TruncDate("started_at", tzinfo=zone))
+        .order_by()
+        .values("day")
+        .annotate(episodes=Count("pk"))
+        .values_list("day", "episodes")
     )
 
 
@@ -287,7 +318,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
     triggers_from = diary.triggers_first_day
     rows = build_day_table(diary.episodes, diary.checkins, zone, triggers_from, complete_day)
     factors = analyse_factors(rows, trigger_factors(diary.custom_factors))
-    counts = episodes_per_day(diary.episodes, zone)
+    counts = diary.counts
     started = diary.diary_first_day or first_day
     # Weeks before the first record are unknown, not weeks without cramps.
     recorded_from = min(max(first_day, started), last_day)
@@ -304,7 +335,7 @@ def build_document(diary: Diary) -> dict[str, Any]:
         "episodes": len(in_window),
         "factors": [result.as_json() for result in factors],
         "red_flags": [flag.as_json() for flag in flags],
-        "patterns": build_patterns(diary.episodes, zone, recorded_from, last_day),
+        "patterns": build_patterns(diary.episodes, zone, recorded_from, last_day, counts),
         "dose_response": dose_response(rows),
         "trend": trend_result.as_json(),
         "medication_onsets": [onset.as_json() for _, onset in onsets],
@@ -375,25 +406,10 @@ def window_for_preset(
 
 
 def data_version(user, profile: Profile) -> str:
-    """Changes whenever the user's diary changes: any write or delete of an episode, check-in,
-    medication or custom factor (their count and latest update), or of the profile. One query.
-    A custom answer is written with its check-in, which that saves again."""
-    summaries = {}
-    for model in (Episode, CheckIn, Medication, CustomFactor):
-        own = model.objects.filter(user=OuterRef("pk")).order_by().values("user")
-        summaries[f"{model._meta.model_name}_count"] = Subquery(
-            own.annotate(count=Count("pk")).values("count")
-        )
-        summaries[f"{model._meta.model_name}_latest"] = Subquery(
-            own.annotate(latest=Max("updated_at")).values("latest")
-        )
-    row = get_user_model().objects.filter(pk=user.pk).values(**summaries).get()
-    parts = [
-        f"{row[f'{name}_count'] or 0}.{row[f'{name}_latest'] and row[f'{name}_latest'].timestamp()}"
-        for name in ("episode", "checkin", "medication", "customfactor")
-    ]
-    parts.append(str(profile.updated_at.timestamp()))
-    return "-".join(parts)
+    """The diary's data version (diary/dataversion.py), as read with the profile at the start
+    of the request: it goes up in the same transaction as every change, so a document cached
+    under it holds that data or newer, never older."""
+    return str(profile.data_version)
 
 
 def version_digest(version: str) -> str:
@@ -413,6 +429,16 @@ def cache_key(user, first_day: date, last_day: date, version: str, item: str) ->
     return f"insights:{DOCUMENT_SHAPE}:{user.pk}:{first_day}:{last_day}:{digest}:{item}"
 
 
+def _document_key(
+    user, first_day: date, last_day: date, version: str, today: date, judge_on_window: bool
+) -> str:
+    # A window that reaches today ends its trend yesterday; once today is over, the same dates
+    # end it a day later, so they need a document of their own.
+    item = "document" if last_day < today else f"document:{today}"
+    item += ":window" if judge_on_window else f":{TRIGGER_DAYS}"
+    return cache_key(user, first_day, last_day, version, item)
+
+
 def cached_document(
     user,
     profile: Profile,
@@ -423,11 +449,8 @@ def cached_document(
 ) -> dict[str, Any]:
     """The insights document, computed at most once per data version."""
     today = local_date(timezone.now(), profile.zone)
-    # A window that reaches today ends its trend yesterday; once today is over, the same dates
-    # end it a day later, so they need a document of their own.
-    item = "document" if last_day < today else f"document:{today}"
-    item += ":window" if judge_on_window else f":{TRIGGER_DAYS}"
-    key = cache_key(user, first_day, last_day, version or data_version(user, profile), item)
+    version = version or data_version(user, profile)
+    key = _document_key(user, first_day, last_day, version, today, judge_on_window)
     document = cache.get(key)
     if document is None:
         document = build_document(
@@ -438,7 +461,35 @@ def cached_document(
 
 
 def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
-    """The red flags of the default window (the last 90 days), for the home page."""
-    today = local_date(timezone.now(), profile.zone)
+    """The red flags of the default window (the last 90 days), for the home page: the cached
+    document's, or computed alone (the window's episodes and the day counts the trend needs,
+    not the whole document) and cached under the same data version."""
+    zone = profile.zone
+    today = local_date(timezone.now(), zone)
     first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
-    return cached_document(user, profile, first_day, last_day)["red_flags"]
+    version = data_version(user, profile)
+    document = cache.get(_document_key(user, first_day, last_day, version, today, False))
+    if document is not None:
+        return document["red_flags"]
+    key = cache_key(user, first_day, last_day, version, f"red_flags:{today}")
+    flags = cache.get(key)
+    if flags is None:
+        flags = window_red_flags(user, zone, first_day, last_day, today)
+        cache.set(key, flags, CACHE_SECONDS)
+    return flags
+
+
+def window_red_flags(
+    user, zone: ZoneInfo, first_day: date, last_day: date, today: date
+) -> list[dict[str, Any]]:
+    """What build_document gives as "red_flags" for the window, from fewer rows: the window's
+    episodes, the day counts, the medications and where the diary begins."""
+    since, until = day_bounds(first_day, last_day, zone)
+    complete_day = today - timedelta(days=1) if last_day >= today else last_day
+    counts = episode_counts_per_day(user, zone, until)
+    started = diary_first_day(user, zone)
+    trend_result = trend(counts, started, complete_day)
+    onsets = medication_onsets(_medication_records(user), counts, started, complete_day)
+    in_window = _episode_records(Episode.objects.for_user(user).between(since, until))
+    flags = red_flags(in_window, zone, complete_day, trend_result, onsets)
+    return [flag.as_json() for flag in flags]

@@ -283,10 +283,24 @@ class Profile(models.Model):
     reminder_time = models.TimeField("daily reminder at", null=True, blank=True)
     # The codes of the red flags the home page has shown, so a new one is marked new once.
     seen_red_flags = models.JSONField(default=list, blank=True)
+    # One more with every change to the person's diary (diary/dataversion.py), in the change's
+    # own transaction: the cached insights' keys carry it, and no server's clock is involved.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    def save(self, *args, **kwargs) -> None:
+        # data_version moves only by diary_changed's `data_version + 1`: saving a profile read
+        # before a change must not write back the older number.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -5,7 +5,7 @@ don't know how many hours were spent sitting without a cramp), so they are share
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -251,10 +251,19 @@ def calendar(counts: Counter[date], last_day: date) -> dict[str, Any]:
 
 
 def build_patterns(
-    episodes: Sequence[EpisodeRecord], zone: ZoneInfo, first_day: date, last_day: date
+    episodes: Sequence[EpisodeRecord],
+    zone: ZoneInfo,
+    first_day: date,
+    last_day: date,
+    day_counts: Mapping[date, int] | None = None,
 ) -> dict[str, Any]:
-    """Every pattern for first_day..last_day; the calendar reaches back 12 months regardless."""
-    counts = Counter(local_date(episode.started_at, zone) for episode in episodes)
+    """Every pattern for first_day..last_day; the calendar reaches back 12 months regardless.
+    `day_counts` (episodes per local date) if the database counted them, else from `episodes`."""
+    counts = Counter(
+        day_counts
+        if day_counts is not None
+        else (local_date(episode.started_at, zone) for episode in episodes)
+    )
     in_window = [e for e in episodes if first_day <= local_date(e.started_at, zone) <= last_day]
     return {
         "episodes_per_week": weekly_counts(counts, first_day, last_day),

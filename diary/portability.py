@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from diary import csvfiles, diaryfile
+from diary.dataversion import diary_changed
 from diary.diaryfile import (
     CHECKIN_FIELDS,
     CUSTOM_FACTOR_FIELDS,
@@ -170,6 +171,7 @@ def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSu
             if data_version(user, Profile.for_user(user)) != version:
                 plan = _plan(user, parsed, timezone.now())
             _write(user, plan)
+            diary_changed(user)
             return plan.summary
     except IntegrityError:
         # Our checks leave only a race: the same day saved in another tab meanwhile.
@@ -516,6 +518,7 @@ def delete_diary_data(user) -> None:
     Profile.objects.filter(user=user).update(
         conditions=[], other_condition="", updated_at=timezone.now()
     )
+    diary_changed(user)
 
 
 @transaction.atomic

@@ -626,7 +626,7 @@ def build_report(report: ReportInput) -> Report:
     )
 
 
-def render_chart(report: Report, name: str, text_as_paths: bool = True) -> bytes:
+def render_chart(report: Report, name: str, for_pdf: bool = False) -> bytes:
     """An appendix chart as SVG, drawn from what the report shows."""
     source = report.chart_documents[name]
     size = None
@@ -634,8 +634,8 @@ def render_chart(report: Report, name: str, text_as_paths: bool = True) -> bytes
         # Only the judged factors: a short plot for a few of them.
         width, _ = charts.CHARTS[name].size
         size = (width, min(MAX_FOREST_INCHES, 1.6 + 0.28 * len(source["factors"])))
-    svg = charts.render_svg(name, source, size, text_as_paths)
-    if not text_as_paths:
+    svg = charts.render_svg(name, source, size)
+    if for_pdf:
         # matplotlib writes a shape's alpha as `opacity`, which svglib ignores (the night band
         # of the time-of-day chart came out solid grey); it reads `fill-opacity`.
         svg = svg.replace(b"; opacity: ", b"; fill-opacity: ")
@@ -936,7 +936,7 @@ def build_pdf(report: Report) -> bytes:
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     # Each chart is drawn once, however the layout splits the pages.
     svgs = {
-        block.name: render_chart(report, block.name, text_as_paths=False)
+        block.name: render_chart(report, block.name, for_pdf=True)
         for section in report.appendix
         for block in section.blocks
         if isinstance(block, Chart)

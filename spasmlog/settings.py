@@ -124,16 +124,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# Rendered insights (document and charts), shared by every server process through files.
-# Keys carry the diary's data version, so a change simply stops old entries being used.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": DATA_DIR / "cache",
-        "TIMEOUT": 7 * 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# Rendered insights (document and charts) and the sign-up and reset counts, shared by every
+# server process: through files on one machine, through Redis (REDIS_URL, Django's own
+# backend) when several app servers share the work. Insights keys carry each person's data
+# version (diary/dataversion.py), so a change simply stops old entries being used.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TIMEOUT = 7 * 24 * 60 * 60
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "TIMEOUT": CACHE_TIMEOUT,
+            "KEY_PREFIX": "spasmlog",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+            "TIMEOUT": CACHE_TIMEOUT,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,8 +158,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "diary.passwords.VarietyValidator"},
 ]
+# Argon2id with OWASP's parameters (diary/passwords.py); no second "argon2" hasher after it,
+# as the last one of a name would be the one that checks.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "diary.passwords.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTHENTICATION_BACKENDS = [

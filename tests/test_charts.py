@@ -3,6 +3,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from datetime import date, datetime, timedelta
 
+import matplotlib
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -190,3 +191,89 @@ def test_dollar_signs_in_a_medication_or_own_factor_name_are_text_not_math(name)
     # matplotlib writes each label's text in a comment
     assert name in charts.render_svg("medications", document).decode()
     assert f"{name}: yes" in charts.render_svg("triggers", document).decode()
+
+
+def _texts_outside_the_figure(figure) -> list[str]:
+    """Every visible text that does not fit in the figure, measured by matplotlib itself."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    # A tick outside the axis's view keeps its label object, but nothing draws it.
+    undrawn = set()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            span = (high - low) * 1e-9
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - span <= tick.get_loc() <= high + span:
+                    undrawn |= {id(tick.label1), id(tick.label2)}
+    box = figure.bbox
+    outside = []
+    for text in figure.findobj(Text):
+        if id(text) in undrawn or not text.get_visible() or not text.get_text().strip():
+            continue
+        extent = text.get_window_extent(renderer)
+        tolerance = 2  # pixels: anti-aliasing, and the ends of a glyph
+        if (
+            extent.x0 < box.x0 - tolerance
+            or extent.x1 > box.x1 + tolerance
+            or extent.y0 < box.y0 - tolerance
+            or extent.y1 > box.y1 + tolerance
+        ):
+            outside.append(f"{text.get_text()} {extent.x0:.0f}..{extent.x1:.0f} of {box.x1:.0f}")
+    return outside
+
+
+@pytest.mark.parametrize("name", list(charts.CHARTS))
+@pytest.mark.parametrize("diary", list(DOCUMENTS))
+def test_every_label_fits_in_the_fixed_margins(name, diary, db):
+    with matplotlib.rc_context(charts.STYLE):
+        figure = charts.draw_figure(name, DOCUMENTS[diary]())
+        assert _texts_outside_the_figure(figure) == []
+
+
+def test_a_long_own_factor_or_medication_name_widens_the_margin_to_fit():
+    long_name = "Magnesium glycinate with vitamin B6, evenings"
+    diary = generate(4, PlantedEffects(low_water=3.0), days=120, last_day=LAST_DAY)
+    checkins = [
+        {**checkin, "custom_factors": {long_name: number % 2 == 0}}
+        for number, checkin in enumerate(diary.checkins)
+    ]
+    document = build_document(
+        Diary(
+            ZONE,
+            LAST_DAY - timedelta(days=119),
+            LAST_DAY,
+            min(c["date"] for c in checkins),
+            diary.episodes,
+            checkins,
+            [MedicationRecord(long_name, "supplement", started_on=date(2025, 4, 1))],
+            custom_factors=(CustomFactorRecord(long_name, "yes_no", None),),
+        )
+    )
+    for name in ("triggers", "medications"):
+        with matplotlib.rc_context(charts.STYLE):
+            assert _texts_outside_the_figure(charts.draw_figure(name, document)) == []
+
+
+def test_text_is_kept_as_text_not_drawn_as_glyph_paths():
+    svg = charts.render_svg("hours", one_episode_document()).decode()
+    assert "<text" in svg and ">Time of day</text>" in svg
+    assert 'id="DejaVuSans-' not in svg  # the glyph outlines of text drawn as paths
+
+
+def test_no_layout_engine_draws_the_figure_first():
+    figure = charts.draw_figure("weekly", one_episode_document())
+    assert figure.get_layout_engine() is None
+
+
+def test_a_name_too_long_for_the_chart_is_shortened_there_and_whole_in_the_text():
+    name = "Magnesium " * 6  # 60 characters, the longest an own factor may have
+    factor = {"exposure": name.strip(), "lag_days": 1}
+    figure = charts.draw_figure("weekly", one_episode_document())
+    label = charts._factor_label(factor, charts._label_room(figure))
+    assert label.endswith("… (day before)")
+    assert charts._text_inches([label]) <= charts._label_room(figure)
+    assert charts._factor_label(factor) == f"{name.strip()} (day before)"

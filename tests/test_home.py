@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from diary.dataversion import diary_changed
 from diary.models import CheckIn, Episode, Profile
 from diary.views.home import new_red_flag_codes
 from tests.conftest import freeze_now
@@ -83,6 +84,7 @@ def test_a_flag_that_appears_later_is_new_once_beside_the_old_ones(auth_client, 
             intensity=4,
             activity="asleep",
         )
+    diary_changed(user)  # as the app's write paths do
 
     response = auth_client.get(HOME)
 

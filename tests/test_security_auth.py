@@ -11,12 +11,14 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
 from diary import throttling
 from spasmlog import settings as project_settings
+from tests.conftest import make_user
 from tests.hang_guard import HANG_GUARD_SECONDS
 
 pytestmark = pytest.mark.django_db
@@ -144,9 +146,7 @@ def test_the_client_address_is_not_taken_from_a_spoofable_header(client, user):
 
 def test_argon2_is_the_configured_password_hasher():
     # The suite's conftest swaps in MD5 for speed; the project's own module says what ships.
-    assert project_settings.PASSWORD_HASHERS[0] == (
-        "django.contrib.auth.hashers.Argon2PasswordHasher"
-    )
+    assert project_settings.PASSWORD_HASHERS[0] == "diary.passwords.OwaspArgon2PasswordHasher"
 
 
 def test_a_new_account_stores_an_argon2_hash(client, settings):
@@ -162,8 +162,35 @@ def test_a_new_account_stores_an_argon2_hash(client, settings):
     )
     assert response.status_code == 302
     user = User.objects.get(username="nadia")
-    assert user.password.startswith("argon2$argon2id$")
+    # OWASP's parameters: 19 MiB (19456 KiB), 2 passes, 1 lane.
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     assert user.check_password("plum orchard lantern 42")
+
+
+def test_a_hash_with_djangos_old_parameters_is_upgraded_at_log_in(client, settings):
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = make_user("olga")
+    user.password = Argon2PasswordHasher().encode("plum orchard lantern 42", "saltsaltsalt")
+    user.save()
+    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+    response = client.post(
+        reverse("login"), {"username": "olga", "password": "plum orchard lantern 42"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password("plum orchard lantern 42")
+
+
+def test_a_wrong_password_does_not_rewrite_the_old_hash(client, settings):
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = make_user("olga")
+    user.password = Argon2PasswordHasher().encode("plum orchard lantern 42", "saltsaltsalt")
+    user.save()
+    client.post(reverse("login"), {"username": "olga", "password": "plum orchard lantern 43"})
+    old = user.password
+    user.refresh_from_db()
+    assert user.password == old
 
 
 @pytest.mark.parametrize(

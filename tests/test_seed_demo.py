@@ -1,6 +1,6 @@
 import re
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from itertools import pairwise
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from diary.days import EARLIEST_DAY, local_date
-from diary.demo import DemoDiary, generate_diary
+from diary.demo import HEAVY, DemoDiary, _one_per_moment, generate_diary
 from diary.models import Activity, CheckIn, Episode, Medication, MedicationKind, Profile
 from tests.conftest import make_user
 
@@ -383,6 +383,48 @@ def test_it_rejects_a_diary_of_no_days():
     with pytest.raises(CommandError, match="at least 1"):
         seed("--days", "0")
     assert not User.objects.filter(username="demo").exists()
+
+
+def test_the_heavy_profile_has_a_checkin_every_day_and_about_two_episodes():
+    diary = generate_diary(1, 365, BERLIN, EVENING, HEAVY)
+    ordinary = generate_diary(1, 365, BERLIN, EVENING)
+    assert len(diary.checkins) == 365
+    assert 1.6 <= len(diary.episodes) / 365 <= 2.4
+    # The same planted rates, scaled: about HEAVY.rate_scale times the ordinary diary's.
+    assert 2.8 <= len(diary.episodes) / len(ordinary.episodes) <= 4.2
+
+
+def test_the_heavy_profile_keeps_the_low_water_effect():
+    diary = generate_diary(2, 730, BERLIN, EVENING, HEAVY)
+    episodes = episodes_per_local_date([e.started_at for e in diary.episodes], BERLIN)
+    low = [c.date for c in diary.checkins if c.water_ml is not None and c.water_ml < 1500]
+    enough = [c.date for c in diary.checkins if c.water_ml is not None and c.water_ml >= 1500]
+    assert 2.0 <= rate_ratio(low, enough, episodes) <= 3.1
+
+
+def test_seed_demo_writes_the_heavy_profile_when_asked(db):
+    output = seed("--days", "30", "--profile", "heavy", now=EVENING)
+    user = User.objects.get(username="demo")
+    assert CheckIn.objects.filter(user=user).count() == 30
+    assert f"{Episode.objects.filter(user=user).count()} episodes, 30 check-ins" in output
+
+
+def test_no_two_episodes_share_a_moment_muscle_and_side_even_in_five_heavy_years():
+    diary = generate_diary(1, 1826, BERLIN, EVENING, HEAVY)
+    moments = Counter((e.started_at, e.muscle, e.side) for e in diary.episodes)
+    assert max(moments.values()) == 1
+
+
+def test_an_episode_drawn_at_a_taken_moment_is_moved_a_second_on():
+    first = year(1).episodes[0]
+    twin = replace(first, intensity=first.intensity % 10 + 1)
+    moved = _one_per_moment([first, twin, twin])
+    assert [e.started_at - first.started_at for e in moved] == [
+        timedelta(0),
+        timedelta(seconds=1),
+        timedelta(seconds=2),
+    ]
+    assert moved[1].intensity == twin.intensity
 
 
 def test_a_demo_diary_never_reaches_before_1900(db):

@@ -1,7 +1,11 @@
 import os
+import secrets
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.hang_guard import HANG_GUARD_SECONDS
 
@@ -33,3 +37,63 @@ def test_the_key_make_run_keeps_in_the_data_folder_is_used(tmp_path):
     result = manage_check(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def settings_of(data_dir: Path, code: str, **environment: str) -> subprocess.CompletedProcess:
+    """Run `code` with spasmlog's settings read afresh from this environment."""
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL",)}
+    env |= {"DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "spasmlog.settings"}
+    env |= environment
+    program = f"import django; django.setup()\nfrom django.conf import settings\n{code}"
+    return subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_SECONDS,
+    )
+
+
+BACKEND = "print(settings.CACHES['default']['BACKEND'])"
+
+
+def test_without_redis_url_the_cache_is_files_in_the_data_folder(tmp_path):
+    result = settings_of(tmp_path, BACKEND + "\nprint(settings.CACHES['default']['LOCATION'])")
+    assert result.stdout.split() == [
+        "django.core.cache.backends.filebased.FileBasedCache",
+        str(tmp_path / "cache"),
+    ]
+
+
+def test_redis_url_selects_djangos_redis_cache(tmp_path):
+    result = settings_of(
+        tmp_path,
+        BACKEND + "\nprint(settings.CACHES['default']['LOCATION'])",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+    ]
+
+
+def _redis_is_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_is_running(), reason="no Redis on 127.0.0.1:6379")
+def test_the_redis_cache_keeps_what_one_process_sets_for_the_next(tmp_path):
+    key = f"settings-test-{secrets.token_hex(8)}"
+    url = "redis://127.0.0.1:6379/3"
+    setting = "from django.core.cache import cache\ncache.set({key!r}, [1, 'two'], 60)"
+    getting = (
+        "from django.core.cache import cache\nprint(cache.get({key!r}))\ncache.delete({key!r})"
+    )
+    assert settings_of(tmp_path, setting.format(key=key), REDIS_URL=url).returncode == 0
+    result = settings_of(tmp_path, getting.format(key=key), REDIS_URL=url)
+    assert result.stdout.strip() == "[1, 'two']", result.stderr

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from diary.dataversion import changes_diary
 from diary.days import day_bounds
 from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
 from diary.http import form_page
@@ -64,6 +65,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
 
 
 @form_page
+@changes_diary
 def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
     today = timezone.localdate()
     if day > today:
@@ -112,6 +114,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
 
 
 @form_page
+@changes_diary
 def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
     if request.method == "POST":
@@ -122,6 +125,7 @@ def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
 
 
 @form_page
+@changes_diary
 def checkin_questions(request: HttpRequest) -> HttpResponse:
     profile = request.profile
     hidden = set(profile.hidden_checkin_questions)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from diary.dataversion import changes_diary
 from diary.days import day_bounds
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
 from diary.http import form_page
@@ -62,6 +63,7 @@ def recent_muscles_and_side(user) -> tuple[list[str], str]:
 
 
 @form_page
+@changes_diary
 def quick_log(request: HttpRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = QuickLogForm(
@@ -105,6 +107,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 
 
 @form_page
+@changes_diary
 def episode_new(request: HttpRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = EpisodeForm(
@@ -130,6 +133,7 @@ def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diary/episodes/detail.html", context)
 
 
+@changes_diary
 def episode_over(request: HttpRequest, pk: int) -> HttpResponse:
     """ "It's over": the duration is the time elapsed since the episode started."""
     episode = _get_episode(request, pk)  # first: another person's id is a 404 to any method
@@ -150,6 +154,7 @@ def episode_over(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @form_page
+@changes_diary
 def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _get_episode(request, pk)
     form = EpisodeForm(request.POST or None, instance=episode)
@@ -161,6 +166,7 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @form_page
+@changes_diary
 def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
     episode = _get_episode(request, pk)
     if request.method == "POST":

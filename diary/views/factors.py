@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from diary.dataversion import changes_diary
 from diary.forms.factors import CustomFactorForm
 from diary.http import form_page
 from diary.models import CustomFactor
@@ -23,17 +24,20 @@ def _edit_factor(request: HttpRequest, factor: CustomFactor, heading: str) -> Ht
 
 
 @form_page
+@changes_diary
 def customfactor_new(request: HttpRequest) -> HttpResponse:
     return _edit_factor(request, CustomFactor(user=request.user), "Add a factor of your own")
 
 
 @form_page
+@changes_diary
 def customfactor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     factor = _get_factor_for_user(request, pk)
     return _edit_factor(request, factor, f"Edit “{factor.name}”")
 
 
 @form_page
+@changes_diary
 def customfactor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     factor = _get_factor_for_user(request, pk)
     if request.method == "POST":

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from diary.dataversion import changes_diary
 from diary.forms.nights import LastNightForm
 from diary.http import form_page
 from diary.models import CheckIn, Episode
@@ -47,6 +48,7 @@ def _save_night(user, morning: date, answer: NightAnswer) -> bool:
 
 
 @form_page
+@changes_diary
 def last_night(request: HttpRequest) -> HttpResponse:
     morning = timezone.localdate()
     if not morning_has_come(timezone.now(), timezone.get_current_timezone()):

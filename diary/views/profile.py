@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from diary.dataversion import changes_diary
 from diary.forms.profile import MedicationForm, ProfileForm
 from diary.http import form_page
 from diary.models import CheckIn, Medication, ShareLink
@@ -20,6 +21,7 @@ def _posted(request: HttpRequest):
 
 
 @form_page
+@changes_diary
 def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(_posted(request), instance=request.profile)
     if form.is_valid():
@@ -44,11 +46,13 @@ def _edit_medication(request: HttpRequest, medication: Medication, heading: str)
 
 
 @form_page
+@changes_diary
 def medication_new(request: HttpRequest) -> HttpResponse:
     return _edit_medication(request, Medication(user=request.user), "Add a medication")
 
 
 @form_page
+@changes_diary
 def medication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     return _edit_medication(request, medication, f"Edit {medication.name}")
@@ -73,6 +77,7 @@ def _delete_medication(medication: Medication) -> int:
 
 
 @form_page
+@changes_diary
 def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     if request.method == "POST":

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from diary.demo import DemoDiary, entry_times, generate_diary
+from diary.dataversion import diary_changed
+from diary.demo import PROFILES, DemoDiary, entry_times, generate_diary
 from diary.models import CheckIn, Episode, Medication, Profile, medication_name_key
 
 DEMO_USERNAME = "demo"
@@ -25,12 +26,20 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=365, help="Length of the diary.")
         parser.add_argument("--username", default=DEMO_USERNAME)
         parser.add_argument(
+            "--profile",
+            choices=sorted(PROFILES),
+            default="ordinary",
+            help="heavy: about two episodes and a check-in every day (the benchmark's diary).",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="Allow replacing the diary of an existing user other than 'demo'.",
         )
 
-    def handle(self, *args, seed: int, days: int, username: str, replace: bool, **options):
+    def handle(
+        self, *args, seed: int, days: int, username: str, replace: bool, profile: str, **options
+    ):
         if days < 1:
             raise CommandError("--days must be at least 1.")
         existing = User.objects.filter(username=username).first()
@@ -40,7 +49,9 @@ class Command(BaseCommand):
                 f"User {username!r} exists; --replace would delete their diary for the demo one."
             )
         try:
-            diary = generate_diary(seed, days, ZoneInfo(settings.TIME_ZONE), timezone.now())
+            diary = generate_diary(
+                seed, days, ZoneInfo(settings.TIME_ZONE), timezone.now(), PROFILES[profile]
+            )
         except ValueError as error:  # a diary reaching back before 1900
             raise CommandError(f"--days {days}: {error}") from None
         password = secrets.token_urlsafe(12)
@@ -48,21 +59,28 @@ class Command(BaseCommand):
             user = existing or User(username=username)
             user.set_password(password)
             user.save()
-            counts = _replace_diary(user, diary, seed, timezone.now())
-            Profile.objects.update_or_create(
-                user=user,
-                defaults={
-                    "time_zone": settings.TIME_ZONE,
-                    "conditions": diary.conditions,
-                    "other_condition": "",
-                },
-            )
+            counts = write_demo_diary(user, diary, seed)
         self.stdout.write(
             f"{'Replaced' if existing else 'Created'} the diary of {username!r}: "
             f"{counts[Episode]} episodes, {counts[CheckIn]} check-ins over {days} days, "
             f"{counts[Medication]} medications.\n"
             f"Log in as {username!r} with the password: {password}"
         )
+
+
+def write_demo_diary(user: User, diary: DemoDiary, seed: int) -> dict[type, int]:
+    """Replace the saved user's diary and profile by the demo one; the counts written."""
+    counts = _replace_diary(user, diary, seed, timezone.now())
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "time_zone": settings.TIME_ZONE,
+            "conditions": diary.conditions,
+            "other_condition": "",
+        },
+    )
+    diary_changed(user)
+    return counts
 
 
 def _replace_diary(user: User, diary: DemoDiary, seed: int, now) -> dict[type, int]:

@@ -1,0 +1,37 @@
+"""Each person's data version: a number that goes up with every change to their diary, in the
+same transaction as the change, so a cached chart or document keyed by it is never stale and
+no server's clock decides (diary/insights.py's cache keys carry it).
+
+Every view that changes the diary takes `changes_diary`; the domain functions that change it
+outside a view (imports, deletion, the demo diary) call `diary_changed` themselves.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+
+from diary.models import Profile
+
+
+def diary_changed(user) -> None:
+    """The user's diary changed: call it inside the transaction that changed it."""
+    Profile.objects.filter(user=user).update(data_version=F("data_version") + 1)
+
+
+def changes_diary(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST to the view runs in one transaction with the data version's bump; a POST that
+    changed nothing (a form with errors) costs only a cache miss."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            response = view(request, *args, **kwargs)
+            diary_changed(request.user)
+        return response
+
+    return wrapped
