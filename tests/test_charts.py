@@ -166,15 +166,14 @@ def test_svg_has_no_style_that_could_run_code():
     assert "javascript:" not in svg
 
 
-@pytest.mark.parametrize("name", ["$\\frac{", "Mg $x^2$ 400", "$$", "a $\\undefined$ b"])
-def test_dollar_signs_in_a_medication_or_own_factor_name_are_text_not_math(name):
+def document_naming(name: str) -> dict:
+    """120 days with a medication and an own factor (answered every other day) called `name`."""
     diary = generate(4, PlantedEffects(low_water=3.0), days=120, last_day=LAST_DAY)
-    medications = [MedicationRecord(name, "supplement", started_on=date(2025, 4, 1))]
     checkins = [
         {**checkin, "custom_factors": {name: number % 2 == 0}}
         for number, checkin in enumerate(diary.checkins)
     ]
-    document = build_document(
+    return build_document(
         Diary(
             ZONE,
             LAST_DAY - timedelta(days=119),
@@ -182,10 +181,15 @@ def test_dollar_signs_in_a_medication_or_own_factor_name_are_text_not_math(name)
             min(c["date"] for c in checkins),
             diary.episodes,
             checkins,
-            medications,
+            [MedicationRecord(name, "supplement", started_on=date(2025, 4, 1))],
             custom_factors=(CustomFactorRecord(name, "yes_no", None),),
         )
     )
+
+
+@pytest.mark.parametrize("name", ["$\\frac{", "Mg $x^2$ 400", "$$", "a $\\undefined$ b"])
+def test_dollar_signs_in_a_medication_or_own_factor_name_are_text_not_math(name):
+    document = document_naming(name)
     for chart in charts.CHARTS:
         parse_svg(charts.render_svg(chart, document))
     # matplotlib writes each label's text in a comment
@@ -235,24 +239,7 @@ def test_every_label_fits_in_the_fixed_margins(name, diary, db):
 
 
 def test_a_long_own_factor_or_medication_name_widens_the_margin_to_fit():
-    long_name = "Magnesium glycinate with vitamin B6, evenings"
-    diary = generate(4, PlantedEffects(low_water=3.0), days=120, last_day=LAST_DAY)
-    checkins = [
-        {**checkin, "custom_factors": {long_name: number % 2 == 0}}
-        for number, checkin in enumerate(diary.checkins)
-    ]
-    document = build_document(
-        Diary(
-            ZONE,
-            LAST_DAY - timedelta(days=119),
-            LAST_DAY,
-            min(c["date"] for c in checkins),
-            diary.episodes,
-            checkins,
-            [MedicationRecord(long_name, "supplement", started_on=date(2025, 4, 1))],
-            custom_factors=(CustomFactorRecord(long_name, "yes_no", None),),
-        )
-    )
+    document = document_naming("Magnesium glycinate with vitamin B6, evenings")
     for name in ("triggers", "medications"):
         with matplotlib.rc_context(charts.STYLE):
             assert _texts_outside_the_figure(charts.draw_figure(name, document)) == []
