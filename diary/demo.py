@@ -66,6 +66,11 @@ CHECKIN_HOUR = 20
 DAYS_PER_CHECKIN_GAP = 100  # a holiday or a bad week without check-ins, every ~100 days
 QUICK_LOGGED_SHARE = 0.08  # logged in two taps and never completed
 LATE_ENTRY_SHARE = 0.06  # written down days later, from memory
+# The daily routine: night cramps counted on the morning screen, mornings answered, check-ins
+# that confirm the day's episodes are all logged.
+ESTIMATED_NIGHT_SHARE = 0.3
+MORNING_ANSWERED_SHARE = 0.7
+CONFIRMED_SHARE = 0.8
 
 T = TypeVar("T")
 
@@ -114,6 +119,9 @@ class DemoCheckIn:
     cold_exposure: bool | None
     notes: str
     medications_taken: tuple[str, ...]  # medication names
+    # The routine's answers (daily_routine): the morning's "last night" and "all logged".
+    sleep_disturbance: int | None = None
+    episodes_all_logged: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,7 @@ class DemoEpisode:
     relief_effect: str
     symptoms: list[str]
     notes: str
+    time_estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -339,12 +348,48 @@ def generate_diary(
         conditions.append(Condition.PERIPHERAL_NEUROPATHY)
     # Today's check-in is filled in in the evening, once there is a day to describe.
     evening = now.astimezone(zone).hour >= CHECKIN_HOUR
+    episodes = [episode for episode in _one_per_moment(episodes) if episode.started_at <= now]
+    checkins = [checkin for checkin in checkins if checkin.date < last_day or evening]
+    checkins, episodes = daily_routine(seed, checkins, episodes, zone)
     return DemoDiary(
         conditions=conditions,
         medications=[statin, diuretic],
-        checkins=[checkin for checkin in checkins if checkin.date < last_day or evening],
-        episodes=[episode for episode in _one_per_moment(episodes) if episode.started_at <= now],
+        checkins=checkins,
+        episodes=episodes,
     )
+
+
+def daily_routine(
+    seed: int, checkins: list[DemoCheckIn], episodes: list[DemoEpisode], zone: ZoneInfo
+) -> tuple[list[DemoCheckIn], list[DemoEpisode]]:
+    """What the daily routine adds: some night cramps counted in the morning ("last night",
+    their times estimated), how much the night disturbed sleep on most mornings, and the
+    check-ins that confirm every episode of the day was logged. A stream of its own, so the
+    rest of the diary stays the same for the same seed."""
+    rng = random.Random(f"routine-{seed}")
+    worst_by_morning: dict[date, int] = {}
+    routine_episodes = []
+    for episode in episodes:
+        if episode.activity == Activity.ASLEEP:
+            local = episode.started_at.astimezone(zone)
+            # A night cramp after midnight belongs to that morning, one before to the next.
+            morning = local.date() + timedelta(days=0 if local.hour < 12 else 1)
+            worst_by_morning[morning] = max(worst_by_morning.get(morning, 0), episode.intensity)
+            if rng.random() < ESTIMATED_NIGHT_SHARE:
+                episode = replace(episode, time_estimated=True)
+        routine_episodes.append(episode)
+    routine_checkins = []
+    for checkin in checkins:
+        disturbance = None
+        if rng.random() < MORNING_ANSWERED_SHARE:
+            worst = worst_by_morning.get(checkin.date)
+            felt = 0.8 * worst + rng.uniform(-1.5, 1.5) if worst else rng.uniform(0, 2)
+            disturbance = round(_clamp(felt, 0, 10))
+        confirmed = True if rng.random() < CONFIRMED_SHARE else None
+        routine_checkins.append(
+            replace(checkin, sleep_disturbance=disturbance, episodes_all_logged=confirmed)
+        )
+    return routine_checkins, routine_episodes
 
 
 def _one_per_moment(episodes: list[DemoEpisode]) -> list[DemoEpisode]:

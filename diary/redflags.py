@@ -107,7 +107,7 @@ def _weekly_evidence(
         start = first_day + timedelta(days=7 * week)
         end = start + timedelta(days=6)
         count = sum(1 for e in episodes if start <= local_date(e.started_at, zone) <= end)
-        evidence.append(Evidence(start, f"week of {start:%d %b} to {end:%d %b}: {count}"))
+        evidence.append(Evidence(start, f"week of {start:%-d %b} to {end:%-d %b}: {count}"))
     return tuple(evidence)
 
 
@@ -197,7 +197,7 @@ def _climb_evidence(comparison: PeriodComparison) -> Evidence:
     watch = comparison.monitor
     return Evidence(
         watch.since,
-        f"{watch.observed_since} episodes from {watch.since:%d %b} on, where about "
+        f"{watch.observed_since} episodes from {watch.since:%-d %b} on, where about "
         f"{watch.expected_since:.0f} were expected at your usual rate",
     )
 
@@ -210,7 +210,7 @@ def _worsening(trend: PeriodComparison) -> RedFlag | None:
         "worsening",
         "More episodes lately than your own history explains: a running check (CUSUM) against "
         "your usual rate and how much it usually varies, made to be looked at every day.",
-        f"Since {watch.since:%d %b} you logged {watch.observed_since} episodes where about "
+        f"Since {watch.since:%-d %b} you logged {watch.observed_since} episodes where about "
         f"{watch.expected_since:.0f} would be usual for you ({watch.baseline_per_week:.1f} a "
         f"week). {trend.summary}",
         "Spasms that become more frequent or more intense over time deserve a medical look.",

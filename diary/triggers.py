@@ -813,7 +813,7 @@ def medication_onsets(
         watch = None if stopped else medication_monitor(before, since, began, judged_from)
         name = medication.name
         after_words = (
-            f"while you took {name} ({began:%d %b %Y} to {end:%d %b %Y})"
+            f"while you took {name} ({began:%-d %b %Y} to {end:%-d %b %Y})"
             if stopped
             else f"since you started {name}"
         )

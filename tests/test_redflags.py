@@ -75,6 +75,7 @@ def test_the_frequent_flag_counts_each_week():
         date(2025, 6, 24),
     ]
     assert sum(int(item.detail.rsplit(": ", 1)[1]) for item in flag.evidence) == 12
+    assert flag.evidence[0].detail.startswith("week of 3 Jun to 9 Jun: ")
 
 
 @pytest.mark.parametrize("count, flagged", [(7, False), (8, True)])

@@ -246,6 +246,33 @@ def test_episode_details_look_like_a_real_diary():
     assert any(e.notes for e in episodes)
 
 
+def test_the_daily_routine_is_there_and_changes_nothing_else():
+    diary = year(3)
+    nights = [e for e in diary.episodes if e.activity == "asleep"]
+    estimated = [e for e in diary.episodes if e.time_estimated]
+    assert estimated and all(e.activity == "asleep" for e in estimated)
+    assert 0.15 < len(estimated) / len(nights) < 0.45
+    answered = [c for c in diary.checkins if c.sleep_disturbance is not None]
+    assert 0.55 < len(answered) / len(diary.checkins) < 0.85
+    confirmed = [c for c in diary.checkins if c.episodes_all_logged]
+    assert 0.7 < len(confirmed) / len(diary.checkins) < 0.9
+    # Mornings after a cramp are the worse ones.
+    mornings = Counter(
+        (e.started_at.astimezone(BERLIN) + timedelta(hours=12)).date() for e in nights
+    )
+    after_cramp = [c.sleep_disturbance for c in answered if mornings[c.date]]
+    after_none = [c.sleep_disturbance for c in answered if not mornings[c.date]]
+    assert sum(after_cramp) / len(after_cramp) > sum(after_none) / len(after_none) + 2
+    # The routine only adds its answers: without it the seed gives the same diary as before.
+    with mock.patch("diary.demo.daily_routine", side_effect=lambda _, c, e, __: (c, e)):
+        without = year(3)
+    assert [replace(e, time_estimated=False) for e in diary.episodes] == without.episodes
+    routine_cleared = [
+        replace(c, sleep_disturbance=None, episodes_all_logged=None) for c in diary.checkins
+    ]
+    assert routine_cleared == without.checkins
+
+
 def test_every_generated_row_passes_the_model_validation():
     diary = year(5)
     for episode in diary.episodes:
