@@ -21,9 +21,17 @@ def diary_changed(user) -> None:
     Profile.objects.filter(user=user).update(data_version=F("data_version") + 1)
 
 
+def _saved(response: HttpResponse) -> bool:
+    """Whether a POST saved: a form that saved redirects, the quick log's script gets JSON; a
+    form shown again with its errors, or a refusal, saved nothing (and leaves the version)."""
+    if response.status_code in (301, 302, 303):
+        return True
+    json = response.get("Content-Type", "").startswith("application/json")
+    return json and response.status_code < 300
+
+
 def changes_diary(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A POST to the view runs in one transaction with the data version's bump; a POST that
-    changed nothing (a form with errors) costs only a cache miss."""
+    """A POST to the view that saves runs in one transaction with the data version's bump."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -31,7 +39,8 @@ def changes_diary(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             return view(request, *args, **kwargs)
         with transaction.atomic():
             response = view(request, *args, **kwargs)
-            diary_changed(request.user)
+            if _saved(response):
+                diary_changed(request.user)
         return response
 
     return wrapped

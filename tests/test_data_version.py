@@ -161,6 +161,21 @@ def test_each_kind_of_write_moves_the_version_on(
     assert version(user) > before
 
 
+def test_the_quick_logs_script_moves_it_on_and_a_refused_post_does_not(auth_client, user):
+    quick_log = reverse("diary:quick_log")
+    tap = {"muscle": "calf", "side": "left", "intensity": "5"}
+    before = version(user)
+    refused = auth_client.post(
+        quick_log, {**tap, "intensity": "11"}, HTTP_ACCEPT="application/json"
+    )
+    assert refused.status_code == 400 and version(user) == before
+    form_again = auth_client.post(reverse("diary:episode_new"), {**tap, "intensity": "11"})
+    assert form_again.status_code == 200 and version(user) == before
+    saved = auth_client.post(quick_log, tap, HTTP_ACCEPT="application/json")
+    assert saved.status_code == 200 and version(user) == before + 1
+    assert Episode.objects.for_user(user).count() == 1
+
+
 def test_reading_pages_leaves_the_version_alone(auth_client, user, episode):
     before = version(user)
     for url in ("/", "/episodes/", "/insights/", reverse("diary:checkin_day", args=[DAY])):

@@ -80,7 +80,7 @@ def test_redis_url_selects_djangos_redis_cache(tmp_path):
 
 def _redis_is_running() -> bool:
     try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        socket.create_connection(("127.0.0.1", 6379), timeout=HANG_GUARD_SECONDS).close()
     except OSError:
         return False
     return True

@@ -28,7 +28,7 @@ RENDERS = re.compile(r"documents=(\d+) charts=(\d+)")
 
 def _listening(port: int) -> bool:
     try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        socket.create_connection(("127.0.0.1", port), timeout=HANG_GUARD_SECONDS).close()
     except OSError:
         return False
     return True
