@@ -429,7 +429,7 @@ def cache_key(user, first_day: date, last_day: date, version: str, item: str) ->
     return f"insights:{DOCUMENT_SHAPE}:{user.pk}:{first_day}:{last_day}:{digest}:{item}"
 
 
-def _document_key(
+def document_key(
     user, first_day: date, last_day: date, version: str, today: date, judge_on_window: bool
 ) -> str:
     # A window that reaches today ends its trend yesterday; once today is over, the same dates
@@ -450,7 +450,7 @@ def cached_document(
     """The insights document, computed at most once per data version."""
     today = local_date(timezone.now(), profile.zone)
     version = version or data_version(user, profile)
-    key = _document_key(user, first_day, last_day, version, today, judge_on_window)
+    key = document_key(user, first_day, last_day, version, today, judge_on_window)
     document = cache.get(key)
     if document is None:
         document = build_document(
@@ -468,7 +468,7 @@ def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
     today = local_date(timezone.now(), zone)
     first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
     version = data_version(user, profile)
-    document = cache.get(_document_key(user, first_day, last_day, version, today, False))
+    document = cache.get(document_key(user, first_day, last_day, version, today, False))
     if document is not None:
         return document["red_flags"]
     key = cache_key(user, first_day, last_day, version, f"red_flags:{today}")

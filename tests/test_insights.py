@@ -2,6 +2,7 @@ import dataclasses
 import io
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -400,6 +401,29 @@ def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, mon
     diary_changed(user)
     assert auth_client.get(url).content == first
     assert renders == ["weekly"] * 4
+
+
+def test_a_chart_of_a_window_reaching_today_is_drawn_anew_the_next_day(
+    auth_client, user, monkeypatch
+):
+    renders = []
+    real_render = charts.render_svg
+    monkeypatch.setattr(
+        charts,
+        "render_svg",
+        lambda name, document: renders.append(name) or real_render(name, document),
+    )
+    today = today_for(user)
+    url = reverse("diary:insights_chart", args=["weekly"])
+    url += f"?start={today - timedelta(days=29)}&end={today}"
+    auth_client.get(url)
+    auth_client.get(url)
+    assert renders == ["weekly"]
+    # The same dates tomorrow: today is over, so the document's trend ends a day later.
+    tomorrow = timezone.now() + timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+        auth_client.get(url)
+    assert renders == ["weekly", "weekly"]
 
 
 @pytest.mark.parametrize(

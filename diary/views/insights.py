@@ -16,10 +16,10 @@ from diary.forms.insights import PERIOD_CHOICES, InsightsWindowForm
 from diary.insights import (
     CACHE_SECONDS,
     DEFAULT_PRESET,
-    cache_key,
     cached_document,
     data_version,
     diary_first_day,
+    document_key,
     earliest_entries,
     entry_to_question,
     window_for_preset,
@@ -147,13 +147,9 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("No such chart.")
     _, first_day, last_day, on_window = _window(request)
     version = data_version(request.user, request.profile)
-    key = cache_key(
-        request.user,
-        first_day,
-        last_day,
-        version,
-        f"chart:{name}:{'window' if on_window else 'longer'}",
-    )
+    today = local_date(timezone.now(), request.profile.zone)
+    # The chart of the document it is drawn from: a new day is a new document, and a new chart.
+    key = document_key(request.user, first_day, last_day, version, today, on_window) + f":{name}"
     svg = cache.get(key)
     if svg is None:
         document = cached_document(
