@@ -19,6 +19,7 @@ class DiaryConfig(AppConfig):
 
     def ready(self) -> None:
         from diary import checks  # noqa: F401 - registers the system checks
+        from diary import pendingimports  # noqa: F401 - deletes a waiting import at log-out
 
         for field_class in _CHOICE_FIELDS:
             field_class.default_error_messages = {

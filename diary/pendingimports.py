@@ -16,6 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
 from django.http import HttpRequest
 
 PENDING_IMPORT_MAX_AGE = timedelta(minutes=30)
@@ -70,7 +72,8 @@ def load(request: HttpRequest, token: str) -> bytes | None:
     """The bytes of the pending upload whose token is `token`, or None (expired, replaced by
     another upload, confirmed or cancelled already, or another session's)."""
     entry = pending(request)
-    if entry is None or not secrets.compare_digest(entry["token"], token):
+    # Bytes: compare_digest refuses a str with letters beyond ASCII (a tampered form).
+    if entry is None or not secrets.compare_digest(entry["token"].encode(), token.encode()):
         return None
     try:
         return _path(token).read_bytes()
@@ -82,6 +85,14 @@ def discard(request: HttpRequest) -> None:
     entry = request.session.pop(_SESSION_KEY, None)
     if entry:
         _path(entry["token"]).unlink(missing_ok=True)
+
+
+@receiver(user_logged_out)
+def _discard_at_log_out(sender, request: HttpRequest | None, **kwargs) -> None:
+    """Logging out (deleting the account logs out too) forgets the session, and with it the
+    only name of a waiting file: delete the file now, not 30 minutes later at a sweep."""
+    if request is not None and hasattr(request, "session"):
+        discard(request)
 
 
 def sweep() -> None:

@@ -234,3 +234,40 @@ def test_the_preview_and_the_refusal_are_valid_html(auth_client, diary, file, tm
     assert refused.context["refused"]
 
     assert html_errors({"preview": preview, "refused": refused.content}, tmp_path) == []
+
+
+@pytest.mark.parametrize("token", ["é", "", "x" * 50])
+def test_a_tampered_token_is_refused_without_an_error(auth_client, diary, file, token):
+    upload(auth_client, file)
+    response = auth_client.post(reverse("diary:import"), {"action": "import", "token": token})
+    assert response.status_code == 302
+    assert Episode.objects.for_user(diary).count() == 1
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        lambda client: client.post(reverse("logout")),
+        lambda client: client.post(
+            reverse("diary:delete_data"), {"password": "correct horse battery staple"}
+        ),
+        lambda client: client.post(
+            reverse("diary:delete_account"), {"password": "correct horse battery staple"}
+        ),
+    ],
+    ids=["log out", "delete the diary", "delete the account"],
+)
+def test_leaving_deletes_the_waiting_file_at_once(auth_client, diary, file, settings, leave):
+    upload(auth_client, file)
+    assert len(pending_files(settings)) == 1
+    assert leave(auth_client).status_code == 302
+    assert pending_files(settings) == []
+
+
+def test_a_preview_confirmed_in_another_tab_meanwhile_shows_the_upload_form(
+    auth_client, diary, file, monkeypatch
+):
+    upload(auth_client, file)
+    monkeypatch.setattr(pendingimports, "load", lambda request, token: None)
+    response = auth_client.get(reverse("diary:import"))
+    assert response.status_code == 200 and "preview" not in response.context

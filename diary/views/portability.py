@@ -75,6 +75,8 @@ def import_diary(request: HttpRequest) -> HttpResponse:
     elif entry := pendingimports.pending(request):
         # A reload of the preview: the file again, against the diary as it is now.
         raw = pendingimports.load(request, entry["token"])
+        if raw is None:  # confirmed or cancelled in another tab meanwhile
+            return _import_page(request, form)
         try:
             parsed = portability.read_upload(request.user, raw)
             summary = portability.merge_diary(request.user, parsed, dry_run=True)
@@ -167,6 +169,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 def delete_data(request: HttpRequest) -> HttpResponse:
     def confirmed() -> HttpResponse:
+        pendingimports.discard(request)  # a file waiting to be imported is diary data too
         portability.delete_diary_data(request.user)
         messages.success(request, "Your diary has been deleted. Your account is still here.")
         return redirect("diary:account")
