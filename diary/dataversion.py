@@ -16,6 +16,14 @@ from django.http import HttpRequest, HttpResponse
 from diary.models import Profile
 
 
+def lock_diary(user) -> Profile:
+    """The person's profile row, locked until the transaction ends: on PostgreSQL their writes
+    then run one at a time, so a plan or a cap counted at the start still holds at the end
+    (SQLite's write lock already covers the whole database). Every write takes it first, so
+    none waits for another in the opposite order."""
+    return Profile.objects.select_for_update().filter(user=user).first() or Profile.for_user(user)
+
+
 def diary_changed(user) -> None:
     """The user's diary changed: call it inside the transaction that changed it."""
     Profile.objects.filter(user=user).update(data_version=F("data_version") + 1)
@@ -38,6 +46,7 @@ def changes_diary(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         if request.method != "POST":
             return view(request, *args, **kwargs)
         with transaction.atomic():
+            lock_diary(request.user)
             response = view(request, *args, **kwargs)
             if _saved(response):
                 diary_changed(request.user)

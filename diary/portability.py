@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from diary import csvfiles, diaryfile
-from diary.dataversion import diary_changed
+from diary.dataversion import diary_changed, lock_diary
 from diary.diaryfile import (
     CHECKIN_FIELDS,
     CUSTOM_FACTOR_FIELDS,
@@ -168,7 +168,7 @@ def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSu
         return plan.summary
     try:
         with transaction.atomic():
-            if data_version(user, Profile.for_user(user)) != version:
+            if data_version(user, lock_diary(user)) != version:
                 plan = _plan(user, parsed, timezone.now())
             _write(user, plan)
             diary_changed(user)
@@ -460,7 +460,8 @@ def _plan_rows(
             # The statement skips auto_now; other areas read updated_at.
             row.updated_at = now
             updated.append((row, record))
-    if most is not None and len(existing) + len(added) > most[0]:
+    # Only what the file adds is refused: a diary already past a cap can still be updated.
+    if most is not None and added and len(existing) + len(added) > most[0]:
         cap, name = most
         raise DiaryFileError(
             [
@@ -510,6 +511,7 @@ def _statement(
 def delete_diary_data(user) -> None:
     """Delete every episode, check-in, medication and custom factor, the conditions and the
     share links; keep the account."""
+    lock_diary(user)
     ShareLink.objects.for_user(user).delete()
     CheckIn.objects.for_user(user).delete()
     CustomFactor.objects.for_user(user).delete()

@@ -2,6 +2,7 @@
 refuse past them as the import does, so the diary file of every diary the app accepts imports
 back. The caps are made small here; the slow test checks the real ones against the byte limit."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -107,6 +108,20 @@ def test_a_file_that_would_take_the_diary_past_the_cap_is_refused_and_saves_noth
         "medications": 0,
         "taken": 0,
     }
+
+
+def test_a_diary_already_past_a_cap_still_imports_what_adds_nothing_to_it(small_caps, user):
+    add_episodes(user, EPISODE_CAP + 1)  # from before the cap, or two saves at once
+    document = json.loads(exported_bytes(user))
+    document["episodes"] = document["episodes"][:1]
+    document["episodes"][0]["intensity"] = 9
+    document["checkins"] = [{"date": "2025-06-01", "water_ml": 1500}]
+
+    summary = merge_diary(user, read_upload(user, json.dumps(document).encode()))
+
+    assert (summary.episodes.added, summary.episodes.updated) == (0, 1)
+    assert summary.checkins.added == 1
+    assert Episode.objects.for_user(user).count() == EPISODE_CAP + 1
 
 
 def test_medications_past_the_cap_are_refused_by_the_import(small_caps, user):
