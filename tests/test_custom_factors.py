@@ -212,7 +212,8 @@ def test_a_factor_left_off_the_check_in_keeps_its_answers(auth_client, user):
     assert f'name="shown_factors" value="{salty.pk}"' in page.text
 
     # Untick "Salty food", keep "Back pain" and every built-in question.
-    shown = {"shown": CheckInQuestion.values, "shown_factors": [pain.pk]}
+    listed = [salty.pk, pain.pk]
+    shown = {"shown": CheckInQuestion.values, "shown_factors": [pain.pk], "listed_factors": listed}
     auth_client.post(questions_url(), shown)
     assert list(CustomFactor.objects.filter(on_checkin=True)) == [pain]
     assert "not on your check-in" in auth_client.get(questions_url()).text
@@ -238,11 +239,29 @@ def test_another_persons_factor_cannot_be_shown_or_hidden(auth_client, user, oth
     assert response.status_code == 302
     mine = factor(user)
     response = auth_client.post(
-        questions_url(), {"shown": CheckInQuestion.values, "shown_factors": [theirs.pk, mine.pk]}
+        questions_url(),
+        {
+            "shown": CheckInQuestion.values,
+            "shown_factors": [theirs.pk, mine.pk],
+            "listed_factors": [theirs.pk, mine.pk],
+        },
     )
     assert "shown_factors" in response.context["form"].errors
     assert CustomFactor.objects.get(pk=theirs.pk).on_checkin
     assert CustomFactor.objects.get(pk=mine.pk).on_checkin
+
+
+def test_a_factor_added_in_another_tab_is_not_switched_off_by_an_older_page(auth_client, user):
+    salty = factor(user)
+    page = auth_client.get(questions_url())
+    assert f'type="hidden" name="listed_factors" value="{salty.pk}"' in page.text
+    factor(user, "Back pain", "scale", 6)  # added in another tab
+    # The older page knew only "Salty food", and unticks it.
+    auth_client.post(
+        questions_url(), {"shown": CheckInQuestion.values, "listed_factors": [salty.pk]}
+    )
+    shown = dict(CustomFactor.objects.values_list("name", "on_checkin"))
+    assert shown == {"Salty food": False, "Back pain": True}
 
 
 # In the diary file.

@@ -448,15 +448,22 @@ class CheckInQuestionsForm(forms.Form):
                 initial=[factor.pk for factor in factors if factor.on_checkin],
                 widget=forms.CheckboxSelectMultiple,
             )
+            # The factors this page listed: one added in another tab since is left as it is.
+            self.fields["listed_factors"] = forms.ModelMultipleChoiceField(
+                queryset=factors,
+                required=False,
+                initial=[factor.pk for factor in factors],
+                widget=forms.MultipleHiddenInput,
+            )
 
     def hidden_questions(self) -> list[str]:
         shown = set(self.cleaned_data["shown"])
         return [question for question in CheckInQuestion.values if question not in shown]
 
     def save_shown_factors(self) -> None:
-        """Each own factor is on the check-in exactly when it was left ticked."""
+        """Each own factor the page listed is on the check-in exactly when it was left ticked."""
         if "shown_factors" in self.fields:
             shown = [factor.pk for factor in self.cleaned_data["shown_factors"]]
-            self.fields["shown_factors"].queryset.update(
+            self.cleaned_data["listed_factors"].update(
                 on_checkin=Case(When(pk__in=shown, then=True), default=False)
             )
