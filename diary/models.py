@@ -322,7 +322,9 @@ class Medication(models.Model):
     kind = models.CharField(max_length=20, choices=MedicationKind.choices)
     dose = models.CharField(max_length=MEDICATION_DOSE_LENGTH, blank=True)
     # medication_name_key(name), kept by save(): the database holds names unique by it.
-    name_key = models.CharField(max_length=MEDICATION_NAME_LENGTH * 3, editable=False)
+    # Text, not a bounded column: case folding can spell one character out as many (U+FDFA
+    # is 18), and PostgreSQL would refuse a name the form accepted.
+    name_key = models.TextField(editable=False)
     # Required of every form and file (blank=False); NULL only in rows saved before it was.
     started_on = models.DateField("start date", null=True, validators=[on_or_after_earliest_day])
     stopped_on = models.DateField(
@@ -486,7 +488,7 @@ class CustomFactor(models.Model):
     name = models.CharField(max_length=CUSTOM_FACTOR_NAME_LENGTH)
     # medication_name_key(name), kept by save(): the database holds names unique by it, as the
     # form and the diary file compare them.
-    name_key = models.CharField(max_length=CUSTOM_FACTOR_NAME_LENGTH * 3, editable=False)
+    name_key = models.TextField(editable=False)  # as a medication's
     kind = models.CharField(max_length=10, choices=CustomFactorKind.choices)
     threshold = models.PositiveSmallIntegerField(
         null=True,

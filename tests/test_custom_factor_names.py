@@ -9,7 +9,12 @@ from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from diary.models import CustomFactor
+from diary.models import (
+    CUSTOM_FACTOR_NAME_LENGTH,
+    MEDICATION_NAME_LENGTH,
+    CustomFactor,
+    Medication,
+)
 from diary.portability import merge_diary, read_upload
 from tests.portability_helpers import exported, json_copy
 
@@ -106,3 +111,15 @@ def test_the_migration_renames_names_that_already_clash_and_keeps_their_answers(
     }
     assert keys[second.pk] == "ärger (2)" and keys[theirs.pk] == "ärger"
     assert answered == [second.pk]
+
+
+def test_a_name_whose_case_folding_spells_it_out_longer_saves_on_every_database(user):
+    # U+FDFA folds to 18 characters: the longest names fold to far more than their length.
+    longest_factor = "\ufdfa" * CUSTOM_FACTOR_NAME_LENGTH
+    longest_medication = "\ufdfa" * MEDICATION_NAME_LENGTH
+    CustomFactor.objects.create(user=user, name=longest_factor, kind="yes_no")
+    Medication.objects.create(
+        user=user, name=longest_medication, kind="statin", started_on=date(2025, 1, 1)
+    )
+    assert len(CustomFactor.objects.get(user=user).name_key) == 18 * CUSTOM_FACTOR_NAME_LENGTH
+    assert Medication.objects.get(user=user).name == longest_medication
