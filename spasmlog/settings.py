@@ -1,6 +1,7 @@
 """Spasmlog's one settings file. Everything that differs between machines comes from the
 environment; the defaults are the safe ones (DEBUG off, secure cookies, SQLite in data/)."""
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -136,7 +137,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": CACHE_TIMEOUT,
-            "KEY_PREFIX": "spasmlog",
+            # Per install: two installs on one Redis database (staging beside production)
+            # never read each other's entries, while one install's servers, sharing
+            # SECRET_KEY, share theirs.
+            "KEY_PREFIX": "spasmlog-" + hashlib.sha256(SECRET_KEY.encode()).hexdigest()[:16],
         }
     }
 else:

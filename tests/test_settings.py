@@ -97,3 +97,14 @@ def test_the_redis_cache_keeps_what_one_process_sets_for_the_next(tmp_path):
     assert settings_of(tmp_path, setting.format(key=key), REDIS_URL=url).returncode == 0
     result = settings_of(tmp_path, getting.format(key=key), REDIS_URL=url)
     assert result.stdout.strip() == "[1, 'two']", result.stderr
+
+
+def test_the_redis_keys_of_two_installs_differ_and_of_one_installs_servers_agree(tmp_path):
+    prefix = "print(settings.CACHES['default']['KEY_PREFIX'])"
+    url = "redis://127.0.0.1:6379/3"
+    one, other = "a" * 60, "b" * 60
+    first = settings_of(tmp_path, prefix, REDIS_URL=url, SECRET_KEY=one).stdout
+    second = settings_of(tmp_path, prefix, REDIS_URL=url, SECRET_KEY=one).stdout
+    elsewhere = settings_of(tmp_path, prefix, REDIS_URL=url, SECRET_KEY=other).stdout
+    assert first == second != elsewhere
+    assert one not in first  # a digest, never the key itself
