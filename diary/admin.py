@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from diary.dataversion import diary_changed
 from diary.models import (
     CheckIn,
     CustomAnswer,
@@ -13,21 +14,46 @@ from diary.models import (
 )
 
 
+class DiaryAdmin(admin.ModelAdmin):
+    """An edit here changes a person's diary as the app's own forms do, so it moves their data
+    version on too (diary/dataversion.py): no cached chart outlives it. The change view and the
+    delete views already run in one transaction."""
+
+    @staticmethod
+    def owner(obj):
+        return obj.user
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        diary_changed(self.owner(obj))
+
+    def delete_model(self, request, obj) -> None:
+        owner = self.owner(obj)
+        super().delete_model(request, obj)
+        diary_changed(owner)
+
+    def delete_queryset(self, request, queryset) -> None:
+        owners = {self.owner(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for owner in owners:
+            diary_changed(owner)
+
+
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(DiaryAdmin):
     list_display = ["user", "time_zone"]
     search_fields = ["user__username"]
 
 
 @admin.register(Medication)
-class MedicationAdmin(admin.ModelAdmin):
+class MedicationAdmin(DiaryAdmin):
     list_display = ["name", "user", "kind", "started_on", "stopped_on"]
     list_filter = ["kind"]
     search_fields = ["name", "user__username"]
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(DiaryAdmin):
     list_display = ["started_at", "user", "muscle", "side", "intensity", "kind"]
     list_filter = ["muscle", "kind"]
     date_hierarchy = "started_at"
@@ -35,7 +61,7 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(DiaryAdmin):
     list_display = ["date", "user", "water_ml", "sleep_hours", "stress"]
     date_hierarchy = "date"
     search_fields = ["user__username"]
@@ -43,15 +69,20 @@ class CheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomFactor)
-class CustomFactorAdmin(admin.ModelAdmin):
+class CustomFactorAdmin(DiaryAdmin):
     list_display = ["name", "user", "kind", "threshold"]
     list_filter = ["kind"]
     search_fields = ["name", "user__username"]
 
 
 @admin.register(CustomAnswer)
-class CustomAnswerAdmin(admin.ModelAdmin):
+class CustomAnswerAdmin(DiaryAdmin):
     list_display = ["checkin", "factor", "value"]
+
+    @staticmethod
+    def owner(obj):
+        return obj.checkin.user
+
     search_fields = ["factor__name", "checkin__user__username"]
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -236,3 +237,22 @@ def test_the_insights_read_it_from_the_profile_with_no_query(user, django_assert
     profile = Profile.objects.get(user=user)
     with django_assert_num_queries(0):
         assert data_version(user, profile) == str(profile.data_version)
+
+
+def test_edits_in_the_admin_move_it_on_too(admin_client, user, episode, checkin):
+    before = version(user)
+    episode_admin = admin.site._registry[Episode]
+    episode.intensity = 9
+    episode_admin.save_model(None, episode, None, True)
+    assert version(user) == before + 1
+    change_list = reverse("admin:diary_checkin_changelist")
+    response = admin_client.post(
+        change_list, {"action": "delete_selected", "_selected_action": [checkin.pk], "post": "yes"}
+    )
+    assert response.status_code == 302 and not CheckIn.objects.exists()
+    assert version(user) == before + 2
+    response = admin_client.post(
+        reverse("admin:diary_episode_delete", args=[episode.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302 and not Episode.objects.exists()
+    assert version(user) == before + 3
