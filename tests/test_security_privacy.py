@@ -1,7 +1,9 @@
 """Health data stays out of logs and URLs: only ids, dates and choice slugs travel in a URL."""
 
+import io
 import logging
 import re
+import sys
 from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
@@ -148,3 +150,19 @@ def test_requests_with_health_values_leave_none_in_the_logs(all_logs, client, us
     assert "AXES: New login failure" in text
     assert SECRET not in text
     print(f"logs: {len(all_logs.records)} records at DEBUG, none with a health value")
+
+
+def test_the_server_log_never_holds_a_share_or_unsubscribe_token(client):
+    token = "Sekr3t-token_value"
+    [console] = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
+    stream = io.StringIO()
+    console.setStream(stream)
+    try:
+        for path in (f"/shared/{token}/charts/nope.svg", f"/reminders/unsubscribe/{token}/"):
+            assert client.get(path).status_code == 404  # Django logs "Not Found: <path>"
+    finally:
+        console.setStream(sys.stderr)
+    written = stream.getvalue()
+    assert "Not Found: /shared/…/charts/nope.svg" in written
+    assert "/reminders/unsubscribe/…/" in written
+    assert token not in written
