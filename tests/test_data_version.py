@@ -134,6 +134,18 @@ WRITES = [
         lambda f: reverse("diary:delete_data"),
         {"password": PASSWORD},
     ),
+    (
+        "time zone and conditions",
+        [],
+        lambda f: reverse("diary:account"),
+        {"time_zone": "Asia/Tokyo", "conditions": ["diabetes"], "theme": "device"},
+    ),
+    (
+        "check-in questions",
+        [],
+        lambda f: reverse("diary:checkin_questions"),
+        {"shown": ["water"]},
+    ),
 ]
 
 
