@@ -410,7 +410,8 @@ def test_two_first_saves_of_a_day_at_once_do_not_crash(auth_client, user, monkey
     CheckIn.objects.create(user=user, date=DAY, stress=2)
     # As if another tab created the day's check-in after this request looked for it.
     monkeypatch.setattr(
-        "diary.views.checkins._checkin_for_day", lambda owner, day: CheckIn(user=owner, date=day)
+        "diary.views.checkins._checkins_for_day",
+        lambda owner, day: (CheckIn(user=owner, date=day), None),
     )
     response = auth_client.post(day_url(DAY), {"stress": "8"}, follow=True)
     assert response.redirect_chain == [(day_url(DAY), 302)]

@@ -2,6 +2,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,6 +71,21 @@ def test_the_red_flag_line_counts_the_flags_and_marks_a_new_one_once(auth_client
     )
     assert "1 new" not in second.content.decode()
     assert Profile.objects.get(user=user).seen_red_flags == codes
+
+
+def test_a_visit_showing_the_flags_already_recorded_writes_nothing(auth_client, user):
+    severe_episodes(user, 1)
+    with CaptureQueriesContext(connection) as first:
+        auth_client.get(HOME)
+    with CaptureQueriesContext(connection) as second:
+        auth_client.get(HOME)
+
+    def updates(queries) -> int:
+        return sum(q["sql"].startswith('UPDATE "diary_profile"') for q in queries.captured_queries)
+
+    assert updates(first) == 1
+    assert updates(second) == 0
+    assert Profile.objects.get(user=user).seen_red_flags == ["severe"]
 
 
 def test_a_flag_that_appears_later_is_new_once_beside_the_old_ones(auth_client, user):

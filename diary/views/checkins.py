@@ -22,10 +22,11 @@ def _month_url(day: date) -> str:
     return f"{reverse('diary:checkin_list')}?month={day.isoformat()[:7]}"
 
 
-def _checkin_for_day(user, day: date) -> CheckIn:
-    """The owner's check-in for `day`, or a new unsaved one."""
-    checkin = CheckIn.objects.for_user(user).filter(date=day).first()
-    return checkin or CheckIn(user=user, date=day)
+def _checkins_for_day(user, day: date) -> tuple[CheckIn, CheckIn | None]:
+    """The owner's check-in for `day` (or a new unsaved one) and the day before's, in one query."""
+    before = day - timedelta(days=1)
+    found = {c.date: c for c in CheckIn.objects.for_user(user).filter(date__in=(day, before))}
+    return found.get(day) or CheckIn(user=user, date=day), found.get(before)
 
 
 @require_safe
@@ -71,8 +72,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
     if day > today:
         context = {"day": day, "today": today}
         return render(request, "diary/checkins/future.html", context, status=404)
-    checkin = _checkin_for_day(request.user, day)
-    previous = CheckIn.objects.for_user(request.user).filter(date=day - timedelta(days=1)).first()
+    checkin, previous = _checkins_for_day(request.user, day)
     copying = request.method == "GET" and request.GET.get("fill") == "yesterday"
     form = CheckInForm(
         request.POST if request.method == "POST" else None,

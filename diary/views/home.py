@@ -20,7 +20,10 @@ def new_red_flag_codes(codes: list[str], seen: list[str]) -> list[str]:
 
 def _remember_shown_flags(profile: Profile, codes: list[str]) -> None:
     # update(), not save(): what the page has shown is not diary data, and must not change the
-    # insights' data version. One query, writing only when the flags changed.
+    # insights' data version. No query when the profile read for this request already holds
+    # them (every visit but the first after a change); else one, writing only if they changed.
+    if profile.seen_red_flags == codes:
+        return
     Profile.objects.filter(pk=profile.pk).exclude(seen_red_flags=codes).update(seen_red_flags=codes)
 
 
