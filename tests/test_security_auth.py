@@ -167,11 +167,17 @@ def test_a_new_account_stores_an_argon2_hash(client, settings):
     assert user.check_password("plum orchard lantern 42")
 
 
-def test_a_hash_with_djangos_old_parameters_is_upgraded_at_log_in(client, settings):
+def user_with_djangos_old_hash(settings) -> User:
+    """olga, whose password was stored with Django's own Argon2 parameters."""
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     user = make_user("olga")
     user.password = Argon2PasswordHasher().encode("plum orchard lantern 42", "saltsaltsalt")
     user.save()
+    return user
+
+
+def test_a_hash_with_djangos_old_parameters_is_upgraded_at_log_in(client, settings):
+    user = user_with_djangos_old_hash(settings)
     assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
     response = client.post(
         reverse("login"), {"username": "olga", "password": "plum orchard lantern 42"}
@@ -183,10 +189,7 @@ def test_a_hash_with_djangos_old_parameters_is_upgraded_at_log_in(client, settin
 
 
 def test_a_wrong_password_does_not_rewrite_the_old_hash(client, settings):
-    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
-    user = make_user("olga")
-    user.password = Argon2PasswordHasher().encode("plum orchard lantern 42", "saltsaltsalt")
-    user.save()
+    user = user_with_djangos_old_hash(settings)
     client.post(reverse("login"), {"username": "olga", "password": "plum orchard lantern 43"})
     old = user.password
     user.refresh_from_db()

@@ -135,11 +135,10 @@ def checkin_questions(request: HttpRequest) -> HttpResponse:
         initial={"shown": [q for q in CheckInQuestion.values if q not in hidden]},
         factors=factors,
     )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            profile.hidden_checkin_questions = form.hidden_questions()
-            profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
-            form.save_shown_factors()
+    if request.method == "POST" and form.is_valid():  # changes_diary: one transaction
+        profile.hidden_checkin_questions = form.hidden_questions()
+        profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
+        form.save_shown_factors()
         messages.success(request, "Your check-in's questions are saved.")
         return redirect("diary:checkin_questions")
     context = {
