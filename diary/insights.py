@@ -38,6 +38,7 @@ from diary.models import (
 )
 from diary.patterns import build_patterns, calendar_start
 from diary.redflags import red_flags
+from diary.signedin import User
 from diary.triggers import (
     CORRELATION_NOTE,
     analyse_factors,
@@ -151,7 +152,7 @@ def entry_to_question(entries: list[Entry]) -> tuple[Entry, bool] | None:
     return (lone, False) if lone else None
 
 
-def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
+def earliest_entries(user: User, zone: ZoneInfo) -> list[Entry]:
     """The person's two earliest episodes and check-ins, and the medication that started
     first, in one query."""
     episodes = Episode.objects.filter(user=OuterRef("pk")).order_by("started_at", "id")
@@ -184,7 +185,7 @@ def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
     ]
 
 
-def diary_first_day(user, zone: ZoneInfo) -> date:
+def diary_first_day(user: User, zone: ZoneInfo) -> date:
     """The local date the diary begins: the day of sign-up, or an earlier first check-in or
     episode when someone backfilled (one query).
 
@@ -286,7 +287,7 @@ def _episode_records(episodes) -> list[EpisodeRecord]:
     ]
 
 
-def _medication_records(user) -> list[MedicationRecord]:
+def _medication_records(user: User) -> list[MedicationRecord]:
     return [
         MedicationRecord(**row)
         for row in Medication.objects.for_user(user).values(
@@ -295,7 +296,7 @@ def _medication_records(user) -> list[MedicationRecord]:
     ]
 
 
-def episode_counts_per_day(user, zone: ZoneInfo, until: datetime) -> dict[date, int]:
+def episode_counts_per_day(user: User, zone: ZoneInfo, until: datetime) -> dict[date, int]:
     """Episodes per local date, of every episode before `until`: counted by the database in
     one query, however long the diary (the same as daytable.episodes_per_day of them all)."""
     return dict(
@@ -405,7 +406,7 @@ def window_for_preset(
     return today - timedelta(days=PRESETS[preset] - 1), today
 
 
-def data_version(user, profile: Profile) -> str:
+def data_version(user: User, profile: Profile) -> str:
     """The diary's data version (diary/dataversion.py), as read with the profile at the start
     of the request: it goes up in the same transaction as every change, so a document cached
     under it holds that data or newer, never older."""
@@ -422,7 +423,7 @@ def version_digest(version: str) -> str:
 DOCUMENT_SHAPE = 2
 
 
-def cache_key(user, first_day: date, last_day: date, version: str, item: str) -> str:
+def cache_key(user: User, first_day: date, last_day: date, version: str, item: str) -> str:
     """A key that changes with the user, the window, the diary's data version and the shape of
     the document."""
     digest = version_digest(version)
@@ -460,7 +461,7 @@ def cached_document(
     return document
 
 
-def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
+def recent_red_flags(user: User, profile: Profile) -> list[dict[str, Any]]:
     """The red flags of the default window (the last 90 days), for the home page: the cached
     document's, or computed alone (the window's episodes and the day counts the trend needs,
     not the whole document) and cached under the same data version."""

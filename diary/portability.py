@@ -38,6 +38,7 @@ from diary.models import (
     ShareLink,
     medication_name_key,
 )
+from diary.signedin import User
 from diary.words import count_of
 
 Taken = CheckIn.medications_taken.through
@@ -46,7 +47,7 @@ _CHECKIN_COLUMNS = [
 ]
 
 
-def export_document(user, now: datetime) -> dict:
+def export_document(user: User, now: datetime) -> dict:
     """The user's whole diary as a diary file document, in five queries whatever its size."""
     profile = Profile.for_user(user)
     taken: dict[int, list[str]] = defaultdict(list)
@@ -70,7 +71,7 @@ def export_document(user, now: datetime) -> dict:
     )
 
 
-def _custom_answers(user) -> dict[int, dict[str, int | bool]]:
+def _custom_answers(user: User) -> dict[int, dict[str, int | bool]]:
     """Each check-in's answers to the person's own factors, by factor name (one query)."""
     answers: dict[int, dict[str, int | bool]] = defaultdict(dict)
     for checkin_id, name, kind, value in CustomAnswer.objects.filter(
@@ -80,17 +81,17 @@ def _custom_answers(user) -> dict[int, dict[str, int | bool]]:
     return answers
 
 
-def _known_factors(user) -> dict[str, str]:
+def _known_factors(user: User) -> dict[str, str]:
     return dict(CustomFactor.objects.for_user(user).values_list("name", "kind"))
 
 
-def export_filename(user, name: str, extension: str, now: datetime) -> str:
+def export_filename(user: User, name: str, extension: str, now: datetime) -> str:
     """Dated by the person's local day; no username, so a shared file doesn't say whose it is."""
     day = timezone.localtime(now, Profile.for_user(user).zone).date()
     return f"spasmlog-{name}-{day.isoformat()}.{extension}"
 
 
-def read_upload(user, raw: bytes) -> ParsedDiary:
+def read_upload(user: User, raw: bytes) -> ParsedDiary:
     """Check an uploaded diary file (JSON) or episodes/check-ins CSV for `user`'s diary."""
     known = {
         "known_medications": set(Medication.objects.for_user(user).values_list("name", flat=True)),
@@ -149,7 +150,7 @@ class ImportSummary:
         return "; ".join(parts) or "the file holds no records"
 
 
-def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSummary:
+def merge_diary(user: User, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSummary:
     """Merge a checked file into the diary, all or nothing; with `dry_run`, say what the merge
     would do and write nothing (the preview is the import's own plan, so they can't differ).
 
@@ -196,7 +197,7 @@ class _Plan:
     answers_replaced: list[int] = field(default_factory=list)
 
 
-def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
+def _plan(user: User, parsed: ParsedDiary, now: datetime) -> _Plan:
     plan = _Plan(ImportSummary())
     if parsed.profile is not None:
         plan.profile = _changed_profile(user, parsed.profile)
@@ -287,7 +288,7 @@ def _with_name_key(records: list[Record]) -> list[Record]:
     ]
 
 
-def _write(user, plan: _Plan) -> None:
+def _write(user: User, plan: _Plan) -> None:
     """Run the plan, inside the merge's transaction."""
     if plan.profile is not None:
         plan.profile.save()
@@ -407,7 +408,7 @@ def _checkin_identity(record: Record) -> date:
     return record["date"]
 
 
-def _changed_profile(user, record: Record) -> Profile | None:
+def _changed_profile(user: User, record: Record) -> Profile | None:
     """The profile with the file's values set, or None when they change nothing."""
     profile = Profile.for_user(user)
     # The time zone comes from the file's top level, which always has one.
@@ -508,7 +509,7 @@ def _statement(
 
 
 @transaction.atomic
-def delete_diary_data(user) -> None:
+def delete_diary_data(user: User) -> None:
     """Delete every episode, check-in, medication and custom factor, the conditions and the
     share links; keep the account."""
     lock_diary(user)
@@ -524,7 +525,7 @@ def delete_diary_data(user) -> None:
 
 
 @transaction.atomic
-def delete_account(user) -> None:
+def delete_account(user: User) -> None:
     """Delete the user and every row that is theirs; the foreign keys cascade from the user.
 
     Sessions on the person's other devices are left to expire: each names only the deleted

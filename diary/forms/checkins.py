@@ -24,6 +24,7 @@ from diary.models import (
     Medication,
 )
 from diary.quantities import GLASS_ML, explain_water, format_water, parse_water_ml
+from diary.signedin import User
 
 # Ticked alone it records "took none"; nothing ticked at all means "not recorded".
 NONE_TAKEN = "none_taken"
@@ -141,7 +142,7 @@ def _custom_layout(factor: CustomFactor, name: str) -> str | Field:
     return _buttons(name, grid)
 
 
-def medications_for_day(user, day: date) -> QuerySet[Medication]:
+def medications_for_day(user: User, day: date) -> QuerySet[Medication]:
     """The owner's medications, those being taken on `day` first (annotated `active`)."""
     active = (Q(started_on__isnull=True) | Q(started_on__lte=day)) & (
         Q(stopped_on__isnull=True) | Q(stopped_on__gte=day)

@@ -21,6 +21,7 @@ from diary.models import (
     validate_not_in_future,
 )
 from diary.quantities import format_duration, parse_duration
+from diary.signedin import User
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -120,7 +121,7 @@ def page_made_id_field() -> forms.UUIDField:
     return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
-def check_room_for_episodes(user, adding: int = 1) -> None:
+def check_room_for_episodes(user: User, adding: int = 1) -> None:
     """Refuse an episode past MAX_EPISODES, as the import does, so the diary file of every
     diary the forms accept imports back."""
     held = Episode.objects.for_user(user).count()

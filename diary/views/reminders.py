@@ -8,10 +8,11 @@ from diary.forms.reminders import ReminderForm
 from diary.http import form_page
 from diary.models import Profile
 from diary.reminders import user_id_from_token
+from diary.signedin import SignedInRequest
 
 
 @form_page
-def reminder_settings(request: HttpRequest) -> HttpResponse:
+def reminder_settings(request: SignedInRequest) -> HttpResponse:
     form = ReminderForm(request.POST or None, instance=request.profile)
     if request.method == "POST" and form.is_valid():
         profile = form.save()
