@@ -5,7 +5,7 @@ document that /insights.json and `manage.py insights` emit and the dashboard ren
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -158,7 +158,9 @@ def earliest_entries(user: User, zone: ZoneInfo) -> list[Entry]:
     episodes = Episode.objects.filter(user=OuterRef("pk")).order_by("started_at", "id")
     checkins = CheckIn.objects.filter(user=OuterRef("pk")).order_by("date")
     medications = Medication.objects.filter(user=OuterRef("pk")).order_by("started_on", "id")
-    row = (
+    # Named by the comprehensions, the columns are beyond what django-stubs can type.
+    row = cast(
+        dict[str, Any],
         get_user_model()
         .objects.filter(pk=user.pk)
         .values(
@@ -168,7 +170,7 @@ def earliest_entries(user: User, zone: ZoneInfo) -> list[Entry]:
             medication=Subquery(medications.values("started_on")[:1]),
             medication_id=Subquery(medications.values("id")[:1]),
         )
-        .get()
+        .get(),
     )
     return [
         *(
@@ -217,7 +219,7 @@ def diary_first_day(user: User, zone: ZoneInfo) -> date:
 
 
 def load_diary(
-    user,
+    user: User,
     zone: ZoneInfo,
     first_day: date,
     last_day: date,
@@ -248,7 +250,7 @@ def load_diary(
         answered.setdefault(checkin_id, {})[name] = (
             bool(value) if kind == CustomFactorKind.YES_NO else value
         )
-    checkins = [
+    checkins: list[CheckInRecord] = [
         {
             **{key: value for key, value in row.items() if key != "id"},
             "medications_taken": taken.get(row["id"], []),
@@ -431,7 +433,7 @@ def cache_key(user: User, first_day: date, last_day: date, version: str, item: s
 
 
 def document_key(
-    user, first_day: date, last_day: date, version: str, today: date, judge_on_window: bool
+    user: User, first_day: date, last_day: date, version: str, today: date, judge_on_window: bool
 ) -> str:
     # A window that reaches today ends its trend yesterday; once today is over, the same dates
     # end it a day later, so they need a document of their own.
@@ -441,7 +443,7 @@ def document_key(
 
 
 def cached_document(
-    user,
+    user: User,
     profile: Profile,
     first_day: date,
     last_day: date,
@@ -481,7 +483,7 @@ def recent_red_flags(user: User, profile: Profile) -> list[dict[str, Any]]:
 
 
 def window_red_flags(
-    user, zone: ZoneInfo, first_day: date, last_day: date, today: date
+    user: User, zone: ZoneInfo, first_day: date, last_day: date, today: date
 ) -> list[dict[str, Any]]:
     """What build_document gives as "red_flags" for the window, from fewer rows: the window's
     episodes, the day counts, the medications and where the diary begins."""

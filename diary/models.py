@@ -525,7 +525,7 @@ class CustomFactor(models.Model):
 
     @property
     def largest_answer(self) -> int:
-        return LARGEST_ANSWER[self.kind]
+        return LARGEST_ANSWER[CustomFactorKind(self.kind)]
 
 
 class CustomAnswer(models.Model):

@@ -41,7 +41,7 @@ def condition_labels(profile: Profile) -> list[str]:
 
 
 def report_input(
-    user,
+    user: User,
     profile: Profile,
     first_day: date,
     last_day: date,
