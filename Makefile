@@ -41,10 +41,12 @@ run: install $(DATA)/secret_key
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# makemigrations --check fails when a model change has no migration; DEBUG=1 only lets it start
-# without a key.
+# mypy (with django-stubs, pyproject.toml) types diary/ and spasmlog/; makemigrations --check
+# fails when a model change has no migration. DEBUG=1 only lets both load the settings without
+# a key.
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Rewrites the code as `make lint` wants it: the formatter, then ruff's safe fixes.

@@ -82,6 +82,7 @@ def send_due_reminders(now: datetime, site_url: str) -> Outcome:
     )
     for profile in profiles:
         user = profile.user
+        assert profile.reminder_time is not None  # the query keeps only those with a time
         day = due_day(now, profile.zone, profile.reminder_time)
         if day is None or ReminderSent.objects.filter(user=user, date=day).exists():
             continue

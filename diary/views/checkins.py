@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -71,7 +72,7 @@ def checkin_list(request: SignedInRequest) -> HttpResponse:
 def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
     today = timezone.localdate()
     if day > today:
-        context = {"day": day, "today": today}
+        context: dict[str, Any] = {"day": day, "today": today}
         return render(request, "diary/checkins/future.html", context, status=404)
     checkin, previous = _checkins_for_day(request.user, day)
     copying = request.method == "GET" and request.GET.get("fill") == "yesterday"

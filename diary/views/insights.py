@@ -99,7 +99,11 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
         request.user, request.profile, first_day, last_day, version, on_window
     )
     dates = urlencode(
-        {"start": first_day, "end": last_day, "triggers": "window" if on_window else "longer"}
+        {
+            "start": first_day.isoformat(),
+            "end": last_day.isoformat(),
+            "triggers": "window" if on_window else "longer",
+        }
     )
     return render(
         request,
@@ -141,7 +145,7 @@ def document_json(request: SignedInRequest) -> JsonResponse:
 
 # An SVG shown through <img> is its own document; its inline styles need this policy in the
 # browsers that apply an image's own CSP header to it. It runs no script and loads nothing.
-@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
+@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
 @require_safe
 def chart(request: SignedInRequest, name: str) -> HttpResponse:
     if name not in charts.CHARTS:

@@ -31,7 +31,8 @@ def reminder_settings(request: SignedInRequest) -> HttpResponse:
 @form_page
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user_id = user_id_from_token(token)
-    profiles = Profile.objects.filter(user_id=user_id, user__is_active=True)
+    # None is refused below, before the query runs.
+    profiles = Profile.objects.filter(user_id=user_id, user__is_active=True)  # type: ignore[misc]
     if user_id is None or not profiles.exists():
         raise Http404("This unsubscribe link is not valid.")
     if request.method == "POST":

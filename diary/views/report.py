@@ -1,3 +1,5 @@
+from typing import Any
+
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.http import Http404, HttpResponse, QueryDict
@@ -41,7 +43,7 @@ def report_query(form: ReportForm) -> str:
 @require_safe
 def report_page(request: SignedInRequest) -> HttpResponse:
     form = _form(request)
-    context = {"form": form, "report": None}
+    context: dict[str, Any] = {"form": form, "report": None}
     if form.is_valid():
         query = report_query(form)
         context |= {
@@ -76,7 +78,7 @@ def chart_response(built: report.Report, name: str) -> HttpResponse:
 
 
 # As the insights charts: an SVG shown through <img> runs no script and loads nothing.
-@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
+@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
 @never_cache
 @require_safe
 def report_chart(request: SignedInRequest, name: str) -> HttpResponse:

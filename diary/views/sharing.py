@@ -117,8 +117,8 @@ def shared_pdf(request: HttpRequest, link: ShareLink, share_token: str) -> HttpR
 
 
 # Inside _shared, so that a link that doesn't open gets the same answer as on the other URLs.
-@_shared
-@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
+@_shared  # type: ignore[arg-type]  # what csp_replace gives back, as typed
+@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
 def shared_chart(request: HttpRequest, link: ShareLink, share_token: str, name: str):
     if "charts" not in link.sections:
         raise Http404
