@@ -163,7 +163,7 @@ def _initial_answers(checkin: CheckIn, custom_factors: dict[str, CustomFactor]) 
     """A saved check-in's answers as the form shows them (water in words, "None taken")."""
     if checkin.pk is None:
         return {}
-    answers = model_to_dict(checkin, fields=CheckInForm._meta.fields)  # type: ignore[misc]
+    answers = model_to_dict(checkin, fields=CheckInForm._meta.fields)  # type: ignore[misc]  # the Meta field names
     answers["water_ml"] = format_water(checkin.water_ml)
     answers["electrolytes"] = (
         [NONE_TAKEN] if checkin.electrolytes == [] else checkin.electrolytes or []
@@ -363,7 +363,7 @@ class CheckInForm(forms.ModelForm):
             return []
         medications = cast(forms.ModelMultipleChoiceField, self.fields["medications_taken"])
         medications.queryset = medications_for_day(self.instance.user, self.instance.date)
-        medications.label_from_instance = _medication_label  # type: ignore[method-assign,assignment]
+        medications.label_from_instance = _medication_label  # type: ignore[method-assign,assignment]  # this form only
         if medications.queryset.exists():
             return [Fieldset("Medications", _buttons("medications_taken", "choice-grid"))]
         # An empty list of boxes would hide even the error for a forged id.
