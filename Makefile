@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Where settings.py keeps the SQLite file and the generated key (DATA_DIR, as settings.py reads it).
 DATA := $(or $(DATA_DIR),data)
 
-.PHONY: run test install install-dev lint serve benchmark benchmark-quick
+.PHONY: run test install install-dev lint format serve benchmark benchmark-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,17 @@ run: install $(DATA)/secret_key
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# mypy (with django-stubs, pyproject.toml) types diary/ and spasmlog/; makemigrations --check
+# fails when a model change has no migration. DEBUG=1 only lets both load the settings without
+# a key.
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Rewrites the code as `make lint` wants it: the formatter, then ruff's safe fixes.
+format: install-dev
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 # A person's own server: gunicorn with the production settings (DEBUG off) on SQLite in data/.
 # Put a TLS proxy in front (docs/deploy.md); each of these can be set in the environment.

@@ -16,12 +16,14 @@ from functools import cache
 from typing import Any
 
 import matplotlib
+import matplotlib.dates
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.ft2font import LoadFlags
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.typing import RcKeyType
 
 from diary.redflags import SEVERE_INTENSITY
 from diary.triggers import RateComparison
@@ -47,7 +49,7 @@ RATIO_TICKS = (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 25, 50)
 # Yellow to vermillion: every step stays visible on a white and on a near-black page.
 HEAT = LinearSegmentedColormap.from_list("heat", ["#F0E442", ORANGE, VERMILLION])
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.size": 9,
     "axes.titlesize": 11,
     "axes.titleweight": "bold",
@@ -369,13 +371,15 @@ def _draw_weekly(figure: Figure, document: Document) -> None:
     bin_name, bins, starts = _over_time(document)
     axes = figure.subplots()
     window_end = date.fromisoformat(document["window"]["end"]) + timedelta(days=1)
+    widths: float | list[float]
     if bin_name == "week":
         heights, widths, label = [b["episodes"] for b in bins], 6, "episodes"
     else:
         # Bins of unequal length compare as a rate; a bin the window cuts is still a rate.
         heights = [b["per_week"] for b in bins]
         widths, label = _bar_widths(bins, starts, window_end), "episodes a week"
-    axes.bar(starts, heights, width=widths, align="edge", color=SKY, label=label)
+    # Dates go through matplotlib's date converter, which its stubs do not know.
+    axes.bar(starts, heights, width=widths, align="edge", color=SKY, label=label)  # type: ignore[arg-type]
     averages = [
         (s + timedelta(days=3.5), b["moving_average"])
         for s, b in zip(starts, bins, strict=True)
@@ -500,7 +504,7 @@ def _draw_hours(figure: Figure, document: Document) -> None:
     axes.bar([h["hour"] for h in hours], [h["episodes"] for h in hours], color=BLUE)
     axes.set_xlim(-0.5, 23.5)
     axes.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # the default AutoLocator takes it
     axes.set_xlabel("Hour the episode started (your time)")
     axes.set_ylabel("Episodes")
     _title(figure, "Time of day")
@@ -540,7 +544,7 @@ def _draw_muscles(figure: Figure, document: Document) -> None:
         axes.barh(positions, counts, left=left, color=colour, label=SIDE_LABELS[side])
         left += counts
     axes.set_yticks(positions, [m["label"] for m in muscles])
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # the default AutoLocator takes it
     axes.set_xlabel("Episodes")
     _title(figure, "Where: muscle and side")
     _fit(figure, left=0.15 + _text_inches([m["label"] for m in muscles]), bottom=0.5)
@@ -572,7 +576,7 @@ def _draw_intensity(figure: Figure, document: Document) -> None:
     axes = figure.subplots()
     axes.bar([lv["intensity"] for lv in levels], [lv["episodes"] for lv in levels], color=ORANGE)
     axes.set_xticks(range(11))
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # the default AutoLocator takes it
     axes.set_xlabel("Intensity (0 none, 10 worst imaginable)")
     axes.set_ylabel("Episodes")
     _title(figure, "How bad")
@@ -599,7 +603,7 @@ def _draw_duration(figure: Figure, document: Document) -> None:
     axes = figure.subplots()
     labels = [b["label"] for b in duration["bins"]]
     axes.bar(labels, [b["episodes"] for b in duration["bins"]], color=GREEN)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # the default AutoLocator takes it
     axes.set_xlabel(f"Duration ({duration['not_recorded']} episodes without one not shown)")
     axes.set_ylabel("Episodes")
     _title(figure, "How long")

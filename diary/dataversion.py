@@ -11,12 +11,13 @@ from functools import wraps
 
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from diary.models import Profile
+from diary.signedin import SignedInRequest, User
 
 
-def lock_diary(user) -> Profile:
+def lock_diary(user: User) -> Profile:
     """The person's profile row, locked until the transaction ends: on PostgreSQL their writes
     then run one at a time, so a plan or a cap counted at the start still holds at the end
     (SQLite's write lock already covers the whole database). Every write takes it first, so
@@ -24,7 +25,7 @@ def lock_diary(user) -> Profile:
     return Profile.objects.select_for_update().filter(user=user).first() or Profile.for_user(user)
 
 
-def diary_changed(user) -> None:
+def diary_changed(user: User) -> None:
     """The user's diary changed: call it inside the transaction that changed it."""
     Profile.objects.filter(user=user).update(data_version=F("data_version") + 1)
 
@@ -42,7 +43,7 @@ def changes_diary(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     """A POST to the view that saves runs in one transaction with the data version's bump."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: SignedInRequest, *args, **kwargs) -> HttpResponse:
         if request.method != "POST":
             return view(request, *args, **kwargs)
         with transaction.atomic():

@@ -20,6 +20,7 @@ they are (diluted only by the kinds of episode a factor does not touch).
 
 import math
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -52,7 +53,7 @@ DIURETIC_RATE_RATIO = 1.6
 # Episodes a day on an ordinary day, before any factor.
 NIGHT_RATE = 0.15
 DAYTIME_RATE = 0.04
-AFTER_EXERCISE_RATE = {
+AFTER_EXERCISE_RATE: dict[str, float] = {
     ExerciseIntensity.LIGHT: 0.02,
     ExerciseIntensity.MODERATE: 0.06,
     ExerciseIntensity.VIGOROUS: 0.25,
@@ -143,7 +144,7 @@ class DemoEpisode:
 
 @dataclass(frozen=True)
 class DemoDiary:
-    conditions: list[str]
+    conditions: Sequence[str]
     medications: list[DemoMedication]
     checkins: list[DemoCheckIn]
     episodes: list[DemoEpisode]
@@ -286,13 +287,13 @@ MIDLINE_MUSCLES = {
 }
 LIMB_SIDES = {Side.LEFT: 45, Side.RIGHT: 45, Side.BOTH: 10}
 MIDLINE_SIDES = {Side.NOT_APPLICABLE: 70, Side.LEFT: 15, Side.RIGHT: 15}
-INTENSITY = {
+INTENSITY: dict[str, dict[int, int]] = {
     EpisodeKind.CRAMP: {2: 2, 3: 9, 4: 15, 5: 20, 6: 19, 7: 15, 8: 7, 9: 3, 10: 1},
     EpisodeKind.TIGHTNESS: {2: 3, 3: 6, 4: 8, 5: 6, 6: 3, 7: 1},
     EpisodeKind.TWITCH: {1: 4, 2: 6, 3: 4, 4: 1},
     EpisodeKind.JERK: {1: 2, 2: 4, 3: 3, 4: 1},
 }
-MEDIAN_SECONDS = {
+MEDIAN_SECONDS: dict[str, int] = {
     EpisodeKind.CRAMP: 70,
     EpisodeKind.TIGHTNESS: 150,
     EpisodeKind.TWITCH: 30,
@@ -453,7 +454,7 @@ def _live(
     if day >= diuretic.started_on and rng.random() < 0.93:
         taken.append(diuretic.name)
 
-    electrolytes = []
+    electrolytes: list[str] = []
     if rng.random() < 0.3:
         electrolytes.append(Electrolyte.MAGNESIUM)
     if rng.random() < 0.05:
@@ -555,6 +556,7 @@ def _episodes(
 def _onset(rng: random.Random, setting: _Setting, activity: str, day: _Day) -> datetime:
     """The naive local time on `day` when an episode of this setting starts."""
     if setting is AFTER_EXERCISE:
+        assert day.exercise_start is not None  # episodes after exercise need a session
         session = datetime.combine(day.date, day.exercise_start)
         if activity == Activity.EXERCISING:
             minutes_in = rng.uniform(0.3, 1.0) * day.exercise_minutes
@@ -689,11 +691,11 @@ def _blank_or(rng: random.Random, value: T, blank_share: float) -> T | None:
     return None if rng.random() < blank_share else value
 
 
-def _pick(rng: random.Random, weights: dict[T, float]) -> T:
+def _pick(rng: random.Random, weights: Mapping[T, float]) -> T:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _pick_some(rng: random.Random, weights: dict[T, float], count: int) -> list[T]:
+def _pick_some(rng: random.Random, weights: Mapping[T, float], count: int) -> list[T]:
     """`count` distinct items, each drawn by weight from those not yet drawn."""
     remaining = dict(weights)
     chosen = []

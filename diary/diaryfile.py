@@ -271,7 +271,7 @@ class Answers(Kind):
     def to_json(self, value: dict[str, int | bool], zone: zoneinfo.ZoneInfo) -> dict:
         return dict(sorted(value.items(), key=lambda item: item[0].casefold()))
 
-    def from_json(self, value: Any) -> dict[str, int | bool]:
+    def from_json(self, value: Any) -> dict[str, bool | Decimal]:
         if value is None:
             return {}
         if not isinstance(value, dict):
@@ -305,10 +305,10 @@ def check_answer(kind: str, answer: bool | Decimal) -> int | bool:
         if not isinstance(answer, bool):
             raise ValueError(f"{_show(answer)} is not true or false, as a yes/no factor needs")
         return answer
-    most = LARGEST_ANSWER[kind]
+    most = LARGEST_ANSWER[CustomFactorKind(kind)]
     if isinstance(answer, bool):
         raise ValueError(f"{_show(answer)} is not a whole number from 0 to {most}")
-    return Number(0, most).from_json(answer)
+    return Number(0, most).from_json(answer)  # type: ignore[return-value]  # whole, not None
 
 
 class Flag(Boolean):
@@ -326,7 +326,7 @@ class Day(Kind):
     required: bool = False
 
     def to_json(self, value: date | None, zone: zoneinfo.ZoneInfo) -> str | None:
-        return value and value.isoformat()
+        return None if value is None else value.isoformat()
 
     def from_json(self, value: Any) -> date | None:
         if value is None:
@@ -763,7 +763,7 @@ def _parse_medications(rows: list[Any], errors: Errors) -> list[Record]:
 
 
 def _parse_record(
-    row: Any, fields: dict[str, Kind | None], where: str, errors: Errors
+    row: Any, fields: Mapping[str, Kind | None], where: str, errors: Errors
 ) -> Record | None:
     """The record's values in database terms, or None (and errors added) when any is wrong.
 

@@ -52,7 +52,7 @@ def _ordinary_features(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> lis
         (
             "short",
             "10 minutes or less",
-            sum(e.duration_seconds <= PROLONGED_SECONDS for e in timed),
+            sum(e.duration_seconds <= PROLONGED_SECONDS for e in timed),  # type: ignore[operator]  # timed ones
             len(timed),
         ),
         ("one_side", "on one side", sum(e.side in ONE_SIDE for e in sided), len(sided)),

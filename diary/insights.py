@@ -5,7 +5,7 @@ document that /insights.json and `manage.py insights` emit and the dashboard ren
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -38,6 +38,7 @@ from diary.models import (
 )
 from diary.patterns import build_patterns, calendar_start
 from diary.redflags import red_flags
+from diary.signedin import User
 from diary.triggers import (
     CORRELATION_NOTE,
     analyse_factors,
@@ -151,13 +152,15 @@ def entry_to_question(entries: list[Entry]) -> tuple[Entry, bool] | None:
     return (lone, False) if lone else None
 
 
-def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
+def earliest_entries(user: User, zone: ZoneInfo) -> list[Entry]:
     """The person's two earliest episodes and check-ins, and the medication that started
     first, in one query."""
     episodes = Episode.objects.filter(user=OuterRef("pk")).order_by("started_at", "id")
     checkins = CheckIn.objects.filter(user=OuterRef("pk")).order_by("date")
     medications = Medication.objects.filter(user=OuterRef("pk")).order_by("started_on", "id")
-    row = (
+    # Named by the comprehensions, the columns are beyond what django-stubs can type.
+    row = cast(
+        dict[str, Any],
         get_user_model()
         .objects.filter(pk=user.pk)
         .values(
@@ -167,7 +170,7 @@ def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
             medication=Subquery(medications.values("started_on")[:1]),
             medication_id=Subquery(medications.values("id")[:1]),
         )
-        .get()
+        .get(),
     )
     return [
         *(
@@ -184,7 +187,7 @@ def earliest_entries(user, zone: ZoneInfo) -> list[Entry]:
     ]
 
 
-def diary_first_day(user, zone: ZoneInfo) -> date:
+def diary_first_day(user: User, zone: ZoneInfo) -> date:
     """The local date the diary begins: the day of sign-up, or an earlier first check-in or
     episode when someone backfilled (one query).
 
@@ -216,7 +219,7 @@ def diary_first_day(user, zone: ZoneInfo) -> date:
 
 
 def load_diary(
-    user,
+    user: User,
     zone: ZoneInfo,
     first_day: date,
     last_day: date,
@@ -247,7 +250,7 @@ def load_diary(
         answered.setdefault(checkin_id, {})[name] = (
             bool(value) if kind == CustomFactorKind.YES_NO else value
         )
-    checkins = [
+    checkins: list[CheckInRecord] = [
         {
             **{key: value for key, value in row.items() if key != "id"},
             "medications_taken": taken.get(row["id"], []),
@@ -286,7 +289,7 @@ def _episode_records(episodes) -> list[EpisodeRecord]:
     ]
 
 
-def _medication_records(user) -> list[MedicationRecord]:
+def _medication_records(user: User) -> list[MedicationRecord]:
     return [
         MedicationRecord(**row)
         for row in Medication.objects.for_user(user).values(
@@ -295,7 +298,7 @@ def _medication_records(user) -> list[MedicationRecord]:
     ]
 
 
-def episode_counts_per_day(user, zone: ZoneInfo, until: datetime) -> dict[date, int]:
+def episode_counts_per_day(user: User, zone: ZoneInfo, until: datetime) -> dict[date, int]:
     """Episodes per local date, of every episode before `until`: counted by the database in
     one query, however long the diary (the same as daytable.episodes_per_day of them all)."""
     return dict(
@@ -405,7 +408,7 @@ def window_for_preset(
     return today - timedelta(days=PRESETS[preset] - 1), today
 
 
-def data_version(user, profile: Profile) -> str:
+def data_version(user: User, profile: Profile) -> str:
     """The diary's data version (diary/dataversion.py), as read with the profile at the start
     of the request: it goes up in the same transaction as every change, so a document cached
     under it holds that data or newer, never older."""
@@ -422,7 +425,7 @@ def version_digest(version: str) -> str:
 DOCUMENT_SHAPE = 2
 
 
-def cache_key(user, first_day: date, last_day: date, version: str, item: str) -> str:
+def cache_key(user: User, first_day: date, last_day: date, version: str, item: str) -> str:
     """A key that changes with the user, the window, the diary's data version and the shape of
     the document."""
     digest = version_digest(version)
@@ -430,7 +433,7 @@ def cache_key(user, first_day: date, last_day: date, version: str, item: str) ->
 
 
 def document_key(
-    user, first_day: date, last_day: date, version: str, today: date, judge_on_window: bool
+    user: User, first_day: date, last_day: date, version: str, today: date, judge_on_window: bool
 ) -> str:
     # A window that reaches today ends its trend yesterday; once today is over, the same dates
     # end it a day later, so they need a document of their own.
@@ -440,7 +443,7 @@ def document_key(
 
 
 def cached_document(
-    user,
+    user: User,
     profile: Profile,
     first_day: date,
     last_day: date,
@@ -460,7 +463,7 @@ def cached_document(
     return document
 
 
-def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
+def recent_red_flags(user: User, profile: Profile) -> list[dict[str, Any]]:
     """The red flags of the default window (the last 90 days), for the home page: the cached
     document's, or computed alone (the window's episodes and the day counts the trend needs,
     not the whole document) and cached under the same data version."""
@@ -480,7 +483,7 @@ def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
 
 
 def window_red_flags(
-    user, zone: ZoneInfo, first_day: date, last_day: date, today: date
+    user: User, zone: ZoneInfo, first_day: date, last_day: date, today: date
 ) -> list[dict[str, Any]]:
     """What build_document gives as "red_flags" for the window, from fewer rows: the window's
     episodes, the day counts, the medications and where the diary begins."""

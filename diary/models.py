@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 from diary.days import EARLIEST_DAY
+from diary.signedin import User
 
 # Every limit of what a record may hold, read by the models, the forms and the diary file.
 MAX_NOTE_LENGTH = 10_000
@@ -240,7 +241,7 @@ def validate_not_in_future(value: datetime) -> None:
 
 
 class OwnedQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def for_user(self, user: User):
         """Only the rows that belong to `user`: every view starts here."""
         return self.filter(user=user)
 
@@ -524,7 +525,7 @@ class CustomFactor(models.Model):
 
     @property
     def largest_answer(self) -> int:
-        return LARGEST_ANSWER[self.kind]
+        return LARGEST_ANSWER[CustomFactorKind(self.kind)]
 
 
 class CustomAnswer(models.Model):

@@ -2,9 +2,10 @@
 in, and delete it. The checking itself is pure and lives in diary/diaryfile.py."""
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import IntegrityError, connection, models, transaction
@@ -38,15 +39,18 @@ from diary.models import (
     ShareLink,
     medication_name_key,
 )
+from diary.signedin import User
 from diary.words import count_of
 
 Taken = CheckIn.medications_taken.through
+# One model's rows, through the plan of an import.
+Row = TypeVar("Row", bound=models.Model)
 _CHECKIN_COLUMNS = [
     key for key in CHECKIN_FIELDS if key not in ("medications_taken", "custom_factors")
 ]
 
 
-def export_document(user, now: datetime) -> dict:
+def export_document(user: User, now: datetime) -> dict:
     """The user's whole diary as a diary file document, in five queries whatever its size."""
     profile = Profile.for_user(user)
     taken: dict[int, list[str]] = defaultdict(list)
@@ -70,7 +74,7 @@ def export_document(user, now: datetime) -> dict:
     )
 
 
-def _custom_answers(user) -> dict[int, dict[str, int | bool]]:
+def _custom_answers(user: User) -> dict[int, dict[str, int | bool]]:
     """Each check-in's answers to the person's own factors, by factor name (one query)."""
     answers: dict[int, dict[str, int | bool]] = defaultdict(dict)
     for checkin_id, name, kind, value in CustomAnswer.objects.filter(
@@ -80,19 +84,19 @@ def _custom_answers(user) -> dict[int, dict[str, int | bool]]:
     return answers
 
 
-def _known_factors(user) -> dict[str, str]:
+def _known_factors(user: User) -> dict[str, str]:
     return dict(CustomFactor.objects.for_user(user).values_list("name", "kind"))
 
 
-def export_filename(user, name: str, extension: str, now: datetime) -> str:
+def export_filename(user: User, name: str, extension: str, now: datetime) -> str:
     """Dated by the person's local day; no username, so a shared file doesn't say whose it is."""
     day = timezone.localtime(now, Profile.for_user(user).zone).date()
     return f"spasmlog-{name}-{day.isoformat()}.{extension}"
 
 
-def read_upload(user, raw: bytes) -> ParsedDiary:
+def read_upload(user: User, raw: bytes) -> ParsedDiary:
     """Check an uploaded diary file (JSON) or episodes/check-ins CSV for `user`'s diary."""
-    known = {
+    known: dict[str, Any] = {
         "known_medications": set(Medication.objects.for_user(user).values_list("name", flat=True)),
         "known_factors": _known_factors(user),
     }
@@ -149,7 +153,7 @@ class ImportSummary:
         return "; ".join(parts) or "the file holds no records"
 
 
-def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSummary:
+def merge_diary(user: User, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSummary:
     """Merge a checked file into the diary, all or nothing; with `dry_run`, say what the merge
     would do and write nothing (the preview is the import's own plan, so they can't differ).
 
@@ -196,7 +200,7 @@ class _Plan:
     answers_replaced: list[int] = field(default_factory=list)
 
 
-def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
+def _plan(user: User, parsed: ParsedDiary, now: datetime) -> _Plan:
     plan = _Plan(ImportSummary())
     if parsed.profile is not None:
         plan.profile = _changed_profile(user, parsed.profile)
@@ -287,7 +291,7 @@ def _with_name_key(records: list[Record]) -> list[Record]:
     ]
 
 
-def _write(user, plan: _Plan) -> None:
+def _write(user: User, plan: _Plan) -> None:
     """Run the plan, inside the merge's transaction."""
     if plan.profile is not None:
         plan.profile.save()
@@ -298,7 +302,7 @@ def _write(user, plan: _Plan) -> None:
     checkin_ids = dict(CheckIn.objects.for_user(user).values_list("date", "id"))
     Taken.objects.filter(checkin_id__in=plan.taking_replaced).delete()
     CustomAnswer.objects.filter(checkin_id__in=plan.answers_replaced).delete()
-    links = [
+    links: list[tuple[type[models.Model], list[str], list[Any]]] = [
         (Taken, ["checkin", "medication"], _medication_links(user, plan.taking, checkin_ids)),
         (
             CustomAnswer,
@@ -311,7 +315,7 @@ def _write(user, plan: _Plan) -> None:
             if not rows:
                 continue
             # Plain ids and numbers, so the rows go in as they are, with no model around them.
-            columns = [model._meta.get_field(name).column for name in names]
+            columns: list[str] = [model._meta.get_field(name).column for name in names]  # type: ignore[union-attr,misc]  # fields, each with its column
             quote = connection.ops.quote_name
             cursor.executemany(
                 f"INSERT INTO {quote(model._meta.db_table)} "
@@ -320,15 +324,13 @@ def _write(user, plan: _Plan) -> None:
             )
 
 
-def _holding(
-    key: str, touched: list[tuple[models.Model, Record]]
-) -> list[tuple[models.Model, Record]]:
+def _holding(key: str, touched: list[tuple[Row, Record]]) -> list[tuple[Row, Record]]:
     """The rows whose record holds `key`: only those have it replaced by the file's."""
     return [(row, record) for row, record in touched if key in record[PRESENT_KEYS]]
 
 
 def _answer_rows(
-    user, answering: list[tuple[date, dict]], checkin_ids: dict[date, int]
+    user: User, answering: list[tuple[date, dict]], checkin_ids: dict[date, int]
 ) -> list[tuple[int, int, int]]:
     """The custom answers of the check-ins as (check-in, factor, value), their factors looked
     up inside the transaction (one deleted in another tab since the check refuses the file)."""
@@ -360,7 +362,7 @@ def _answer_rows(
 
 
 def _medication_links(
-    user, taking: list[tuple[date, list[str]]], checkin_ids: dict[date, int]
+    user: User, taking: list[tuple[date, list[str]]], checkin_ids: dict[date, int]
 ) -> list[tuple[int, int]]:
     """The medications_taken rows (check-in, medication), looked up inside the transaction.
 
@@ -407,7 +409,7 @@ def _checkin_identity(record: Record) -> date:
     return record["date"]
 
 
-def _changed_profile(user, record: Record) -> Profile | None:
+def _changed_profile(user: User, record: Record) -> Profile | None:
     """The profile with the file's values set, or None when they change nothing."""
     profile = Profile.for_user(user)
     # The time zone comes from the file's top level, which always has one.
@@ -425,22 +427,23 @@ def _changed_profile(user, record: Record) -> Profile | None:
 
 def _plan_rows(
     plan: _Plan,
-    model: type[models.Model],
-    user,
+    model: type[Row],
+    user: User,
     records: list[Record],
     identity: Callable[[Record], Hashable],
     columns: Iterable[str],
     now: datetime,
-    links_changed: Callable[[models.Model, Record], list[str]] = lambda row, record: [],
+    links_changed: Callable[[Row, Record], list[str]] = lambda row, record: [],
     created_values: dict | None = None,
     most: tuple[int, str] | None = None,
-) -> tuple[Tally, list[tuple[models.Model, Record]]]:
+) -> tuple[Tally, list[tuple[Row, Record]]]:
     """Add to the plan the statements that create or overwrite `user`'s rows of `model` from
     records; returns the tally and the rows added or updated, with their records (for the
     many-to-many step). `created_values` are set on the rows added only; `most` is the cap on
     the diary's rows of that model, with their name, past which the file is refused."""
     columns = list(columns)
-    existing = {identity(vars(row)): row for row in model.objects.for_user(user)}
+    # Every diary model's manager is an OwnedQuerySet's.
+    existing = {identity(vars(row)): row for row in model.objects.for_user(user)}  # type: ignore[attr-defined]
     added, updated = [], []
     changed_keys: Counter = Counter()
     for record in records:
@@ -478,7 +481,7 @@ def _plan_rows(
 
 
 def _statement(
-    model: type[models.Model], rows: list[models.Model], *, add: bool, columns: list[str] = ()
+    model: type[models.Model], rows: list[models.Model], *, add: bool, columns: Sequence[str] = ()
 ) -> tuple[str, list[list]]:
     """An INSERT of `rows` (add) or an UPDATE of their `columns` by id, with each row's
     parameters converted for the database as Django's own bulk_create would (auto_now too)."""
@@ -494,7 +497,7 @@ def _statement(
             [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in rows
         ]
         return sql, params
-    fields = [model._meta.get_field(name) for name in columns]
+    fields = [model._meta.get_field(name) for name in columns]  # type: ignore[misc]  # columns
     pk = model._meta.pk
     sql = (
         f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
@@ -508,7 +511,7 @@ def _statement(
 
 
 @transaction.atomic
-def delete_diary_data(user) -> None:
+def delete_diary_data(user: User) -> None:
     """Delete every episode, check-in, medication and custom factor, the conditions and the
     share links; keep the account."""
     lock_diary(user)
@@ -524,7 +527,7 @@ def delete_diary_data(user) -> None:
 
 
 @transaction.atomic
-def delete_account(user) -> None:
+def delete_account(user: User) -> None:
     """Delete the user and every row that is theirs; the foreign keys cascade from the user.
 
     Sessions on the person's other devices are left to expire: each names only the deleted

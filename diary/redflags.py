@@ -87,7 +87,9 @@ def _prolonged(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> RedFlag | N
         "A cramp usually passes within seconds to a few minutes; ones that last much longer "
         "are worth having a doctor look at.",
         tuple(
-            _episode_evidence(e, zone, f"{round(e.duration_seconds / 60)} minutes") for e in long
+            # `long` holds only episodes with a duration.
+            _episode_evidence(e, zone, f"{round(e.duration_seconds / 60)} minutes")  # type: ignore[operator]
+            for e in long
         ),
     )
 
@@ -195,6 +197,7 @@ def _symptom_flags(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[Re
 
 def _climb_evidence(comparison: PeriodComparison) -> Evidence:
     watch = comparison.monitor
+    assert watch is not None and watch.since is not None  # it raised a flag: an alarm
     return Evidence(
         watch.since,
         f"{watch.observed_since} episodes from {watch.since:%-d %b} on, where about "
@@ -206,6 +209,7 @@ def _worsening(trend: PeriodComparison) -> RedFlag | None:
     if not trend.raises_flag:
         return None
     watch = trend.monitor
+    assert watch is not None  # it raised a flag
     return RedFlag(
         "worsening",
         "More episodes lately than your own history explains: a running check (CUSUM) against "
@@ -231,7 +235,8 @@ def _medication_flags(
             f"{medication.name} on your own: ask your doctor or pharmacist whether it could "
             "play a part.",
             (
-                Evidence(medication.started_on, f"started {medication.name}"),
+                # medication_onsets keeps only the medications with a start date.
+                Evidence(medication.started_on, f"started {medication.name}"),  # type: ignore[arg-type]
                 _climb_evidence(onset),
             ),
         )

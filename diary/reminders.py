@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from diary.models import CheckIn, Profile, ReminderSent
+from diary.signedin import User
 
 _UNSUBSCRIBE_SALT = "diary.reminders.unsubscribe"
 
@@ -81,6 +82,7 @@ def send_due_reminders(now: datetime, site_url: str) -> Outcome:
     )
     for profile in profiles:
         user = profile.user
+        assert profile.reminder_time is not None  # the query keeps only those with a time
         day = due_day(now, profile.zone, profile.reminder_time)
         if day is None or ReminderSent.objects.filter(user=user, date=day).exists():
             continue
@@ -99,7 +101,7 @@ def send_due_reminders(now: datetime, site_url: str) -> Outcome:
     return outcome
 
 
-def _claim(user, day: date) -> bool:
+def _claim(user: User, day: date) -> bool:
     try:
         with transaction.atomic():
             ReminderSent.objects.create(user=user, date=day)
@@ -108,7 +110,7 @@ def _claim(user, day: date) -> bool:
     return True
 
 
-def _send(user, day: date, site_url: str) -> None:
+def _send(user: User, day: date, site_url: str) -> None:
     base = site_url.rstrip("/")
     unsubscribe_url = base + reverse("diary:unsubscribe", args=[unsubscribe_token(user.pk)])
     mail = reminder_mail(day, base + reverse("diary:checkin_day", args=[day]), unsubscribe_url)

@@ -8,7 +8,7 @@ content, and every number comes from the document, so the report agrees with /in
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -246,9 +246,8 @@ def _ci_text(factor: dict[str, Any]) -> str:
 
 def _lag_text(lag_days: int | None) -> str:
     # None: the insights judged the same day and the day before as one finding.
-    return {0: "exposed the same day", 1: "exposed the day before"}.get(
-        lag_days, "exposed the same day or the day before"
-    )
+    texts: dict[int | None, str] = {0: "exposed the same day", 1: "exposed the day before"}
+    return texts.get(lag_days, "exposed the same day or the day before")
 
 
 def period_text(document: Document) -> str:
@@ -353,7 +352,7 @@ def _where_and_when(document: Document) -> Section:
     if not document["episodes"]:
         return Section("where", "Where and when", (Text("No episodes."),))
     muscles = document["patterns"]["muscles"][:TOP_MUSCLES]
-    rows = (
+    rows: tuple[tuple[str, str], ...] = (
         ("Commonest muscles", "; ".join(_muscle_text(m) for m in muscles)),
         ("One side only", share_text(history["one_sided"])),
         ("At night (asleep, or 22:00–06:00)", share_text(history["when"]["night"])),
@@ -682,7 +681,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "body": body,
         "strong": ParagraphStyle("strong", body, fontName=BOLD_FONT),
-        "small": ParagraphStyle("small", body, fontSize=7, leading=8.6, textColor="#404040"),
+        "small": ParagraphStyle(
+            "small", body, fontSize=7, leading=8.6, textColor=colors.HexColor("#404040")
+        ),
         "cell": ParagraphStyle("cell", body, fontSize=7, leading=8.6, spaceAfter=0),
         "head": ParagraphStyle("head", body, fontName=BOLD_FONT, fontSize=7, leading=8.6),
         "label": ParagraphStyle("label", body, fontName=BOLD_FONT, spaceAfter=0),
@@ -804,6 +805,7 @@ def _grid(block: Grid, width: float, styles) -> Table:
 
 def _chart(block: Chart, svg: bytes, width: float, styles) -> Flowable:
     drawing = svg2rlg(io.BytesIO(svg))
+    assert drawing is not None  # svglib gives None only for a file it cannot parse; ours parse
     scale = width / drawing.width
     drawing.scale(scale, scale)
     drawing.width, drawing.height = width, drawing.height * scale
@@ -843,7 +845,7 @@ def _header(report: Report, styles, width: float) -> list[Flowable]:
 
 
 FOOTER_STYLE = ParagraphStyle(
-    "footer", fontName=FONT, fontSize=FOOTER_SIZE, leading=9, textColor="#404040"
+    "footer", fontName=FONT, fontSize=FOOTER_SIZE, leading=9, textColor=colors.HexColor("#404040")
 )
 PAGE_NUMBER_WIDTH = 25 * mm
 
@@ -867,6 +869,11 @@ class _NumberedCanvas(Canvas):
     """Holds each page until the end, so that its footer can say "page x of y"."""
 
     footer = ""
+    # reportlab's own state, which its stubs leave out.
+    _doc: Any
+    _pagesize: tuple[float, float]
+    _pageNumber: int
+    _startPage: Callable[[], None]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -946,6 +953,8 @@ def build_pdf(report: Report) -> bytes:
         story += _flowables(section, svgs, document.width, styles)
     for section in report.appendix:
         story += [PageBreak(), *_flowables(section, svgs, document.width, styles)]
-    canvas_class = type("ReportCanvas", (_NumberedCanvas,), {"footer": report.footer})
+    canvas_class: type[_NumberedCanvas] = type(
+        "ReportCanvas", (_NumberedCanvas,), {"footer": report.footer}
+    )
     document.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from diary.days import day_bounds, local_date
 from diary.insights import cached_document
 from diary.models import Condition, Episode, Medication, Profile, ShareLink
 from diary.report import EpisodeEntry, MedicationEntry, Report, ReportInput, build_report
+from diary.signedin import User
 
 EPISODE_COLUMNS = (
     "started_at",
@@ -28,7 +29,7 @@ EPISODE_COLUMNS = (
 )
 
 
-def person_name(user, profile: Profile) -> str:
+def person_name(user: User, profile: Profile) -> str:
     return profile.report_name or user.get_username()
 
 
@@ -40,7 +41,7 @@ def condition_labels(profile: Profile) -> list[str]:
 
 
 def report_input(
-    user,
+    user: User,
     profile: Profile,
     first_day: date,
     last_day: date,
@@ -81,7 +82,9 @@ def report_input(
     )
 
 
-def chosen_report(user, profile: Profile, form, sections: Sequence[str] | None = None) -> Report:
+def chosen_report(
+    user: User, profile: Profile, form, sections: Sequence[str] | None = None
+) -> Report:
     """The report a valid ReportForm describes; `sections` overrides the form's appendix."""
     first_day, last_day = form.window(lambda: None)
     chosen = form.cleaned_data["sections"] if sections is None else sections

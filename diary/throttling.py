@@ -49,7 +49,7 @@ class LoginThrottle(AxesDatabaseHandler):
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
         recent = AccessAttempt.objects.filter(
-            ip_address=request.axes_ip_address,
+            ip_address=request.axes_ip_address,  # type: ignore[attr-defined]  # axes sets it
             attempt_time__gte=get_cool_off_threshold(request),
         )
         this_username = _failures(recent.filter(username=get_client_username(request, credentials)))

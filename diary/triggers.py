@@ -72,7 +72,7 @@ def _blank(value: Any) -> bool:
 
 def at_least(field: str, threshold: float) -> Exposure:
     def is_exposed(checkin: CheckInRecord) -> bool | None:
-        value = checkin.get(field)
+        value: Any = checkin.get(field)
         return None if _blank(value) else float(value) >= threshold
 
     return is_exposed
@@ -80,7 +80,7 @@ def at_least(field: str, threshold: float) -> Exposure:
 
 def below(field: str, threshold: float) -> Exposure:
     def is_exposed(checkin: CheckInRecord) -> bool | None:
-        value = checkin.get(field)
+        value: Any = checkin.get(field)
         return None if _blank(value) else float(value) < threshold
 
     return is_exposed
@@ -245,6 +245,14 @@ class RateComparison:
         )
 
     @property
+    def known_rates(self) -> tuple[float, float]:
+        """The exposed and unexposed rates, once enough_data has made sure both have days."""
+        return (
+            self.exposed_episodes / self.exposed_days,
+            self.unexposed_episodes / self.unexposed_days,
+        )
+
+    @property
     def exposed_rate(self) -> float | None:
         return self.exposed_episodes / self.exposed_days if self.exposed_days else None
 
@@ -262,7 +270,8 @@ class RateComparison:
     def rate_ratio(self) -> float | None:
         if not self.enough_data or self.unexposed_episodes == 0:
             return None
-        return self.exposed_rate / self.unexposed_rate
+        exposed, unexposed = self.known_rates
+        return exposed / unexposed
 
     @property
     def _share(self) -> float:
@@ -313,7 +322,8 @@ class RateComparison:
     def rate_difference_per_week(self) -> float | None:
         if not self.enough_data:
             return None
-        return 7 * (self.exposed_rate - self.unexposed_rate)
+        exposed, unexposed = self.known_rates
+        return 7 * (exposed - unexposed)
 
     @property
     def rate_difference_ci(self) -> tuple[float | None, float | None]:
@@ -325,8 +335,9 @@ class RateComparison:
         """
         if not self.enough_data or self.unexposed_episodes == 0:
             return None, None
-        weekly = 7 * self.unexposed_rate
-        return tuple(None if ratio is None else weekly * (ratio - 1) for ratio in self.ci)
+        weekly = 7 * self.known_rates[1]
+        low, high = (None if ratio is None else weekly * (ratio - 1) for ratio in self.ci)
+        return low, high
 
     def missing_data_message(self, day_noun: str, exposed_words: str, unexposed_words: str) -> str:
         """ "needs 1 more check-in day when …": `day_noun` is counted, the words follow it."""
@@ -447,13 +458,15 @@ class FactorResult:
         """One sentence in plain words: what the diary shows for this factor at this lag."""
         result = self.comparison
         if not result.enough_data:
-            after = {0: "", 1: "after a day "}.get(self.lag_days, "on or after a day ")
+            after_lag: dict[int | None, str] = {0: "", 1: "after a day "}
+            after = after_lag.get(self.lag_days, "on or after a day ")
             return result.missing_data_message(
                 "more check-in day", f"{after}when {self.factor.exposure}", f"{after}without"
             )
         ci_low, ci_high = result.ci
         ratio = _ratio_text(result.rate_ratio, ci_low, ci_high)
         difference = result.rate_difference_per_week
+        assert difference is not None  # there is enough data
         direction = "more" if difference >= 0 else "fewer"
         prefix = f"{abs(difference):.1f} {direction} cramps a week {self.days_phrase} ({ratio})."
         if self.significant and difference < 0:
@@ -739,8 +752,9 @@ def _compare_periods(
             "more day", f"of diary {after_words}", f"of diary {before_words_when_short}"
         )
     else:
-        per_week = [7 * comparison.exposed_rate, 7 * comparison.unexposed_rate]
+        per_week = [7 * rate for rate in comparison.known_rates]
         ci_low, ci_high = comparison.ci
+        assert comparison.p_value is not None  # there is enough data
         verdict = "a clear change" if comparison.p_value < SIGNIFICANCE else "no clear change"
         summary = (
             f"{per_week[0]:.1f} cramps a week {after_words} against "
@@ -806,7 +820,7 @@ def medication_onsets(
         if began is None or not diary_first_day < began <= last_day:
             continue
         stopped = medication.stopped_on is not None and medication.stopped_on < last_day
-        end = medication.stopped_on if stopped else last_day
+        end = min(medication.stopped_on or last_day, last_day)
         before = daily_counts(counts, diary_first_day, began - timedelta(days=1))
         since = daily_counts(counts, began, end)
         judged_from = began + timedelta(days=ONSET_MIN_DAYS - 1)

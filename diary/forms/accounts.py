@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
@@ -23,7 +25,7 @@ class SignupForm(UserCreationForm):
         help_text="Your times are shown in this zone. Filled in from your device when it can.",
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # not in the stubs
         model = User
         fields = ["username", "email"]
 
@@ -45,7 +47,7 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # AuthenticationForm sets max_length after the field built its validators, so Django
         # never enforces it; a name longer than any account's is refused beside the field.
-        username = self.fields["username"]
+        username = cast(forms.CharField, self.fields["username"])
         username.validators.append(MaxLengthValidator(username.max_length))
 
 

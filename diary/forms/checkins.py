@@ -1,5 +1,6 @@
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout
@@ -24,6 +25,7 @@ from diary.models import (
     Medication,
 )
 from diary.quantities import GLASS_ML, explain_water, format_water, parse_water_ml
+from diary.signedin import User
 
 # Ticked alone it records "took none"; nothing ticked at all means "not recorded".
 NONE_TAKEN = "none_taken"
@@ -141,7 +143,7 @@ def _custom_layout(factor: CustomFactor, name: str) -> str | Field:
     return _buttons(name, grid)
 
 
-def medications_for_day(user, day: date) -> QuerySet[Medication]:
+def medications_for_day(user: User, day: date) -> QuerySet[Medication]:
     """The owner's medications, those being taken on `day` first (annotated `active`)."""
     active = (Q(started_on__isnull=True) | Q(started_on__lte=day)) & (
         Q(stopped_on__isnull=True) | Q(stopped_on__gte=day)
@@ -161,7 +163,7 @@ def _initial_answers(checkin: CheckIn, custom_factors: dict[str, CustomFactor]) 
     """A saved check-in's answers as the form shows them (water in words, "None taken")."""
     if checkin.pk is None:
         return {}
-    answers = model_to_dict(checkin, fields=CheckInForm._meta.fields)
+    answers = model_to_dict(checkin, fields=CheckInForm._meta.fields)  # type: ignore[misc]  # the Meta field names
     answers["water_ml"] = format_water(checkin.water_ml)
     answers["electrolytes"] = (
         [NONE_TAKEN] if checkin.electrolytes == [] else checkin.electrolytes or []
@@ -177,7 +179,8 @@ def _initial_answers(checkin: CheckIn, custom_factors: dict[str, CustomFactor]) 
 
 def _medication_label(medication: Medication) -> str:
     label = f"{medication.name} {medication.dose}".strip()
-    return label if medication.active else f"{label} (not current on this day)"
+    # medications_for_day annotates `active`.
+    return label if medication.active else f"{label} (not current on this day)"  # type: ignore[attr-defined]
 
 
 class CheckInForm(forms.ModelForm):
@@ -305,7 +308,7 @@ class CheckInForm(forms.ModelForm):
             ("", NOT_RECORDED),
         ]
         if "exercise_intensity" in self.fields:
-            self.fields["exercise_intensity"].choices = [
+            cast(forms.ChoiceField, self.fields["exercise_intensity"]).choices = [
                 *ExerciseIntensity.choices,
                 ("", NOT_RECORDED),
             ]
@@ -358,9 +361,9 @@ class CheckInForm(forms.ModelForm):
     def _medications_part(self) -> list:
         if "medications_taken" not in self.fields:
             return []
-        medications = self.fields["medications_taken"]
+        medications = cast(forms.ModelMultipleChoiceField, self.fields["medications_taken"])
         medications.queryset = medications_for_day(self.instance.user, self.instance.date)
-        medications.label_from_instance = _medication_label
+        medications.label_from_instance = _medication_label  # type: ignore[method-assign,assignment]  # this form only
         if medications.queryset.exists():
             return [Fieldset("Medications", _buttons("medications_taken", "choice-grid"))]
         # An empty list of boxes would hide even the error for a forged id.
@@ -416,7 +419,8 @@ class CheckInForm(forms.ModelForm):
         return [slug for slug in Electrolyte.values if slug in ticked]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         answers = [value for name, value in cleaned.items() if name != "medications_taken"]
         nothing_answered = all(value in (None, "") for value in answers)
         if nothing_answered and not cleaned.get("medications_taken") and not self.errors:

@@ -1,5 +1,7 @@
 import uuid
+from collections.abc import MutableMapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from diary.models import (
     validate_not_in_future,
 )
 from diary.quantities import format_duration, parse_duration
+from diary.signedin import User
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -40,7 +43,8 @@ class LocalDateTimeField(forms.DateTimeField):
             naive = value
         else:
             try:
-                naive = parse_datetime(value.strip()) or BaseTemporalField.to_python(self, value)
+                # to_python gives a datetime or raises, for the non-blank value here.
+                naive = parse_datetime(value.strip()) or BaseTemporalField.to_python(self, value)  # type: ignore[assignment]
             except ValueError:  # well-formed but impossible, such as month 13
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         too_early = ValidationError(
@@ -120,7 +124,7 @@ def page_made_id_field() -> forms.UUIDField:
     return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
-def check_room_for_episodes(user, adding: int = 1) -> None:
+def check_room_for_episodes(user: User, adding: int = 1) -> None:
     """Refuse an episode past MAX_EPISODES, as the import does, so the diary file of every
     diary the forms accept imports back."""
     held = Episode.objects.for_user(user).count()
@@ -140,7 +144,11 @@ class StartsFromRecentEpisodes:
     is a plain choice: it is required, so the model's "---------" would never save.
     """
 
-    def start_from_recent(self, recent_muscles: list[str], recent_side: str) -> None:
+    # The form's own, for the type checker: the mixin comes before forms.ModelForm.
+    fields: dict[str, Any]
+    initial: MutableMapping[str, Any]
+
+    def start_from_recent(self, recent_muscles: Sequence[str], recent_side: str) -> None:
         self.fields["muscle"].choices = muscles_recent_first(recent_muscles)
         self.fields["side"].choices = Side.choices
         self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
@@ -190,7 +198,8 @@ class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
         return started_at
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None and self.instance.user_id is not None:
             check_room_for_episodes(self.instance.user)
         moment = {key: cleaned.get(key) for key in EPISODE_IDENTITY}
@@ -206,7 +215,7 @@ class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
             )
         return cleaned
 
-    def __init__(self, *args, recent_muscles: list[str] = (), recent_side: str = "", **kwargs):
+    def __init__(self, *args, recent_muscles: Sequence[str] = (), recent_side: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["client_id"]  # an edit changes the one episode it is about
@@ -241,7 +250,7 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
         choices=[(0, "Now"), *((m, f"{m} min ago") for m in (5, 15, 30))],
         coerce=int,
         required=False,
-        empty_value=0,
+        empty_value=0,  # type: ignore[arg-type]  # Django takes any value; the stubs a str
         widget=forms.RadioSelect,
     )
 
@@ -266,7 +275,7 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
     def __init__(
         self,
         *args,
-        recent_muscles: list[str] = (),
+        recent_muscles: Sequence[str] = (),
         recent_side: str = "",
         user=None,
         **kwargs,
@@ -278,7 +287,8 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
         self.initial.setdefault("started_minutes_ago", 0)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.user is not None:
             check_room_for_episodes(self.user)
         return cleaned
@@ -303,7 +313,7 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
         return super().save(commit)
 
 
-def muscles_recent_first(recent: list[str]) -> list[tuple[str, str]]:
+def muscles_recent_first(recent: Sequence[str]) -> list[tuple[str, str]]:
     """Muscle choices with the person's recently used ones first, most recent leading."""
     labels = dict(Muscle.choices)
     ordered = [slug for slug in dict.fromkeys(recent) if slug in labels]
@@ -338,7 +348,8 @@ class EpisodeFilterForm(forms.Form):
         return min(end, timezone.localdate()) if end else end
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             self.add_error("end", "The end date is before the start date.")
         return cleaned

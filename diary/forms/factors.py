@@ -47,7 +47,8 @@ class CustomFactorForm(forms.ModelForm):
         return name
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         owned = CustomFactor.objects.for_user(self.instance.user)
         if self.instance.pk is None and owned.count() >= MAX_CUSTOM_FACTORS:
             raise ValidationError(

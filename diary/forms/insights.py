@@ -53,7 +53,8 @@ class InsightsWindowForm(forms.Form):
         return end
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is not None and start > (end or self.today):
             raise ValidationError("The start must be on or before the end.")

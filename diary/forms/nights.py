@@ -1,8 +1,12 @@
+from collections.abc import Sequence
+from typing import cast
+
 from django import forms
 
 from diary.forms.episodes import check_room_for_episodes, muscles_recent_first
 from diary.models import Muscle, Side
 from diary.nights import MAX_NIGHT_EPISODES, NIGHT_COUNT_BUTTONS, NightAnswer
+from diary.signedin import User
 
 ROUGH_MINUTES = (1, 2, 5, 10, 20, 30, 60)
 
@@ -53,19 +57,21 @@ class LastNightForm(forms.Form):
     def __init__(
         self,
         *args,
-        recent_muscles: list[str] = (),
+        recent_muscles: Sequence[str] = (),
         recent_side: str = "",
-        user=None,
+        user: User | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.user = user  # whose diary the night's episodes go into, for the room left in it
-        self.fields["muscle"].choices = muscles_recent_first(recent_muscles)
+        muscle = cast(forms.ChoiceField, self.fields["muscle"])
+        muscle.choices = muscles_recent_first(recent_muscles)
         self.initial.setdefault("muscle", recent_muscles[0] if recent_muscles else Muscle.CALF)
         self.initial.setdefault("side", recent_side or Side.LEFT)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         count = cleaned.get("episodes")
         if not count:  # none, or already refused
             return cleaned

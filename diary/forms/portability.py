@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from diary.diaryfile import DiaryFileError, ParsedDiary, stopped_upload_message
 from diary.portability import read_upload
+from diary.signedin import User
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class DiaryUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
     )
 
-    def __init__(self, user, *args, stopped_for_size: bool = False, **kwargs):
+    def __init__(self, user: User, *args, stopped_for_size: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         if stopped_for_size:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -61,7 +63,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A form sent without the theme (an older page, a script) keeps the one chosen before.
         self.fields["theme"].required = False
-        self.fields["theme"].choices = Theme.choices
+        cast(forms.ChoiceField, self.fields["theme"]).choices = Theme.choices
         self.fields["theme"].help_text = "Dark is easier on the eyes at night."
 
     def clean_theme(self) -> str:
@@ -72,7 +74,8 @@ class ProfileForm(forms.ModelForm):
         return [slug for slug in Condition.values if slug in ticked]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "conditions" not in cleaned:
             return cleaned
         if Condition.OTHER not in cleaned["conditions"]:
@@ -101,7 +104,10 @@ class MedicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Choose a kind"), *MedicationKind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", "Choose a kind"),
+            *MedicationKind.choices,
+        ]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -113,7 +119,8 @@ class MedicationForm(forms.ModelForm):
         return name
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None:
             held = Medication.objects.for_user(self.instance.user).count()
             if held >= MAX_MEDICATIONS:

@@ -23,7 +23,8 @@ class ReminderForm(forms.ModelForm):
         self.fields["email"].initial = self.instance.user.email
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reminder_time") and not cleaned.get("email") and "email" not in self.errors:
             self.add_error("email", "A reminder needs an e-mail address to go to.")
         return cleaned

@@ -51,7 +51,8 @@ class ReportForm(InsightsWindowForm):
         return self.cleaned_data["paper"] or DEFAULT_PAPER
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is not None and start < years_before(end or self.today, MAX_PERIOD_YEARS):
             self.add_error("start", f"A report covers at most {MAX_PERIOD_YEARS} years.")
@@ -60,7 +61,8 @@ class ReportForm(InsightsWindowForm):
     def error_text(self) -> str:
         """Every message on one line, each with the field it is about."""
         return " ".join(
-            f"{field}: {message}" if field != "__all__" else message
+            # An ErrorList's items are its messages.
+            f"{field}: {message}" if field != "__all__" else message  # type: ignore[misc]
             for field, messages in self.errors.items()
             for message in messages
         )

@@ -12,4 +12,4 @@ register.filter("water", format_water)
 @register.filter
 def zone_name(instant) -> str:
     """ "CEST" or "CET", right even in the repeated autumn hour, where Django's `T` is blank."""
-    return timezone.localtime(instant).tzname()
+    return timezone.localtime(instant).tzname() or ""

@@ -81,7 +81,9 @@ def _shell_version() -> str:
     """Changes whenever a shell file does, so the service worker then replaces its copies."""
     digest = hashlib.sha256()
     for name in APP_SHELL:
-        with open(finders.find(name), "rb") as file:
+        path = finders.find(name)
+        assert path is not None, f"{name} is in APP_SHELL but not among the static files"
+        with open(path, "rb") as file:
             digest.update(file.read())
         digest.update(static(name).encode())  # a new storage (hashed names) is a new shell too
     return digest.hexdigest()[:16]

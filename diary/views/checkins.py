@@ -1,8 +1,9 @@
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from diary.http import form_page
 from diary.insights import diary_first_day
 from diary.models import MAX_CUSTOM_FACTORS, CheckIn, CheckInQuestion, CustomFactor, Episode
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
+from diary.signedin import SignedInRequest, User
 
 
 def _month_url(day: date) -> str:
@@ -22,7 +24,7 @@ def _month_url(day: date) -> str:
     return f"{reverse('diary:checkin_list')}?month={day.isoformat()[:7]}"
 
 
-def _checkins_for_day(user, day: date) -> tuple[CheckIn, CheckIn | None]:
+def _checkins_for_day(user: User, day: date) -> tuple[CheckIn, CheckIn | None]:
     """The owner's check-in for `day` (or a new unsaved one) and the day before's, in one query."""
     before = day - timedelta(days=1)
     found = {c.date: c for c in CheckIn.objects.for_user(user).filter(date__in=(day, before))}
@@ -30,7 +32,7 @@ def _checkins_for_day(user, day: date) -> tuple[CheckIn, CheckIn | None]:
 
 
 @require_safe
-def checkin_list(request: HttpRequest) -> HttpResponse:
+def checkin_list(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     asked_for = request.GET.get("month")
     try:
@@ -67,10 +69,10 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
 
 @form_page
 @changes_diary
-def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
+def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
     today = timezone.localdate()
     if day > today:
-        context = {"day": day, "today": today}
+        context: dict[str, Any] = {"day": day, "today": today}
         return render(request, "diary/checkins/future.html", context, status=404)
     checkin, previous = _checkins_for_day(request.user, day)
     copying = request.method == "GET" and request.GET.get("fill") == "yesterday"
@@ -115,7 +117,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
 
 @form_page
 @changes_diary
-def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
+def checkin_delete(request: SignedInRequest, day: date) -> HttpResponse:
     checkin = get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
     if request.method == "POST":
         checkin.delete()
@@ -126,7 +128,7 @@ def checkin_delete(request: HttpRequest, day: date) -> HttpResponse:
 
 @form_page
 @changes_diary
-def checkin_questions(request: HttpRequest) -> HttpResponse:
+def checkin_questions(request: SignedInRequest) -> HttpResponse:
     profile = request.profile
     hidden = set(profile.hidden_checkin_questions)
     factors = CustomFactor.objects.for_user(request.user)

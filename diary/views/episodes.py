@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -15,17 +15,18 @@ from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
 from diary.http import form_page
 from diary.models import Episode
 from diary.quantities import format_duration
+from diary.signedin import SignedInRequest, User
 
 EPISODES_PER_PAGE = 25
 RECENT_EPISODES_FOR_DEFAULTS = 30
 
 
-def _get_episode(request: HttpRequest, pk: int) -> Episode:
+def _get_episode(request: SignedInRequest, pk: int) -> Episode:
     """The one place an episode is fetched: another person's id is a 404."""
     return get_object_or_404(Episode.objects.for_user(request.user), pk=pk)
 
 
-def _episode_sent_before(request: HttpRequest) -> Episode | None:
+def _episode_sent_before(request: SignedInRequest) -> Episode | None:
     """The episode an earlier POST with this page-made id saved, if any."""
     try:
         client_id = uuid.UUID(request.POST.get("client_id", ""))
@@ -34,7 +35,7 @@ def _episode_sent_before(request: HttpRequest) -> Episode | None:
     return Episode.objects.for_user(request.user).filter(client_id=client_id).first()
 
 
-def _save_once(request: HttpRequest, form: ModelForm) -> Episode:
+def _save_once(request: SignedInRequest, form: ModelForm) -> Episode:
     """Save the form's new episode; if a twin POST with its id won the race, that one."""
     episode = form.save(commit=False)
     episode.user = request.user
@@ -48,12 +49,12 @@ def _save_once(request: HttpRequest, form: ModelForm) -> Episode:
     return episode
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def _wants_json(request: SignedInRequest) -> bool:
     # The phone's offline queue asks for JSON; a form in a page gets the usual redirect.
     return request.accepts("application/json") and not request.accepts("text/html")
 
 
-def recent_muscles_and_side(user) -> tuple[list[str], str]:
+def recent_muscles_and_side(user: User) -> tuple[list[str], str]:
     """The muscles of the person's latest episodes, newest first, and the latest side: the
     defaults of the forms that log in a few taps."""
     recent = list(
@@ -64,7 +65,7 @@ def recent_muscles_and_side(user) -> tuple[list[str], str]:
 
 @form_page
 @changes_diary
-def quick_log(request: HttpRequest) -> HttpResponse:
+def quick_log(request: SignedInRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = QuickLogForm(
         request.POST or None, recent_muscles=muscles, recent_side=side, user=request.user
@@ -85,7 +86,7 @@ def quick_log(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def episode_list(request: HttpRequest) -> HttpResponse:
+def episode_list(request: SignedInRequest) -> HttpResponse:
     episodes = Episode.objects.for_user(request.user)
     filters = EpisodeFilterForm(request.GET or None)
     if filters.is_valid():
@@ -108,7 +109,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 
 @form_page
 @changes_diary
-def episode_new(request: HttpRequest) -> HttpResponse:
+def episode_new(request: SignedInRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = EpisodeForm(
         request.POST or None,
@@ -127,14 +128,14 @@ def episode_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def episode_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def episode_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     episode = _get_episode(request, pk)
     context = {"episode": episode, "may_end_now": episode.may_end_now(timezone.now())}
     return render(request, "diary/episodes/detail.html", context)
 
 
 @changes_diary
-def episode_over(request: HttpRequest, pk: int) -> HttpResponse:
+def episode_over(request: SignedInRequest, pk: int) -> HttpResponse:
     """ "It's over": the duration is the time elapsed since the episode started."""
     episode = _get_episode(request, pk)  # first: another person's id is a 404 to any method
     if request.method != "POST":
@@ -155,7 +156,7 @@ def episode_over(request: HttpRequest, pk: int) -> HttpResponse:
 
 @form_page
 @changes_diary
-def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def episode_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     episode = _get_episode(request, pk)
     form = EpisodeForm(request.POST or None, instance=episode)
     if request.method == "POST" and form.is_valid():
@@ -167,7 +168,7 @@ def episode_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @form_page
 @changes_diary
-def episode_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def episode_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     episode = _get_episode(request, pk)
     if request.method == "POST":
         episode.delete()

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -9,6 +9,7 @@ from diary.days import day_bounds
 from diary.insights import diary_first_day, recent_red_flags
 from diary.models import CheckIn, Episode, Profile
 from diary.nights import morning_has_come
+from diary.signedin import SignedInRequest
 
 RECENT_EPISODES_ON_HOME = 5
 
@@ -28,7 +29,7 @@ def _remember_shown_flags(profile: Profile, codes: list[str]) -> None:
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
     checkins = CheckIn.objects.for_user(request.user)

@@ -3,7 +3,7 @@ from datetime import date
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from diary.insights import (
     window_for_preset,
 )
 from diary.patterns import RELIEF_COLUMNS
+from diary.signedin import SignedInRequest
 
 CHART_WIDTH_PX = 640
 PATTERN_CHARTS = ("weekly", "medications", "hours", "muscles", "intensity", "duration", "calendar")
@@ -32,7 +33,7 @@ PATTERN_CHARTS = ("weekly", "medications", "hours", "muscles", "intensity", "dur
 SCROLLING_CHARTS = ("triggers",)
 
 
-def _window(request: HttpRequest) -> tuple[InsightsWindowForm, date, date, bool]:
+def _window(request: SignedInRequest) -> tuple[InsightsWindowForm, date, date, bool]:
     """The form, the window's first and last day, and whether the triggers are judged on
     exactly that window."""
     zone = request.profile.zone
@@ -72,7 +73,7 @@ def _judged_factors(document: dict) -> list[dict]:
     return sorted(judged, key=lambda factor: (not factor["significant"], factor["q_value"]))
 
 
-def _entry_question(request: HttpRequest) -> dict | None:
+def _entry_question(request: SignedInRequest) -> dict | None:
     """The entry to ask about: one dated before 1900, or a far-back first one ("Is the entry
     on … a typo?"), with the page that corrects or deletes it."""
     found = entry_to_question(earliest_entries(request.user, request.profile.zone))
@@ -91,14 +92,18 @@ def _entry_question(request: HttpRequest) -> dict | None:
 
 
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     form, first_day, last_day, on_window = _window(request)
     version = data_version(request.user, request.profile)
     document = cached_document(
         request.user, request.profile, first_day, last_day, version, on_window
     )
     dates = urlencode(
-        {"start": first_day, "end": last_day, "triggers": "window" if on_window else "longer"}
+        {
+            "start": first_day.isoformat(),
+            "end": last_day.isoformat(),
+            "triggers": "window" if on_window else "longer",
+        }
     )
     return render(
         request,
@@ -128,7 +133,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def document_json(request: HttpRequest) -> JsonResponse:
+def document_json(request: SignedInRequest) -> JsonResponse:
     form, first_day, last_day, on_window = _window(request)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
@@ -140,9 +145,9 @@ def document_json(request: HttpRequest) -> JsonResponse:
 
 # An SVG shown through <img> is its own document; its inline styles need this policy in the
 # browsers that apply an image's own CSP header to it. It runs no script and loads nothing.
-@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
+@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
 @require_safe
-def chart(request: HttpRequest, name: str) -> HttpResponse:
+def chart(request: SignedInRequest, name: str) -> HttpResponse:
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
     _, first_day, last_day, on_window = _window(request)

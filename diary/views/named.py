@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
+
+from diary.signedin import SignedInRequest
 
 
 def save_named(
-    request: HttpRequest, form: forms.ModelForm, noun: str, then: str
+    request: SignedInRequest, form: forms.ModelForm, noun: str, then: str
 ) -> HttpResponse | None:
     """Save a valid form and redirect to `then`; None when the form is to be shown (again)."""
     if not form.is_valid():

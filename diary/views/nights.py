@@ -2,7 +2,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -11,10 +11,11 @@ from diary.forms.nights import LastNightForm
 from diary.http import form_page
 from diary.models import CheckIn, Episode
 from diary.nights import NightAnswer, morning_has_come, night_episodes
+from diary.signedin import SignedInRequest, User
 from diary.views.episodes import recent_muscles_and_side
 
 
-def night_answered(user, morning: date) -> bool:
+def night_answered(user: User, morning: date) -> bool:
     """Whether the night that ended on `morning` has its answer (the check-in's disturbance)."""
     return (
         CheckIn.objects.for_user(user)
@@ -23,7 +24,7 @@ def night_answered(user, morning: date) -> bool:
     )
 
 
-def _save_night(user, morning: date, answer: NightAnswer) -> bool:
+def _save_night(user: User, morning: date, answer: NightAnswer) -> bool:
     """Save the night's answer once: False when it was already saved (another tab, a double
     tap), in which case nothing changes."""
     with transaction.atomic():
@@ -49,7 +50,7 @@ def _save_night(user, morning: date, answer: NightAnswer) -> bool:
 
 @form_page
 @changes_diary
-def last_night(request: HttpRequest) -> HttpResponse:
+def last_night(request: SignedInRequest) -> HttpResponse:
     morning = timezone.localdate()
     if not morning_has_come(timezone.now(), timezone.get_current_timezone()):
         return render(

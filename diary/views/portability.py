@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.http import form_page
 from diary.models import MAX_EPISODES, MAX_MEDICATIONS, CheckIn, Episode, Medication, Profile
 from diary.portability import ImportSummary
+from diary.signedin import SignedInRequest
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -24,7 +25,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @require_safe
 @never_cache
-def export_diary(request: HttpRequest) -> HttpResponse:
+def export_diary(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
     document = portability.export_document(request.user, now)
     return _download(
@@ -36,7 +37,7 @@ def export_diary(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @never_cache
-def export_csv(request: HttpRequest, table: str) -> HttpResponse:
+def export_csv(request: SignedInRequest, table: str) -> HttpResponse:
     now = timezone.now()
     document = portability.export_document(request.user, now)
     return _download(
@@ -47,7 +48,7 @@ def export_csv(request: HttpRequest, table: str) -> HttpResponse:
 
 
 @form_page
-def import_diary(request: HttpRequest) -> HttpResponse:
+def import_diary(request: SignedInRequest) -> HttpResponse:
     """Upload, then a preview of what the import would do, then the import once confirmed.
 
     Nothing is written before the confirmation; the file waits meanwhile in diary.pendingimports
@@ -88,7 +89,7 @@ def import_diary(request: HttpRequest) -> HttpResponse:
     return _import_page(request, form)
 
 
-def _import_page(request: HttpRequest, form: DiaryUploadForm, **context) -> HttpResponse:
+def _import_page(request: SignedInRequest, form: DiaryUploadForm, **context) -> HttpResponse:
     context = {
         "form": form,
         "max_upload_mb": settings.MAX_UPLOAD_BYTES // 2**20,
@@ -100,7 +101,7 @@ def _import_page(request: HttpRequest, form: DiaryUploadForm, **context) -> Http
 
 
 def _preview(
-    request: HttpRequest, parsed: ParsedDiary, summary: ImportSummary, token: str, name: str
+    request: SignedInRequest, parsed: ParsedDiary, summary: ImportSummary, token: str, name: str
 ) -> HttpResponse:
     span = diaryfile.date_span(parsed, Profile.for_user(request.user).zone)
     preview = {
@@ -115,7 +116,7 @@ def _preview(
     return _import_page(request, DiaryUploadForm(request.user), preview=preview)
 
 
-def _confirm_import(request: HttpRequest) -> HttpResponse:
+def _confirm_import(request: SignedInRequest) -> HttpResponse:
     if request.POST["action"] != "import":
         pendingimports.discard(request)
         messages.info(request, "Nothing was imported.")
@@ -138,7 +139,7 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
     return redirect("diary:import")
 
 
-def _confirm_with_password(request: HttpRequest, template: str, confirmed) -> HttpResponse:
+def _confirm_with_password(request: SignedInRequest, template: str, confirmed) -> HttpResponse:
     """The password form of a deletion page; `confirmed()` acts once it is right."""
     form = ConfirmPasswordForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -154,7 +155,7 @@ def _confirm_with_password(request: HttpRequest, template: str, confirmed) -> Ht
 
 @form_page
 @sensitive_post_parameters("password")
-def delete_account(request: HttpRequest) -> HttpResponse:
+def delete_account(request: SignedInRequest) -> HttpResponse:
     def confirmed() -> HttpResponse:
         user = request.user
         logout(request)
@@ -167,7 +168,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @form_page
 @sensitive_post_parameters("password")
-def delete_data(request: HttpRequest) -> HttpResponse:
+def delete_data(request: SignedInRequest) -> HttpResponse:
     def confirmed() -> HttpResponse:
         pendingimports.discard(request)  # a file waiting to be imported is diary data too
         portability.delete_diary_data(request.user)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -9,20 +9,21 @@ from diary.dataversion import changes_diary
 from diary.forms.profile import MedicationForm, ProfileForm
 from diary.http import form_page
 from diary.models import CheckIn, Medication, ShareLink
+from diary.signedin import SignedInRequest
 from diary.views.named import save_named
 
 
-def _get_medication_for_user(request: HttpRequest, pk: int) -> Medication:
+def _get_medication_for_user(request: SignedInRequest, pk: int) -> Medication:
     return get_object_or_404(Medication.objects.for_user(request.user), pk=pk)
 
 
-def _posted(request: HttpRequest):
+def _posted(request: SignedInRequest):
     return request.POST if request.method == "POST" else None
 
 
 @form_page
 @changes_diary
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     form = ProfileForm(_posted(request), instance=request.profile)
     if form.is_valid():
         form.save()
@@ -37,7 +38,9 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "diary/profile/account.html", context)
 
 
-def _edit_medication(request: HttpRequest, medication: Medication, heading: str) -> HttpResponse:
+def _edit_medication(
+    request: SignedInRequest, medication: Medication, heading: str
+) -> HttpResponse:
     form = MedicationForm(_posted(request), instance=medication)
     if saved := save_named(request, form, "medication", "diary:account"):
         return saved
@@ -47,13 +50,13 @@ def _edit_medication(request: HttpRequest, medication: Medication, heading: str)
 
 @form_page
 @changes_diary
-def medication_new(request: HttpRequest) -> HttpResponse:
+def medication_new(request: SignedInRequest) -> HttpResponse:
     return _edit_medication(request, Medication(user=request.user), "Add a medication")
 
 
 @form_page
 @changes_diary
-def medication_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def medication_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     return _edit_medication(request, medication, f"Edit {medication.name}")
 
@@ -78,7 +81,7 @@ def _delete_medication(medication: Medication) -> int:
 
 @form_page
 @changes_diary
-def medication_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def medication_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     medication = _get_medication_for_user(request, pk)
     if request.method == "POST":
         emptied = _delete_medication(medication)

@@ -8,10 +8,11 @@ from diary.forms.reminders import ReminderForm
 from diary.http import form_page
 from diary.models import Profile
 from diary.reminders import user_id_from_token
+from diary.signedin import SignedInRequest
 
 
 @form_page
-def reminder_settings(request: HttpRequest) -> HttpResponse:
+def reminder_settings(request: SignedInRequest) -> HttpResponse:
     form = ReminderForm(request.POST or None, instance=request.profile)
     if request.method == "POST" and form.is_valid():
         profile = form.save()
@@ -30,7 +31,8 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 @form_page
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user_id = user_id_from_token(token)
-    profiles = Profile.objects.filter(user_id=user_id, user__is_active=True)
+    # None is refused below, before the query runs.
+    profiles = Profile.objects.filter(user_id=user_id, user__is_active=True)  # type: ignore[misc]
     if user_id is None or not profiles.exists():
         raise Http404("This unsubscribe link is not valid.")
     if request.method == "POST":

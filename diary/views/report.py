@@ -1,6 +1,8 @@
+from typing import Any
+
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,13 +14,14 @@ from diary import report
 from diary.days import local_date
 from diary.forms.report import ReportForm, ShareForm
 from diary.reportdata import chosen_report
+from diary.signedin import SignedInRequest
 
 
-def _form(request: HttpRequest) -> ReportForm:
+def _form(request: SignedInRequest) -> ReportForm:
     return ReportForm(request.GET, today=local_date(timezone.now(), request.profile.zone))
 
 
-def _build(request: HttpRequest, form: ReportForm, sections: list[str] | None = None):
+def _build(request: SignedInRequest, form: ReportForm, sections: list[str] | None = None):
     return chosen_report(request.user, request.profile, form, sections)
 
 
@@ -38,9 +41,9 @@ def report_query(form: ReportForm) -> str:
 
 @never_cache
 @require_safe
-def report_page(request: HttpRequest) -> HttpResponse:
+def report_page(request: SignedInRequest) -> HttpResponse:
     form = _form(request)
-    context = {"form": form, "report": None}
+    context: dict[str, Any] = {"form": form, "report": None}
     if form.is_valid():
         query = report_query(form)
         context |= {
@@ -61,7 +64,7 @@ def pdf_response(built: report.Report) -> HttpResponse:
 
 @never_cache
 @require_safe
-def report_pdf(request: HttpRequest) -> HttpResponse:
+def report_pdf(request: SignedInRequest) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return HttpResponse(form.error_text(), status=400, content_type="text/plain")
@@ -75,10 +78,10 @@ def chart_response(built: report.Report, name: str) -> HttpResponse:
 
 
 # As the insights charts: an SVG shown through <img> runs no script and loads nothing.
-@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
+@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
 @never_cache
 @require_safe
-def report_chart(request: HttpRequest, name: str) -> HttpResponse:
+def report_chart(request: SignedInRequest, name: str) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         raise Http404("No such report.")

@@ -21,6 +21,7 @@ from diary.forms.report import ShareForm
 from diary.http import form_page
 from diary.models import ShareLink, ShareLinkOpening
 from diary.reportdata import shared_report
+from diary.signedin import SignedInRequest
 from diary.throttling import client_address
 from diary.views.report import chart_response, pdf_response
 
@@ -30,7 +31,7 @@ NOT_FOUND_TEXT = "This link doesn't exist or no longer works."
 
 @never_cache
 @require_POST
-def share_create(request: HttpRequest) -> HttpResponse:
+def share_create(request: SignedInRequest) -> HttpResponse:
     today = local_date(timezone.now(), request.profile.zone)
     form = ShareForm(request.POST, today=today)
     if not form.is_valid():
@@ -51,7 +52,7 @@ def share_create(request: HttpRequest) -> HttpResponse:
 
 
 @form_page
-def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def share_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ShareLink.objects.for_user(request.user), pk=pk)
     if request.method == "POST":
         if link.revoked_at is None:
@@ -116,8 +117,8 @@ def shared_pdf(request: HttpRequest, link: ShareLink, share_token: str) -> HttpR
 
 
 # Inside _shared, so that a link that doesn't open gets the same answer as on the other URLs.
-@_shared
-@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})
+@_shared  # type: ignore[arg-type]  # what csp_replace gives back, as typed
+@csp_replace({"default-src": [NONE], "script-src": [NONE], "style-src": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # django-csp types a view as taking the request alone
 def shared_chart(request: HttpRequest, link: ShareLink, share_token: str, name: str):
     if "charts" not in link.sections:
         raise Http404

@@ -25,20 +25,21 @@ class Command(BaseCommand):
         if not form.is_valid():
             raise CommandError(
                 " ".join(
-                    message if field == NON_FIELD_ERRORS else f"--{field}: {message}"
+                    # An ErrorList's items are its messages.
+                    message if field == NON_FIELD_ERRORS else f"--{field}: {message}"  # type: ignore[misc]
                     for field, messages in form.errors.items()
                     for message in messages
                 )
             )
-        start, end = form.window(lambda: diary_first_day(user, profile.zone))
+        first_day, last_day = form.window(lambda: diary_first_day(user, profile.zone))
         document = build_document(
-            load_diary(user, profile.zone, start, end, today, form.judges_on_window())
+            load_diary(user, profile.zone, first_day, last_day, today, form.judges_on_window())
         )
         if options["json"]:
             self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
             return
         lines = [
-            f"{start} to {end}: {document['episodes']} episodes, "
+            f"{first_day} to {last_day}: {document['episodes']} episodes, "
             f"{document['days_with_checkin']} days with a check-in.",
             *(f"Red flag: {flag['message']}" for flag in document["red_flags"]),
             *(f["summary"] for f in document["factors"] if f["significant"]),
