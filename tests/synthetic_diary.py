@@ -195,6 +195,21 @@ def _realistic_checkin(rng: np.random.Generator, day: date, state: dict[str, boo
     }
 
 
+def log_rate_drift(
+    rng: np.random.Generator, noise: Noise, days: int, paths: int | None = None
+) -> np.ndarray:
+    """The slow drift of the log rate over `days` (one path, or `paths` of them as rows): an
+    autoregressive process with standard deviation drift_sd that forgets over drift_days."""
+    memory = np.exp(-1 / noise.drift_days)
+    size = days if paths is None else (paths, days)
+    drift = np.empty(size)
+    drift[..., 0] = rng.normal(0, noise.drift_sd, paths)
+    innovations = rng.normal(0, noise.drift_sd * np.sqrt(1 - memory**2), size)
+    for day in range(1, days):
+        drift[..., day] = memory * drift[..., day - 1] + innovations[..., day]
+    return drift
+
+
 def generate_realistic(
     seed: int,
     noise: Noise,
@@ -209,12 +224,7 @@ def generate_realistic(
     planted = planted or Planted()
     rng = np.random.default_rng(seed)
     states = {name: _runs(rng, days, noise) for name in STATES}
-    memory = np.exp(-1 / noise.drift_days)
-    drift = np.empty(days)
-    drift[0] = rng.normal(0, noise.drift_sd)
-    innovations = rng.normal(0, noise.drift_sd * np.sqrt(1 - memory**2), days)
-    for day in range(1, days):
-        drift[day] = memory * drift[day - 1] + innovations[day]
+    drift = log_rate_drift(rng, noise, days)
     first_day = last_day - timedelta(days=days - 1)
     truths = [
         _realistic_checkin(

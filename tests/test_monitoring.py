@@ -4,13 +4,16 @@ Stable diaries have a year of daily checks after 180 days of history; "a doublin
 rate from day 180 on. The issue's targets: at most 2.5% of daily checks in alarm, at most 25% of
 years with any alarm, a doubling caught within 60 days in at least 60%. The figures measured on
 500 seeds are in the README; where a target is missed (medium and heavy noise) the slow test
-holds the measured figure instead, so that it cannot get worse unnoticed."""
+holds the measured figure instead, so that it cannot get worse unnoticed. The last slow test
+shows why heavy noise misses: even handed the true rate and dispersion, the CUSUM catches too
+few doublings, and an observer of the hidden rate itself only just enough."""
 
 from datetime import date, timedelta
+from functools import cache
 
 import numpy as np
 import pytest
-from synthetic_diary import NOISE, ZONE, generate_realistic
+from synthetic_diary import NOISE, ZONE, generate_realistic, log_rate_drift
 
 from diary.monitoring import (
     CEILING,
@@ -85,14 +88,14 @@ def test_the_baseline_is_the_year_that_ends_four_weeks_before():
     assert dispersions[-1] > 1
 
 
-def monitoring_rates(level: str, seeds: range) -> dict[str, float]:
-    in_alarm, years_with_alarm, caught = [], 0, 0
+@cache
+def simulated_counts(level: str, seeds: range) -> tuple[np.ndarray, np.ndarray]:
+    """Daily counts, one row a seed: the stable diaries (HISTORY + YEAR days) and the ones that
+    double for good after HISTORY days (HISTORY + CATCH_DAYS)."""
+    stable, doubled = [], []
     for seed in seeds:
         diary, _ = generate_realistic(seed, NOISE[level], days=HISTORY + YEAR, last_day=LAST_DAY)
-        counts = daily(diary, HISTORY + YEAR)
-        statistic = cusum(counts, *rolling_baseline(counts))[HISTORY:]
-        in_alarm.append((statistic >= THRESHOLD).mean())
-        years_with_alarm += bool((statistic >= THRESHOLD).any())
+        stable.append(daily(diary, HISTORY + YEAR))
         worse, _ = generate_realistic(
             seed + 5000,
             NOISE[level],
@@ -100,13 +103,84 @@ def monitoring_rates(level: str, seeds: range) -> dict[str, float]:
             last_day=LAST_DAY,
             change=(HISTORY, 2.0),
         )
-        counts = daily(worse, HISTORY + CATCH_DAYS)
-        caught += bool((cusum(counts, *rolling_baseline(counts))[HISTORY:] >= THRESHOLD).any())
+        doubled.append(daily(worse, HISTORY + CATCH_DAYS))
+    return np.array(stable), np.array(doubled)
+
+
+def monitoring_rates(level: str, seeds: range) -> dict[str, float]:
+    stable, doubled = simulated_counts(level, seeds)
+    in_alarm = [
+        cusum(counts, *rolling_baseline(counts))[HISTORY:] >= THRESHOLD for counts in stable
+    ]
+    caught = [
+        (cusum(counts, *rolling_baseline(counts))[HISTORY:] >= THRESHOLD).any()
+        for counts in doubled
+    ]
     return {
         "days_in_alarm": float(np.mean(in_alarm)),
-        "years_with_alarm": years_with_alarm / len(seeds),
-        "doubling_caught": caught / len(seeds),
+        "years_with_alarm": float(np.mean([alarms.any() for alarms in in_alarm])),
+        "doubling_caught": float(np.mean(caught)),
     }
+
+
+# The issue's bound on the share of years with an alarm, at which the bounds below are read.
+YEARS_TARGET = 0.25
+
+
+def caught_at_years_target(year_maxima: np.ndarray, catch_maxima: np.ndarray) -> float:
+    """The share of doublings caught at the threshold that puts exactly YEARS_TARGET of the
+    stable years in alarm (each array: the statistic's largest value, one a diary)."""
+    threshold = np.quantile(year_maxima, 1 - YEARS_TARGET)
+    return float((catch_maxima >= threshold).mean())
+
+
+def known_parameters_caught(level: str, seeds: range) -> float:
+    """Doublings caught by the CUSUM handed the true usual rate and the true dispersion of the
+    level (an oracle no diary has: the dispersion is measured on all the stable diaries
+    together), at a threshold that holds YEARS_TARGET."""
+    stable, doubled = simulated_counts(level, seeds)
+    rate = NOISE[level].base_rate
+    sums = np.array([np.convolve(counts, np.ones(28), mode="valid") for counts in stable])
+    dispersion = float(((sums - 28 * rate) ** 2).mean() / (28 * rate))
+
+    def maxima(rows: np.ndarray) -> np.ndarray:
+        constant = np.ones(rows.shape[1])
+        return np.array(
+            [cusum(row, rate * constant, dispersion * constant)[HISTORY:].max() for row in rows]
+        )
+
+    # The ceiling cannot matter: the threshold found lies below it.
+    return caught_at_years_target(maxima(stable), maxima(doubled))
+
+
+def hidden_rate_caught(level: str, paths: int = 10_000) -> float:
+    """Doublings caught by an observer of the hidden log rate itself, before the Poisson and
+    negative binomial scatter of the counts around it, who knows the drift's law and that the
+    change is a doubling, holding YEARS_TARGET: a bound for any check on the counts. Its check
+    is the exact likelihood-ratio CUSUM for a step in the autoregressive drift (the largest
+    log-likelihood ratio over the day the step began)."""
+    noise = NOISE[level]
+    rng = np.random.default_rng(14)
+    memory = np.exp(-1 / noise.drift_days)
+    innovation_variance = noise.drift_sd**2 * (1 - memory**2)
+    step = np.log(2.0)
+
+    def statistic(drift: np.ndarray) -> np.ndarray:
+        # Innovations: the step shows whole on the day it begins, by (1 - memory) after.
+        innovations = drift[:, 1:] - memory * drift[:, :-1]
+        on_start = (step * innovations - step**2 / 2) / innovation_variance
+        later = step * (1 - memory)
+        after = (later * innovations - later**2 / 2) / innovation_variance
+        best, largest = np.full(len(drift), -np.inf), np.zeros(drift.shape)
+        for day in range(innovations.shape[1]):
+            best = np.maximum(best + after[:, day], on_start[:, day])
+            largest[:, day + 1] = np.maximum(best, 0)
+        return largest[:, HISTORY:].max(axis=1)
+
+    stable = log_rate_drift(rng, noise, HISTORY + YEAR, paths)
+    doubled = log_rate_drift(rng, noise, HISTORY + CATCH_DAYS, paths)
+    doubled[:, HISTORY:] += step
+    return caught_at_years_target(statistic(stable), statistic(doubled))
 
 
 # (days in alarm at most, years with an alarm at most, doublings caught at least)
@@ -136,3 +210,10 @@ def test_worsening_fires_on_few_days_of_stable_diaries_and_catches_a_doubling(le
     assert rates["days_in_alarm"] <= days_share
     assert rates["years_with_alarm"] <= years_share
     assert rates["doubling_caught"] >= caught_share
+
+
+@SLOW
+def test_at_heavy_noise_the_true_rate_and_dispersion_still_catch_too_few_doublings():
+    # Measured at 500 seeds: 43% (the hidden rate itself: 64%, on 10,000 simulated drifts).
+    assert known_parameters_caught("heavy", range(500)) < 0.5
+    assert hidden_rate_caught("heavy") < 0.7
