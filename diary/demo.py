@@ -27,7 +27,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from diary.days import EARLIEST_DAY, local_date
-from diary.models import (
+from diary.vocabularies import (
     Activity,
     Condition,
     Electrolyte,
@@ -394,7 +394,7 @@ def daily_routine(
 
 def _one_per_moment(episodes: list[DemoEpisode]) -> list[DemoEpisode]:
     """Two episodes drawn at the same second in the same muscle and side (the diary holds one
-    such, models.EPISODE_IDENTITY) become a second apart."""
+    such, vocabularies.EPISODE_IDENTITY) become a second apart."""
     taken: set[tuple[datetime, str, str]] = set()
     distinct = []
     for episode in episodes:

@@ -27,15 +27,7 @@ from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
 from diary.doses import dose_response
 from diary.history import checkins_per_week, cramp_history, sleep_disturbance
-from diary.models import (
-    CheckIn,
-    CustomAnswer,
-    CustomFactor,
-    CustomFactorKind,
-    Episode,
-    Medication,
-    Profile,
-)
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 from diary.patterns import build_patterns, calendar_start
 from diary.redflags import red_flags
 from diary.triggers import (
@@ -45,6 +37,7 @@ from diary.triggers import (
     trend,
     trigger_factors,
 )
+from diary.vocabularies import CustomFactorKind
 
 # The analysis reads the diary file's fields (the data contract), less the free text.
 # The report also tells how many were entered late or imported.

@@ -25,19 +25,17 @@ from diary.diaryfile import (
     episode_identity,
 )
 from diary.insights import data_version
+from diary.limits import MAX_EPISODES, MAX_MEDICATIONS
 from diary.models import (
-    MAX_EPISODES,
-    MAX_MEDICATIONS,
     CheckIn,
     CustomAnswer,
     CustomFactor,
-    CustomFactorKind,
     Episode,
     Medication,
     Profile,
     ShareLink,
-    medication_name_key,
 )
+from diary.vocabularies import CustomFactorKind, medication_name_key
 from diary.words import count_of
 
 Taken = CheckIn.medications_taken.through

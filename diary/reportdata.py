@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from diary.days import day_bounds, local_date
 from diary.insights import cached_document
-from diary.models import Condition, Episode, Medication, Profile, ShareLink
+from diary.models import Episode, Medication, Profile, ShareLink
 from diary.report import EpisodeEntry, MedicationEntry, Report, ReportInput, build_report
+from diary.vocabularies import Condition
 
 EPISODE_COLUMNS = (
     "started_at",

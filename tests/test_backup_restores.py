@@ -14,17 +14,10 @@ from diary.diaryfile import dumps
 from diary.forms.checkins import CheckInForm
 from diary.forms.episodes import EpisodeForm
 from diary.forms.profile import MedicationForm, ProfileForm
-from diary.models import (
-    MAX_NOTE_LENGTH,
-    CheckIn,
-    Episode,
-    Medication,
-    MedicationKind,
-    Muscle,
-    Profile,
-    Side,
-)
+from diary.limits import MAX_NOTE_LENGTH
+from diary.models import CheckIn, Episode, Medication, Profile
 from diary.portability import merge_diary, read_upload
+from diary.vocabularies import MedicationKind, Muscle, Side
 from tests.conftest import make_user
 from tests.portability_helpers import exported, without_exported_at
 

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from diary import csvfiles, diaryfile
-from diary import models as diary_models
+from diary import vocabularies as diary_vocabularies
 from diary.diaryfile import (
     PRESENT_KEYS,
     DiaryFileError,
@@ -727,7 +727,7 @@ def test_the_format_document_lists_every_key_and_slug():
     text = DOC.read_text()
     vocabularies = [
         value
-        for value in vars(diary_models).values()
+        for value in vars(diary_vocabularies).values()
         if isinstance(value, type)
         and issubclass(value, models.TextChoices)
         and value is not models.TextChoices

@@ -10,20 +10,10 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils.html import format_html
 
-from diary.models import (
-    MAX_CUSTOM_COUNT,
-    MAX_RATING,
-    MAX_WATER_ML,
-    CheckIn,
-    CheckInQuestion,
-    CustomAnswer,
-    CustomFactor,
-    CustomFactorKind,
-    Electrolyte,
-    ExerciseIntensity,
-    Medication,
-)
+from diary.limits import MAX_CUSTOM_COUNT, MAX_RATING, MAX_WATER_ML
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Medication
 from diary.quantities import GLASS_ML, explain_water, format_water, parse_water_ml
+from diary.vocabularies import CheckInQuestion, CustomFactorKind, Electrolyte, ExerciseIntensity
 
 # Ticked alone it records "took none"; nothing ticked at all means "not recorded".
 NONE_TAKEN = "none_taken"

@@ -9,18 +9,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from diary.days import EARLIEST_DAY, before_earliest_day
-from diary.models import (
-    EPISODE_IDENTITY,
-    MAX_DURATION_SECONDS,
-    MAX_EPISODES,
-    Episode,
-    Muscle,
-    Relief,
-    Side,
-    Symptom,
-    validate_not_in_future,
-)
+from diary.limits import MAX_DURATION_SECONDS, MAX_EPISODES
+from diary.models import Episode, validate_not_in_future
 from diary.quantities import format_duration, parse_duration
+from diary.vocabularies import EPISODE_IDENTITY, Muscle, Relief, Side, Symptom
 
 
 class LocalDateTimeField(forms.DateTimeField):

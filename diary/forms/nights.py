@@ -1,8 +1,8 @@
 from django import forms
 
 from diary.forms.episodes import check_room_for_episodes, muscles_recent_first
-from diary.models import Muscle, Side
 from diary.nights import MAX_NIGHT_EPISODES, NIGHT_COUNT_BUTTONS, NightAnswer
+from diary.vocabularies import Muscle, Side
 
 ROUGH_MINUTES = (1, 2, 5, 10, 20, 30, 60)
 

@@ -13,8 +13,10 @@ from diary.days import day_bounds
 from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
 from diary.http import form_page
 from diary.insights import diary_first_day
-from diary.models import MAX_CUSTOM_FACTORS, CheckIn, CheckInQuestion, CustomFactor, Episode
+from diary.limits import MAX_CUSTOM_FACTORS
+from diary.models import CheckIn, CustomFactor, Episode
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
+from diary.vocabularies import CheckInQuestion
 
 
 def _month_url(day: date) -> str:

@@ -12,7 +12,8 @@ from diary import csvfiles, diaryfile, pendingimports, portability, uploads
 from diary.diaryfile import DiaryFileError, ParsedDiary
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.http import form_page
-from diary.models import MAX_EPISODES, MAX_MEDICATIONS, CheckIn, Episode, Medication, Profile
+from diary.limits import MAX_EPISODES, MAX_MEDICATIONS
+from diary.models import CheckIn, Episode, Medication, Profile
 from diary.portability import ImportSummary
 
 
