@@ -228,11 +228,7 @@ def load_diary(
         checkins_from - timedelta(days=1), last_day
     )
     checkin_rows = list(loaded_checkins.values("id", "date", *CHECKIN_FIELDS))
-    taken: dict[int, list[str]] = {}
-    for checkin_id, name in CheckIn.medications_taken.through.objects.filter(
-        checkin_id__in=loaded_checkins.values("id")
-    ).values_list("checkin_id", "medication__name"):
-        taken.setdefault(checkin_id, []).append(name)
+    taken = loaded_checkins.medication_names_taken()
     answered: dict[int, dict[str, int | bool]] = {}
     for checkin_id, name, kind, value in CustomAnswer.objects.filter(
         checkin_id__in=loaded_checkins.values("id")

@@ -393,6 +393,16 @@ class CheckInQuerySet(OwnedQuerySet):
         """Check-ins for local dates first_day..last_day, both included."""
         return self.filter(date__gte=first_day, date__lte=last_day)
 
+    def medication_names_taken(self) -> dict[int, list[str]]:
+        """The names of the medications each of these check-ins took, by check-in id (one
+        query); a check-in that took none is left out."""
+        taken: dict[int, list[str]] = {}
+        for checkin_id, name in self.model.medications_taken.through.objects.filter(
+            checkin_id__in=self.values("id")
+        ).values_list("checkin_id", "medication__name"):
+            taken.setdefault(checkin_id, []).append(name)
+        return taken
+
     def with_nothing_recorded(self, besides: "Medication | None" = None):
         """Check-ins without a single answer or medication (other than `besides`).
 

@@ -47,11 +47,7 @@ _CHECKIN_COLUMNS = [
 def export_document(user, now: datetime) -> dict:
     """The user's whole diary as a diary file document, in five queries whatever its size."""
     profile = Profile.for_user(user)
-    taken: dict[int, list[str]] = defaultdict(list)
-    for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
-        "checkin_id", "medication__name"
-    ):
-        taken[checkin_id].append(name)
+    taken = CheckIn.objects.for_user(user).medication_names_taken()
     checkins = CheckIn.objects.for_user(user).values("id", *_CHECKIN_COLUMNS)
     answers = _custom_answers(user)
     return diaryfile.build_document(
@@ -60,7 +56,11 @@ def export_document(user, now: datetime) -> dict:
         medications=Medication.objects.for_user(user).values(*MEDICATION_FIELDS),
         episodes=Episode.objects.for_user(user).values(*EPISODE_FIELDS),
         checkins=[
-            {**row, "medications_taken": taken[row["id"]], "custom_factors": answers[row["id"]]}
+            {
+                **row,
+                "medications_taken": taken.get(row["id"], []),
+                "custom_factors": answers[row["id"]],
+            }
             for row in checkins
         ],
         exported_at=now,
@@ -235,17 +235,16 @@ def _plan(user, parsed: ParsedDiary, now: datetime) -> _Plan:
         for checkin_id, answers in _custom_answers(user).items()
     }
 
-    current_taken: dict[int, set[str]] = defaultdict(set)
-    for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
-        "checkin_id", "medication__name"
-    ):
-        current_taken[checkin_id].add(medication_name_key(name))
+    current_taken = {
+        checkin_id: {medication_name_key(name) for name in names}
+        for checkin_id, names in CheckIn.objects.for_user(user).medication_names_taken().items()
+    }
 
     def links_changed(checkin: CheckIn, record: Record) -> list[str]:
         """The check-in's links (medications, answers) that the file holds and changes."""
         present, changed = record[PRESENT_KEYS], []
         wanted_taken = {medication_name_key(name) for name in record["medications_taken"]}
-        if "medications_taken" in present and current_taken[checkin.pk] != wanted_taken:
+        if "medications_taken" in present and current_taken.get(checkin.pk, set()) != wanted_taken:
             changed.append("medications_taken")
         wanted_answers = {
             medication_name_key(name): value for name, value in record["custom_factors"].items()
