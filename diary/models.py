@@ -6,7 +6,7 @@ unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
 """
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
-from diary.days import EARLIEST_DAY
+from diary.days import EARLIEST_DAY, day_start
 from diary.limits import (
     CUSTOM_FACTOR_NAME_LENGTH,
     LARGEST_ANSWER,
@@ -218,6 +218,16 @@ class EpisodeQuerySet(OwnedQuerySet):
     def between(self, start: datetime, end: datetime):
         """Episodes that started in [start, end)."""
         return self.filter(started_at__gte=start, started_at__lt=end)
+
+    def on_local_days(self, first_day: date | None, last_day: date | None, zone: zoneinfo.ZoneInfo):
+        """Episodes that started on local dates first_day..last_day in `zone`, both included;
+        None leaves that end open."""
+        episodes = self
+        if first_day is not None:
+            episodes = episodes.filter(started_at__gte=day_start(first_day, zone))
+        if last_day is not None:
+            episodes = episodes.filter(started_at__lt=day_start(last_day + timedelta(days=1), zone))
+        return episodes
 
 
 class Episode(models.Model):

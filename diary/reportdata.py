@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from diary.days import day_bounds, local_date
+from diary.days import local_date
 from diary.insights import cached_document
 from diary.models import Episode, Medication, Profile, ShareLink
 from diary.report import EpisodeEntry, MedicationEntry, Report, ReportInput, build_report
@@ -52,10 +52,9 @@ def report_input(
     zone = profile.zone
     episodes: list[EpisodeEntry] = []
     if "episodes" in sections:
-        since, until = day_bounds(first_day, last_day, zone)
         for row in (
             Episode.objects.for_user(user)
-            .between(since, until)
+            .on_local_days(first_day, last_day, zone)
             .order_by("started_at")
             .values(*EPISODE_COLUMNS)
         ):

@@ -1,5 +1,5 @@
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -212,6 +212,16 @@ def test_the_list_filters_by_local_date_range_and_muscle(auth_client, user):
         {"start": "2026-03-05", "end": "2026-03-06", "muscle": "calf"},
     )
     assert len(response.context["page"]) == 2
+
+
+def test_the_local_date_filter_leaves_an_end_open_when_it_is_none(user):
+    berlin = ZoneInfo("Europe/Berlin")
+    early = episode_for(user, started_at=datetime(2026, 3, 4, 23, 30, tzinfo=berlin))
+    late = episode_for(user, started_at=datetime(2026, 3, 5, 0, 30, tzinfo=berlin))
+    episodes = Episode.objects.for_user(user)
+    assert list(episodes.on_local_days(date(2026, 3, 5), None, berlin)) == [late]
+    assert list(episodes.on_local_days(None, date(2026, 3, 4), berlin)) == [early]
+    assert list(episodes.on_local_days(None, None, berlin)) == [late, early]
 
 
 def test_the_list_explains_a_reversed_date_range(auth_client):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from diary.dataversion import changes_diary
-from diary.days import day_bounds
 from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
 from diary.http import form_page
 from diary.insights import diary_first_day
@@ -82,7 +81,7 @@ def checkin_day(request: HttpRequest, day: date) -> HttpResponse:
         hidden=request.profile.hidden_checkin_questions,
         copy_from=previous if copying else None,
         episode_count=Episode.objects.for_user(request.user)
-        .between(*day_bounds(day, day, request.profile.zone))
+        .on_local_days(day, day, request.profile.zone)
         .count(),
         custom_factors=list(CustomFactor.objects.for_user(request.user).filter(on_checkin=True)),
     )
