@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from diary import charts
 from diary.days import EARLIEST_DAY, day_bounds, local_date
 from diary.daytable import (
     CheckInRecord,
@@ -447,6 +448,27 @@ def cached_document(
         )
         cache.set(key, document, CACHE_SECONDS)
     return document
+
+
+def cached_chart(
+    user,
+    profile: Profile,
+    name: str,
+    first_day: date,
+    last_day: date,
+    version: str,
+    judge_on_window: bool,
+) -> bytes:
+    """The SVG of chart `name` drawn from the insights document, drawn at most once per
+    document: a new day is a new document, and a new chart."""
+    today = local_date(timezone.now(), profile.zone)
+    key = document_key(user, first_day, last_day, version, today, judge_on_window) + f":{name}"
+    svg = cache.get(key)
+    if svg is None:
+        document = cached_document(user, profile, first_day, last_day, version, judge_on_window)
+        svg = charts.render_svg(name, document)
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
 
 
 def recent_red_flags(user, profile: Profile) -> list[dict[str, Any]]:
