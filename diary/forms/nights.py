@@ -1,6 +1,7 @@
 from django import forms
 
 from diary.forms.episodes import check_room_for_episodes, muscles_recent_first
+from diary.limits import MAX_RATING
 from diary.nights import MAX_NIGHT_EPISODES, NIGHT_COUNT_BUTTONS, NightAnswer
 from diary.vocabularies import Muscle, Side
 
@@ -19,7 +20,7 @@ def _buttons(label: str, choices, required: bool = False) -> forms.TypedChoiceFi
 
 
 def _scale() -> list[tuple[int, str]]:
-    return [(level, str(level)) for level in range(11)]
+    return [(level, str(level)) for level in range(MAX_RATING + 1)]
 
 
 class LastNightForm(forms.Form):
