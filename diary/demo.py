@@ -275,9 +275,11 @@ DAYTIME = _Setting(
     ),
 )
 
-# Local hour a night cramp starts; 23 is the late evening of the same date.
-NIGHT_HOURS = {23: 1, 0: 2, 1: 3, 2: 3, 3: 3, 4: 2}
-DAYTIME_HOURS = {hour: 1 for hour in range(8, 23)}
+# How often a night cramp, or a daytime one, starts in each local hour (weights to draw from);
+# 23 is the late evening of the same date. Every night hour is one the insights count as night
+# (patterns.NIGHT_HOURS).
+NIGHT_ONSET_HOUR_WEIGHTS = {23: 1, 0: 2, 1: 3, 2: 3, 3: 3, 4: 2}
+DAYTIME_ONSET_HOUR_WEIGHTS = {hour: 1 for hour in range(8, 23)}
 MIDLINE_MUSCLES = {
     Muscle.NECK,
     Muscle.LOWER_BACK,
@@ -561,7 +563,7 @@ def _onset(rng: random.Random, setting: _Setting, activity: str, day: _Day) -> d
         else:
             minutes_in = day.exercise_minutes + rng.uniform(0, 60)
         return session + timedelta(seconds=round(minutes_in * 60))
-    hour = _pick(rng, NIGHT_HOURS if setting is NIGHT else DAYTIME_HOURS)
+    hour = _pick(rng, NIGHT_ONSET_HOUR_WEIGHTS if setting is NIGHT else DAYTIME_ONSET_HOUR_WEIGHTS)
     return datetime.combine(day.date, time(hour, rng.randrange(60), rng.randrange(60)))
 
 
