@@ -162,7 +162,8 @@ class Profile(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @classmethod
-    def for_user(cls, user) -> "Profile":
+    def get_or_create_for(cls, user) -> "Profile":
+        """The user's profile, made with the server's time zone on first use."""
         profile, _ = cls.objects.get_or_create(
             user=user, defaults={"time_zone": settings.TIME_ZONE}
         )

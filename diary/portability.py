@@ -46,7 +46,7 @@ _CHECKIN_COLUMNS = [
 
 def export_document(user, now: datetime) -> dict:
     """The user's whole diary as a diary file document, in five queries whatever its size."""
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     taken = CheckIn.objects.for_user(user).medication_names_taken()
     checkins = CheckIn.objects.for_user(user).values("id", *_CHECKIN_COLUMNS)
     answers = _custom_answers(user)
@@ -84,7 +84,7 @@ def _known_factors(user) -> dict[str, str]:
 
 def export_filename(user, name: str, extension: str, now: datetime) -> str:
     """Dated by the person's local day; no username, so a shared file doesn't say whose it is."""
-    day = timezone.localtime(now, Profile.for_user(user).zone).date()
+    day = timezone.localtime(now, Profile.get_or_create_for(user).zone).date()
     return f"spasmlog-{name}-{day.isoformat()}.{extension}"
 
 
@@ -97,7 +97,7 @@ def read_upload(user, raw: bytes) -> ParsedDiary:
     now = timezone.now()
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return diaryfile.parse_document(raw, now=now, **known)
-    return csvfiles.parse_csv(raw, zone=Profile.for_user(user).zone, now=now, **known)
+    return csvfiles.parse_csv(raw, zone=Profile.get_or_create_for(user).zone, now=now, **known)
 
 
 @dataclass
@@ -160,7 +160,7 @@ def merge_diary(user, parsed: ParsedDiary, *, dry_run: bool = False) -> ImportSu
     statements run: other people's quick logs wait a moment, not the whole import. Should the
     diary change in between (another tab), the plan is made again under the lock.
     """
-    version = data_version(user, Profile.for_user(user))
+    version = data_version(user, Profile.get_or_create_for(user))
     plan = _plan(user, parsed, timezone.now())
     if dry_run:
         return plan.summary
@@ -406,7 +406,7 @@ def _checkin_identity(record: Record) -> date:
 
 def _changed_profile(user, record: Record) -> Profile | None:
     """The profile with the file's values set, or None when they change nothing."""
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     # The time zone comes from the file's top level, which always has one.
     present = record[PRESENT_KEYS] | {"time_zone"}
     wanted = {key: record[key] for key in ("time_zone", *PROFILE_FIELDS)}

@@ -92,7 +92,7 @@ def chosen_report(user, profile: Profile, form, sections: Sequence[str] | None =
 
 def shared_report(link: ShareLink, sections: Sequence[str] | None = None) -> Report:
     """The report a share link names, from the diary as it is now."""
-    profile = Profile.for_user(link.user)
+    profile = Profile.get_or_create_for(link.user)
     chosen = link.sections if sections is None else sections
     return build_report(
         report_input(link.user, profile, link.first_day, link.last_day, link.paper, chosen)

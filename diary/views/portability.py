@@ -103,7 +103,7 @@ def _import_page(request: HttpRequest, form: DiaryUploadForm, **context) -> Http
 def _preview(
     request: HttpRequest, parsed: ParsedDiary, summary: ImportSummary, token: str, name: str
 ) -> HttpResponse:
-    span = diaryfile.date_span(parsed, Profile.for_user(request.user).zone)
+    span = diaryfile.date_span(parsed, Profile.get_or_create_for(request.user).zone)
     preview = {
         "summary": summary,
         "tallies": summary.tallies(),
