@@ -53,7 +53,7 @@ CHECKIN_FIELDS = tuple(
     for name in DIARY_CHECKIN_FIELDS
     if name not in {"date", "medications_taken", "custom_factors", "notes"}
 )
-# No diary reaches back further; it also keeps date arithmetic clear of date.min.
+# The window presets by their form value: the last 30, 90 or 365 days ("all" is the whole diary).
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Unless the person picks a window, the triggers are judged on at least this many days (or all

@@ -146,7 +146,7 @@ def test_whatever_the_forms_accept_exports_imports_into_an_empty_account_and_exp
     assert summary.medications.added == summary.checkins.added == 0
 
 
-# The examples, each an export the import refused.
+# Exports the import once refused, each restored now.
 
 
 @pytest.mark.django_db
