@@ -339,10 +339,10 @@ def generate_diary(
     episodes: list[DemoEpisode] = []
     previous: _Day | None = None
     for offset in range(days):
-        day = _live(rng, first_day + timedelta(days=offset), previous, statin, diuretic)
+        day = _simulate_day(rng, first_day + timedelta(days=offset), previous, statin, diuretic)
         episodes += _episodes(rng, day, previous, diuretic.name, zone, profile.rate_scale)
         if day.date not in gaps and rng.random() >= profile.checkin_missed_share:
-            checkins.append(_record(rng, day))
+            checkins.append(_fill_in_checkin(rng, day))
         previous = day
 
     conditions = [Condition.DIABETES]
@@ -433,13 +433,15 @@ def _checkin_gaps(rng: random.Random, first_day: date, days: int) -> set[date]:
     return gap_days
 
 
-def _live(
+def _simulate_day(
     rng: random.Random,
     day: date,
     previous: _Day | None,
     statin: DemoMedication,
     diuretic: DemoMedication,
 ) -> _Day:
+    """What the person drank, did and took on `day`, and how they slept the night before;
+    the check-in, if any, records it (with gaps) and the episodes follow from it."""
     weekend = day.weekday() >= 5
     # +1 in midsummer, -1 in midwinter (northern hemisphere): people drink more when it is hot.
     summer = math.cos(2 * math.pi * (day.timetuple().tm_yday - 196) / 365.25)
@@ -648,7 +650,7 @@ def _symptoms(rng: random.Random, kind: str, intensity: int, setting: _Setting) 
     return [symptom for symptom, chance in chances.items() if rng.random() < chance]
 
 
-def _record(rng: random.Random, day: _Day) -> DemoCheckIn:
+def _fill_in_checkin(rng: random.Random, day: _Day) -> DemoCheckIn:
     """The check-in the person filled in for `day`, with the odd field left blank."""
     exercise_recorded = rng.random() >= 0.05
     return DemoCheckIn(
