@@ -14,8 +14,9 @@ from django.core.management.base import CommandError
 
 from diary.days import EARLIEST_DAY, local_date
 from diary.demo import HEAVY, DemoDiary, _one_per_moment, generate_diary
-from diary.models import Activity, CheckIn, Episode, Medication, MedicationKind, Profile
+from diary.models import CheckIn, Episode, Medication, Profile
 from diary.patterns import NIGHT_HOURS
+from diary.vocabularies import Activity, MedicationKind
 from tests.conftest import make_user
 
 BERLIN = ZoneInfo("Europe/Berlin")
