@@ -22,7 +22,8 @@ def lock_diary(user: User) -> Profile:
     then run one at a time, so a plan or a cap counted at the start still holds at the end
     (SQLite's write lock already covers the whole database). Every write takes it first, so
     none waits for another in the opposite order."""
-    return Profile.objects.select_for_update().filter(user=user).first() or Profile.for_user(user)
+    locked = Profile.objects.select_for_update().filter(user=user).first()
+    return locked or Profile.get_or_create_for(user)
 
 
 def diary_changed(user: User) -> None:

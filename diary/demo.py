@@ -28,7 +28,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from diary.days import EARLIEST_DAY, local_date
-from diary.models import (
+from diary.vocabularies import (
     Activity,
     Condition,
     Electrolyte,
@@ -276,9 +276,11 @@ DAYTIME = _Setting(
     ),
 )
 
-# Local hour a night cramp starts; 23 is the late evening of the same date.
-NIGHT_HOURS = {23: 1, 0: 2, 1: 3, 2: 3, 3: 3, 4: 2}
-DAYTIME_HOURS = {hour: 1 for hour in range(8, 23)}
+# How often a night cramp, or a daytime one, starts in each local hour (weights to draw from);
+# 23 is the late evening of the same date. Every night hour is one the insights count as night
+# (patterns.NIGHT_HOURS).
+NIGHT_ONSET_HOUR_WEIGHTS = {23: 1, 0: 2, 1: 3, 2: 3, 3: 3, 4: 2}
+DAYTIME_ONSET_HOUR_WEIGHTS = {hour: 1 for hour in range(8, 23)}
 MIDLINE_MUSCLES = {
     Muscle.NECK,
     Muscle.LOWER_BACK,
@@ -338,10 +340,10 @@ def generate_diary(
     episodes: list[DemoEpisode] = []
     previous: _Day | None = None
     for offset in range(days):
-        day = _live(rng, first_day + timedelta(days=offset), previous, statin, diuretic)
+        day = _simulate_day(rng, first_day + timedelta(days=offset), previous, statin, diuretic)
         episodes += _episodes(rng, day, previous, diuretic.name, zone, profile.rate_scale)
         if day.date not in gaps and rng.random() >= profile.checkin_missed_share:
-            checkins.append(_record(rng, day))
+            checkins.append(_fill_in_checkin(rng, day))
         previous = day
 
     conditions = [Condition.DIABETES]
@@ -395,7 +397,7 @@ def daily_routine(
 
 def _one_per_moment(episodes: list[DemoEpisode]) -> list[DemoEpisode]:
     """Two episodes drawn at the same second in the same muscle and side (the diary holds one
-    such, models.EPISODE_IDENTITY) become a second apart."""
+    such, vocabularies.EPISODE_IDENTITY) become a second apart."""
     taken: set[tuple[datetime, str, str]] = set()
     distinct = []
     for episode in episodes:
@@ -432,13 +434,15 @@ def _checkin_gaps(rng: random.Random, first_day: date, days: int) -> set[date]:
     return gap_days
 
 
-def _live(
+def _simulate_day(
     rng: random.Random,
     day: date,
     previous: _Day | None,
     statin: DemoMedication,
     diuretic: DemoMedication,
 ) -> _Day:
+    """What the person drank, did and took on `day`, and how they slept the night before;
+    the check-in, if any, records it (with gaps) and the episodes follow from it."""
     weekend = day.weekday() >= 5
     # +1 in midsummer, -1 in midwinter (northern hemisphere): people drink more when it is hot.
     summer = math.cos(2 * math.pi * (day.timetuple().tm_yday - 196) / 365.25)
@@ -563,7 +567,7 @@ def _onset(rng: random.Random, setting: _Setting, activity: str, day: _Day) -> d
         else:
             minutes_in = day.exercise_minutes + rng.uniform(0, 60)
         return session + timedelta(seconds=round(minutes_in * 60))
-    hour = _pick(rng, NIGHT_HOURS if setting is NIGHT else DAYTIME_HOURS)
+    hour = _pick(rng, NIGHT_ONSET_HOUR_WEIGHTS if setting is NIGHT else DAYTIME_ONSET_HOUR_WEIGHTS)
     return datetime.combine(day.date, time(hour, rng.randrange(60), rng.randrange(60)))
 
 
@@ -648,7 +652,7 @@ def _symptoms(rng: random.Random, kind: str, intensity: int, setting: _Setting) 
     return [symptom for symptom, chance in chances.items() if rng.random() < chance]
 
 
-def _record(rng: random.Random, day: _Day) -> DemoCheckIn:
+def _fill_in_checkin(rng: random.Random, day: _Day) -> DemoCheckIn:
     """The check-in the person filled in for `day`, with the odd field left blank."""
     exercise_recorded = rng.random() >= 0.05
     return DemoCheckIn(

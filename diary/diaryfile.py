@@ -20,12 +20,11 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from django.db import models
+from django.db.models import TextChoices
 
 from diary.days import EARLIEST_DAY, before_earliest_day
-from diary.models import (
+from diary.limits import (
     CUSTOM_FACTOR_NAME_LENGTH,
-    EPISODE_IDENTITY,
     LARGEST_ANSWER,
     MAX_CUSTOM_COUNT,
     MAX_CUSTOM_FACTORS,
@@ -41,6 +40,9 @@ from diary.models import (
     MEDICATION_NAME_LENGTH,
     OTHER_CONDITION_LENGTH,
     REPORT_NAME_LENGTH,
+)
+from diary.vocabularies import (
+    EPISODE_IDENTITY,
     TIME_ZONES,
     Activity,
     CheckInQuestion,
@@ -132,7 +134,7 @@ class Text(Blankable):
 
 @dataclass(frozen=True)
 class Choice(Blankable):
-    choices: type[models.TextChoices]
+    choices: type[TextChoices]
     required: bool = False
     # What a missing value means where the diary has no "not recorded" (an episode's kind).
     default: str = ""
@@ -150,7 +152,7 @@ class Choice(Blankable):
 class ChoiceList(Kind):
     """Distinct slugs. When `nullable`, None is "not recorded" and [] is "recorded, none"."""
 
-    choices: type[models.TextChoices]
+    choices: type[TextChoices]
     nullable: bool = False
 
     def from_json(self, value: Any) -> list[str] | None:
@@ -827,12 +829,12 @@ def _load_json(raw: bytes) -> dict:
     return document
 
 
-def _is_slug(value: Any, choices: type[models.TextChoices]) -> bool:
+def _is_slug(value: Any, choices: type[TextChoices]) -> bool:
     return isinstance(value, str) and value in _slugs(choices)
 
 
 @functools.cache
-def _slugs(choices: type[models.TextChoices]) -> frozenset[str]:
+def _slugs(choices: type[TextChoices]) -> frozenset[str]:
     # TextChoices.values builds a new list on every call; a file checks it 300,000 times.
     return frozenset(choices.values)
 

@@ -13,9 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from diary.daytable import CheckInRecord, EpisodeRecord
-from diary.models import Activity, Muscle, Relief, Side
 from diary.patterns import HELPED, is_night
 from diary.redflags import PROLONGED_SECONDS
+from diary.vocabularies import Activity, Muscle, Relief, Side
 
 # An episode written down later than this after it began is counted as entered late.
 LATE_ENTRY = timedelta(hours=24)

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from diary import charts
 from diary.days import EARLIEST_DAY, day_bounds, local_date
 from diary.daytable import (
     CheckInRecord,
@@ -27,15 +28,7 @@ from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
 from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
 from diary.doses import dose_response
 from diary.history import checkins_per_week, cramp_history, sleep_disturbance
-from diary.models import (
-    CheckIn,
-    CustomAnswer,
-    CustomFactor,
-    CustomFactorKind,
-    Episode,
-    Medication,
-    Profile,
-)
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 from diary.patterns import build_patterns, calendar_start
 from diary.redflags import red_flags
 from diary.signedin import User
@@ -46,6 +39,7 @@ from diary.triggers import (
     trend,
     trigger_factors,
 )
+from diary.vocabularies import CustomFactorKind
 
 # The analysis reads the diary file's fields (the data contract), less the free text.
 # The report also tells how many were entered late or imported.
@@ -60,7 +54,7 @@ CHECKIN_FIELDS = tuple(
     for name in DIARY_CHECKIN_FIELDS
     if name not in {"date", "medications_taken", "custom_factors", "notes"}
 )
-# No diary reaches back further; it also keeps date arithmetic clear of date.min.
+# The window presets by their form value: the last 30, 90 or 365 days ("all" is the whole diary).
 PRESETS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PRESET = "90"
 # Unless the person picks a window, the triggers are judged on at least this many days (or all
@@ -238,11 +232,7 @@ def load_diary(
         checkins_from - timedelta(days=1), last_day
     )
     checkin_rows = list(loaded_checkins.values("id", "date", *CHECKIN_FIELDS))
-    taken: dict[int, list[str]] = {}
-    for checkin_id, name in CheckIn.medications_taken.through.objects.filter(
-        checkin_id__in=loaded_checkins.values("id")
-    ).values_list("checkin_id", "medication__name"):
-        taken.setdefault(checkin_id, []).append(name)
+    taken = loaded_checkins.medication_names_taken()
     answered: dict[int, dict[str, int | bool]] = {}
     for checkin_id, name, kind, value in CustomAnswer.objects.filter(
         checkin_id__in=loaded_checkins.values("id")
@@ -461,6 +451,27 @@ def cached_document(
         )
         cache.set(key, document, CACHE_SECONDS)
     return document
+
+
+def cached_chart(
+    user: User,
+    profile: Profile,
+    name: str,
+    first_day: date,
+    last_day: date,
+    version: str,
+    judge_on_window: bool,
+) -> bytes:
+    """The SVG of chart `name` drawn from the insights document, drawn at most once per
+    document: a new day is a new document, and a new chart."""
+    today = local_date(timezone.now(), profile.zone)
+    key = document_key(user, first_day, last_day, version, today, judge_on_window) + f":{name}"
+    svg = cache.get(key)
+    if svg is None:
+        document = cached_document(user, profile, first_day, last_day, version, judge_on_window)
+        svg = charts.render_svg(name, document)
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
 
 
 def recent_red_flags(user: User, profile: Profile) -> list[dict[str, Any]]:

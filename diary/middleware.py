@@ -11,7 +11,7 @@ class UserTimezoneMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            profile = Profile.for_user(request.user)
+            profile = Profile.get_or_create_for(request.user)
             request.profile = profile
             timezone.activate(profile.zone)
         else:

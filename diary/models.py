@@ -1,13 +1,12 @@
 """The diary's data: episodes, daily check-ins, and the health profile with its medications.
 
 Times are stored aware in UTC; a check-in's date is the owner's local date. Multi-choice
-answers are JSON lists of the slugs below, so the diary file (issue: data portability) can
-carry them unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
+answers are JSON lists of the slugs in diary/vocabularies.py, so the diary file can carry them
+unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
 """
 
-import unicodedata
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,31 +17,45 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
-from diary.days import EARLIEST_DAY
+from diary.days import EARLIEST_DAY, day_start
+from diary.limits import (
+    CUSTOM_FACTOR_NAME_LENGTH,
+    LARGEST_ANSWER,
+    MAX_CUSTOM_COUNT,
+    MAX_DRINKS,
+    MAX_DURATION_SECONDS,
+    MAX_EXERCISE_MINUTES,
+    MAX_HOURS_IN_A_DAY,
+    MAX_NOTE_LENGTH,
+    MAX_RATING,
+    MAX_WATER_ML,
+    MEDICATION_DOSE_LENGTH,
+    MEDICATION_NAME_LENGTH,
+    OTHER_CONDITION_LENGTH,
+    REPORT_NAME_LENGTH,
+)
 from diary.signedin import User
+from diary.vocabularies import (
+    EPISODE_IDENTITY,
+    TIME_ZONES,
+    Activity,
+    CheckInQuestion,
+    Condition,
+    CustomFactorKind,
+    Electrolyte,
+    EpisodeKind,
+    ExerciseIntensity,
+    Hydration,
+    MedicationKind,
+    Muscle,
+    Relief,
+    ReliefEffect,
+    Side,
+    Symptom,
+    Theme,
+    medication_name_key,
+)
 
-# Every limit of what a record may hold, read by the models, the forms and the diary file.
-MAX_NOTE_LENGTH = 10_000
-MAX_DURATION_SECONDS = 24 * 60 * 60
-# A person's own check-in factors: how many, and the largest count one can answer.
-MAX_CUSTOM_FACTORS = 20
-MAX_CUSTOM_COUNT = 50
-CUSTOM_FACTOR_NAME_LENGTH = 60
-# How many records one diary holds at most, so its diary file always imports back: the forms
-# refuse past them as the import does. A heavy five-year diary has about 4,000 episodes and 20
-# medications. Check-ins need no cap: one a day from EARLIEST_DAY on is about 46,000 (2026).
-MAX_EPISODES = 50_000
-MAX_MEDICATIONS = 200
-MAX_WATER_ML = 20_000
-MAX_DRINKS = 50
-MAX_EXERCISE_MINUTES = 24 * 60
-MAX_HOURS_IN_A_DAY = 24
-# Intensity, stress, sleep disturbance and a person's own scale factors are all rated 0 to 10.
-MAX_RATING = 10
-MEDICATION_NAME_LENGTH = 100
-MEDICATION_DOSE_LENGTH = 100
-OTHER_CONDITION_LENGTH = 200
-REPORT_NAME_LENGTH = 200
 # "It's over" is offered this long after an episode started; later, the time elapsed says more
 # about when the person came back than about the cramp.
 ENDS_NOW_WITHIN = timedelta(hours=2)
@@ -51,147 +64,6 @@ ENDS_NOW_WITHIN = timedelta(hours=2)
 on_or_after_earliest_day = MinValueValidator(
     EARLIEST_DAY, f"Choose a date from {EARLIEST_DAY.year} on."
 )
-
-
-def medication_name_key(name: str) -> str:
-    """What makes two medication names, or two names of one's own factors, the same: "Ämilin"
-    and "ämilin", or "MAGNESIUM" and "magnesium" (Unicode case folding of the normalised text,
-    the same on every database)."""
-    return unicodedata.normalize("NFKC", name).casefold()
-
-
-class Muscle(models.TextChoices):
-    CALF = "calf", "Calf"
-    HAMSTRING = "hamstring", "Hamstring"
-    QUADRICEPS = "quadriceps", "Quadriceps"
-    BEHIND_KNEE = "behind_knee", "Behind the knee / knee"
-    SHIN = "shin", "Shin"
-    FOOT = "foot", "Foot / arch"
-    TOES = "toes", "Toes"
-    HIP = "hip", "Hip / glute"
-    LOWER_BACK = "lower_back", "Lower back"
-    UPPER_BACK = "upper_back", "Upper back"
-    NECK = "neck", "Neck"
-    SHOULDER = "shoulder", "Shoulder"
-    ARM = "arm", "Arm"
-    HAND = "hand", "Hand / fingers"
-    ABDOMEN = "abdomen", "Abdomen"
-    FACE = "face", "Face / eyelid"
-    OTHER = "other", "Other"
-
-
-class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BOTH = "both", "Both"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
-
-
-class EpisodeKind(models.TextChoices):
-    CRAMP = "cramp", "Cramp (sudden painful contraction)"
-    TWITCH = "twitch", "Twitch (fasciculation)"
-    TIGHTNESS = "tightness", "Tightness / stiffness"
-    JERK = "jerk", "Jerk (myoclonus)"
-
-
-class Activity(models.TextChoices):
-    ASLEEP = "asleep", "Asleep / in bed"
-    RESTING = "resting", "Resting"
-    SITTING = "sitting", "Sitting"
-    STANDING = "standing", "Standing"
-    WALKING = "walking", "Walking"
-    EXERCISING = "exercising", "Exercising"
-    JUST_AFTER_EXERCISE = "just_after_exercise", "Just after exercise"
-
-
-class Hydration(models.TextChoices):
-    WELL_HYDRATED = "well_hydrated", "Well hydrated"
-    NORMAL = "normal", "Normal"
-    DEHYDRATED = "dehydrated", "Thirsty / dehydrated"
-    UNKNOWN = "unknown", "Don't know"
-
-
-class Relief(models.TextChoices):
-    STRETCHING = "stretching", "Stretching"
-    MASSAGE = "massage", "Massage"
-    HEAT = "heat", "Heat"
-    COLD = "cold", "Cold"
-    WATER = "water", "Drinking water"
-    ELECTROLYTE_DRINK = "electrolyte_drink", "Electrolyte drink"
-    GENTLE_MOVEMENT = "gentle_movement", "Gentle movement"
-    REST = "rest", "Rest"
-    MEDICATION = "medication", "Medication"
-    NOTHING = "nothing", "Nothing"
-
-
-class ReliefEffect(models.TextChoices):
-    NONE = "none", "Not at all"
-    A_LITTLE = "a_little", "A little"
-    A_LOT = "a_lot", "A lot"
-    FULLY = "fully", "Fully"
-
-
-class Symptom(models.TextChoices):
-    WEAKNESS = "weakness", "Muscle weakness"
-    NUMBNESS = "numbness", "Numbness or tingling"
-    SWELLING = "swelling", "Swelling"
-    REDNESS = "redness", "Redness"
-    INJURY = "injury", "Followed an injury"
-    SORENESS = "soreness", "Soreness lasting into the next day"
-
-
-class Electrolyte(models.TextChoices):
-    MAGNESIUM = "magnesium", "Magnesium"
-    POTASSIUM = "potassium", "Potassium"
-    CALCIUM = "calcium", "Calcium"
-    SODIUM = "sodium", "Sodium / sports drink"
-
-
-class ExerciseIntensity(models.TextChoices):
-    NONE = "none", "None"
-    LIGHT = "light", "Light"
-    MODERATE = "moderate", "Moderate"
-    VIGOROUS = "vigorous", "Vigorous"
-
-
-class Condition(models.TextChoices):
-    DIABETES = "diabetes", "Diabetes"
-    KIDNEY_DISEASE = "kidney_disease", "Kidney disease"
-    THYROID_DISORDER = "thyroid_disorder", "Thyroid disorder"
-    MULTIPLE_SCLEROSIS = "multiple_sclerosis", "Multiple sclerosis"
-    PARKINSONS = "parkinsons", "Parkinson's disease"
-    PERIPHERAL_ARTERY_DISEASE = "peripheral_artery_disease", "Peripheral artery disease"
-    PERIPHERAL_NEUROPATHY = "peripheral_neuropathy", "Peripheral neuropathy"
-    SCIATICA = "sciatica", "Sciatica or spinal stenosis"
-    RESTLESS_LEGS = "restless_legs", "Restless legs syndrome"
-    PREGNANCY = "pregnancy", "Pregnancy"
-    OTHER = "other", "Other"
-
-
-class CheckInQuestion(models.TextChoices):
-    """The check-in's questions a person may hide; a hidden question stays not recorded."""
-
-    WATER = "water", "Water drunk"
-    CAFFEINE = "caffeine", "Caffeinated drinks"
-    ALCOHOL = "alcohol", "Alcoholic drinks"
-    ELECTROLYTES = "electrolytes", "Electrolytes taken"
-    EXERCISE = "exercise", "Exercise (minutes, intensity, warm-up)"
-    STRETCHING = "stretching", "Stretching"
-    SLEEP = "sleep", "Hours of sleep"
-    STRESS = "stress", "Stress"
-    SITTING = "sitting", "Hours sitting"
-    COLD = "cold", "Cold exposure"
-    MEDICATIONS = "medications", "Medications taken"
-
-
-class MedicationKind(models.TextChoices):
-    DIURETIC = "diuretic", "Diuretic"
-    STATIN = "statin", "Statin"
-    BRONCHODILATOR = "bronchodilator", "Bronchodilator / beta-agonist"
-    BLOOD_PRESSURE = "blood_pressure", "Blood-pressure"
-    MUSCLE_RELAXANT = "muscle_relaxant", "Muscle relaxant"
-    SUPPLEMENT = "supplement", "Supplement"
-    OTHER = "other", "Other"
 
 
 @deconstructible
@@ -218,17 +90,6 @@ class ChoiceListValidator:
         return isinstance(other, ChoiceListValidator) and self.choices is other.choices
 
 
-# tzdata also names "localtime" (whatever zone the server runs in), "Factory" (a placeholder
-# shown as "-00") and, on some systems, posix/ and right/ copies of the real zones: none is a
-# place someone lives, so none is offered or accepted.
-_NOT_PLACES = {"localtime", "Factory", "posixrules"}
-TIME_ZONES = frozenset(
-    name
-    for name in zoneinfo.available_timezones()
-    if name not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
-)
-
-
 def validate_time_zone(value: str) -> None:
     if value not in TIME_ZONES:
         raise ValidationError(f"{value!r} is not a known time zone.")
@@ -244,12 +105,6 @@ class OwnedQuerySet(models.QuerySet):
     def for_user(self, user: User):
         """Only the rows that belong to `user`: every view starts here."""
         return self.filter(user=user)
-
-
-class Theme(models.TextChoices):
-    DEVICE = "device", "Follow the device"
-    LIGHT = "light", "Light"
-    DARK = "dark", "Dark"
 
 
 class Profile(models.Model):
@@ -308,7 +163,8 @@ class Profile(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @classmethod
-    def for_user(cls, user) -> "Profile":
+    def get_or_create_for(cls, user: User) -> "Profile":
+        """The user's profile, made with the server's time zone on first use."""
         profile, _ = cls.objects.get_or_create(
             user=user, defaults={"time_zone": settings.TIME_ZONE}
         )
@@ -360,14 +216,20 @@ class Medication(models.Model):
             raise ValidationError({"stopped_on": "A medication can't stop before it starts."})
 
 
-# What tells two episodes apart: the database holds it unique, the diary file merges on it.
-EPISODE_IDENTITY = ("started_at", "muscle", "side")
-
-
 class EpisodeQuerySet(OwnedQuerySet):
     def between(self, start: datetime, end: datetime):
         """Episodes that started in [start, end)."""
         return self.filter(started_at__gte=start, started_at__lt=end)
+
+    def on_local_days(self, first_day: date | None, last_day: date | None, zone: zoneinfo.ZoneInfo):
+        """Episodes that started on local dates first_day..last_day in `zone`, both included;
+        None leaves that end open."""
+        episodes = self
+        if first_day is not None:
+            episodes = episodes.filter(started_at__gte=day_start(first_day, zone))
+        if last_day is not None:
+            episodes = episodes.filter(started_at__lt=day_start(last_day + timedelta(days=1), zone))
+        return episodes
 
 
 class Episode(models.Model):
@@ -462,20 +324,6 @@ class Episode(models.Model):
         return [Symptom(slug).label for slug in self.symptoms]
 
 
-class CustomFactorKind(models.TextChoices):
-    YES_NO = "yes_no", "Yes or no"
-    COUNT = "count", "A count"
-    SCALE = "scale", "A scale from 0 to 10"
-
-
-# The largest answer a factor of each kind takes (yes is 1); a threshold lies in 1..this.
-LARGEST_ANSWER = {
-    CustomFactorKind.YES_NO: 1,
-    CustomFactorKind.COUNT: MAX_CUSTOM_COUNT,
-    CustomFactorKind.SCALE: MAX_RATING,
-}
-
-
 class CustomFactor(models.Model):
     """A check-in question of the person's own, judged by the insights like the built-in ones.
 
@@ -556,6 +404,16 @@ class CheckInQuerySet(OwnedQuerySet):
     def between(self, first_day, last_day):
         """Check-ins for local dates first_day..last_day, both included."""
         return self.filter(date__gte=first_day, date__lte=last_day)
+
+    def medication_names_taken(self) -> dict[int, list[str]]:
+        """The names of the medications each of these check-ins took, by check-in id (one
+        query); a check-in that took none is left out."""
+        taken: dict[int, list[str]] = {}
+        for checkin_id, name in self.model.medications_taken.through.objects.filter(
+            checkin_id__in=self.values("id")
+        ).values_list("checkin_id", "medication__name"):
+            taken.setdefault(checkin_id, []).append(name)
+        return taken
 
     def with_nothing_recorded(self, besides: "Medication | None" = None):
         """Check-ins without a single answer or medication (other than `besides`).

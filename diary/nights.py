@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from diary.models import Activity, EpisodeKind
+from diary.vocabularies import Activity, EpisodeKind
 
 # The morning screen asks about the night that ended today from this local time on; before it,
 # the night is not over yet.

@@ -14,7 +14,7 @@ from django.db.models import TextChoices
 
 from diary.days import local_date
 from diary.daytable import EpisodeRecord, days_between
-from diary.models import Activity, Hydration, Muscle, Relief, ReliefEffect, Side
+from diary.vocabularies import Activity, Hydration, Muscle, Relief, ReliefEffect, Side
 
 # Local hours counted as night: 22:00 to 05:59.
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})

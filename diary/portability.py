@@ -26,20 +26,18 @@ from diary.diaryfile import (
     episode_identity,
 )
 from diary.insights import data_version
+from diary.limits import MAX_EPISODES, MAX_MEDICATIONS
 from diary.models import (
-    MAX_EPISODES,
-    MAX_MEDICATIONS,
     CheckIn,
     CustomAnswer,
     CustomFactor,
-    CustomFactorKind,
     Episode,
     Medication,
     Profile,
     ShareLink,
-    medication_name_key,
 )
 from diary.signedin import User
+from diary.vocabularies import CustomFactorKind, medication_name_key
 from diary.words import count_of
 
 Taken = CheckIn.medications_taken.through
@@ -52,12 +50,8 @@ _CHECKIN_COLUMNS = [
 
 def export_document(user: User, now: datetime) -> dict:
     """The user's whole diary as a diary file document, in five queries whatever its size."""
-    profile = Profile.for_user(user)
-    taken: dict[int, list[str]] = defaultdict(list)
-    for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
-        "checkin_id", "medication__name"
-    ):
-        taken[checkin_id].append(name)
+    profile = Profile.get_or_create_for(user)
+    taken = CheckIn.objects.for_user(user).medication_names_taken()
     checkins = CheckIn.objects.for_user(user).values("id", *_CHECKIN_COLUMNS)
     answers = _custom_answers(user)
     return diaryfile.build_document(
@@ -66,7 +60,11 @@ def export_document(user: User, now: datetime) -> dict:
         medications=Medication.objects.for_user(user).values(*MEDICATION_FIELDS),
         episodes=Episode.objects.for_user(user).values(*EPISODE_FIELDS),
         checkins=[
-            {**row, "medications_taken": taken[row["id"]], "custom_factors": answers[row["id"]]}
+            {
+                **row,
+                "medications_taken": taken.get(row["id"], []),
+                "custom_factors": answers[row["id"]],
+            }
             for row in checkins
         ],
         exported_at=now,
@@ -90,7 +88,7 @@ def _known_factors(user: User) -> dict[str, str]:
 
 def export_filename(user: User, name: str, extension: str, now: datetime) -> str:
     """Dated by the person's local day; no username, so a shared file doesn't say whose it is."""
-    day = timezone.localtime(now, Profile.for_user(user).zone).date()
+    day = timezone.localtime(now, Profile.get_or_create_for(user).zone).date()
     return f"spasmlog-{name}-{day.isoformat()}.{extension}"
 
 
@@ -103,7 +101,7 @@ def read_upload(user: User, raw: bytes) -> ParsedDiary:
     now = timezone.now()
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return diaryfile.parse_document(raw, now=now, **known)
-    return csvfiles.parse_csv(raw, zone=Profile.for_user(user).zone, now=now, **known)
+    return csvfiles.parse_csv(raw, zone=Profile.get_or_create_for(user).zone, now=now, **known)
 
 
 @dataclass
@@ -166,7 +164,7 @@ def merge_diary(user: User, parsed: ParsedDiary, *, dry_run: bool = False) -> Im
     statements run: other people's quick logs wait a moment, not the whole import. Should the
     diary change in between (another tab), the plan is made again under the lock.
     """
-    version = data_version(user, Profile.for_user(user))
+    version = data_version(user, Profile.get_or_create_for(user))
     plan = _plan(user, parsed, timezone.now())
     if dry_run:
         return plan.summary
@@ -241,17 +239,16 @@ def _plan(user: User, parsed: ParsedDiary, now: datetime) -> _Plan:
         for checkin_id, answers in _custom_answers(user).items()
     }
 
-    current_taken: dict[int, set[str]] = defaultdict(set)
-    for checkin_id, name in Taken.objects.filter(checkin__user=user).values_list(
-        "checkin_id", "medication__name"
-    ):
-        current_taken[checkin_id].add(medication_name_key(name))
+    current_taken = {
+        checkin_id: {medication_name_key(name) for name in names}
+        for checkin_id, names in CheckIn.objects.for_user(user).medication_names_taken().items()
+    }
 
     def links_changed(checkin: CheckIn, record: Record) -> list[str]:
         """The check-in's links (medications, answers) that the file holds and changes."""
         present, changed = record[PRESENT_KEYS], []
         wanted_taken = {medication_name_key(name) for name in record["medications_taken"]}
-        if "medications_taken" in present and current_taken[checkin.pk] != wanted_taken:
+        if "medications_taken" in present and current_taken.get(checkin.pk, set()) != wanted_taken:
             changed.append("medications_taken")
         wanted_answers = {
             medication_name_key(name): value for name, value in record["custom_factors"].items()
@@ -411,7 +408,7 @@ def _checkin_identity(record: Record) -> date:
 
 def _changed_profile(user: User, record: Record) -> Profile | None:
     """The profile with the file's values set, or None when they change nothing."""
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     # The time zone comes from the file's top level, which always has one.
     present = record[PRESENT_KEYS] | {"time_zone"}
     wanted = {key: record[key] for key in ("time_zone", *PROFILE_FIELDS)}

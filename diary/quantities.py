@@ -6,7 +6,7 @@ Pure functions; a form calls them and turns the ValueError message into a field 
 import re
 from decimal import Decimal
 
-from diary.models import MAX_DURATION_SECONDS, MAX_WATER_ML
+from diary.limits import MAX_DURATION_SECONDS, MAX_WATER_ML
 
 GLASS_ML = 250
 # A metric cup; a US cup (237 ml) is within a few percent of it.

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from diary.days import local_date
 from diary.daytable import EpisodeRecord, MedicationRecord
-from diary.models import Muscle, Symptom
 from diary.patterns import is_night
 from diary.triggers import SUSPECT_MEDICATION_KINDS, PeriodComparison
+from diary.vocabularies import Muscle, Symptom
 from diary.words import count_of
 
 SEVERE_INTENSITY = 8

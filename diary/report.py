@@ -40,7 +40,6 @@ from svglib import fonts as svg_fonts
 from svglib.svglib import svg2rlg
 
 from diary import charts
-from diary.models import Activity, EpisodeKind, Muscle, Relief, ReliefEffect, Side, Symptom
 from diary.patterns import RELIEF_COLUMNS
 from diary.printtext import (
     EMOJI_FILE,
@@ -53,6 +52,7 @@ from diary.printtext import (
     visual_lines,
 )
 from diary.quantities import format_duration
+from diary.vocabularies import Activity, EpisodeKind, Muscle, Relief, ReliefEffect, Side, Symptom
 
 Document = dict[str, Any]
 

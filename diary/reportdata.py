@@ -7,11 +7,12 @@ from datetime import date
 
 from django.utils import timezone
 
-from diary.days import day_bounds, local_date
+from diary.days import local_date
 from diary.insights import cached_document
-from diary.models import Condition, Episode, Medication, Profile, ShareLink
+from diary.models import Episode, Medication, Profile, ShareLink
 from diary.report import EpisodeEntry, MedicationEntry, Report, ReportInput, build_report
 from diary.signedin import User
+from diary.vocabularies import Condition
 
 EPISODE_COLUMNS = (
     "started_at",
@@ -52,10 +53,9 @@ def report_input(
     zone = profile.zone
     episodes: list[EpisodeEntry] = []
     if "episodes" in sections:
-        since, until = day_bounds(first_day, last_day, zone)
         for row in (
             Episode.objects.for_user(user)
-            .between(since, until)
+            .on_local_days(first_day, last_day, zone)
             .order_by("started_at")
             .values(*EPISODE_COLUMNS)
         ):
@@ -95,7 +95,7 @@ def chosen_report(
 
 def shared_report(link: ShareLink, sections: Sequence[str] | None = None) -> Report:
     """The report a share link names, from the diary as it is now."""
-    profile = Profile.for_user(link.user)
+    profile = Profile.get_or_create_for(link.user)
     chosen = link.sections if sections is None else sections
     return build_report(
         report_input(link.user, profile, link.first_day, link.last_day, link.paper, chosen)

@@ -227,7 +227,7 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
 
     The first of `days_ago` is the day the routes are filled with.
     """
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     profile.conditions = ["other"]
     profile.other_condition = f"{marker} condition"
     profile.save()

@@ -14,17 +14,10 @@ from diary.diaryfile import dumps
 from diary.forms.checkins import CheckInForm
 from diary.forms.episodes import EpisodeForm
 from diary.forms.profile import MedicationForm, ProfileForm
-from diary.models import (
-    MAX_NOTE_LENGTH,
-    CheckIn,
-    Episode,
-    Medication,
-    MedicationKind,
-    Muscle,
-    Profile,
-    Side,
-)
+from diary.limits import MAX_NOTE_LENGTH
+from diary.models import CheckIn, Episode, Medication, Profile
 from diary.portability import merge_diary, read_upload
+from diary.vocabularies import MedicationKind, Muscle, Side
 from tests.conftest import make_user
 from tests.portability_helpers import exported, without_exported_at
 
@@ -100,7 +93,7 @@ def through_the_forms(diary: dict):
     person would see it refused."""
     user = make_user(f"person{next(_people)}", diary["zone"])
     with timezone.override(diary["zone"]):
-        profile = Profile.for_user(user)
+        profile = Profile.get_or_create_for(user)
         form = ProfileForm({**diary["profile"], "time_zone": diary["zone"]}, instance=profile)
         if form.is_valid():
             form.save()
@@ -144,7 +137,7 @@ def test_whatever_the_forms_accept_exports_imports_into_an_empty_account_and_exp
 
     assert without_exported_at(exported(empty)) == without_exported_at(backup)
     # The whole profile, the settings the file leaves out (theme, reminder) apart.
-    restored, original = Profile.for_user(empty), Profile.for_user(owner)
+    restored, original = Profile.get_or_create_for(empty), Profile.get_or_create_for(owner)
     for key in ("time_zone", "conditions", "report_name", "date_of_birth"):
         assert getattr(restored, key) == getattr(original, key)
     # And into the same account, where it changes nothing.
@@ -153,7 +146,7 @@ def test_whatever_the_forms_accept_exports_imports_into_an_empty_account_and_exp
     assert summary.medications.added == summary.checkins.added == 0
 
 
-# The issue's examples, each an export the import refused.
+# Exports the import once refused, each restored now.
 
 
 @pytest.mark.django_db

@@ -329,7 +329,7 @@ def test_the_check_in_works_without_javascript(browser, live_server):
     context.close()
 
 
-# The installable, offline app (issue 16). The service worker keeps the quick log for a night
+# The installable, offline app. The service worker keeps the quick log for a night
 # without a connection; these tests drive it as a phone would.
 def wait_for_offline_ready(page) -> None:
     """The service worker is in control and this person's quick log is kept for offline."""

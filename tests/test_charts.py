@@ -73,7 +73,7 @@ def test_every_chart_renders_for_every_diary(name, diary, db):
 def test_each_chart_renders_for_the_demo_diary(db):
     call_command("seed_demo", "--days", "365", "--username", "demo", stdout=io.StringIO())
     user = User.objects.get(username="demo")
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     today = datetime.now(profile.zone).date()
     document = build_document(load_diary(user, profile.zone, today - timedelta(days=364), today))
     for name in charts.CHARTS:

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from diary.forms.checkins import CheckInForm
-from diary.models import CheckIn, CheckInQuestion, Episode, Medication, Profile
+from diary.models import CheckIn, Episode, Medication, Profile
 from diary.months import check_in_month
+from diary.vocabularies import CheckInQuestion
 
 DAY = date(2025, 6, 10)
 

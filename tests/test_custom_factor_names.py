@@ -9,12 +9,8 @@ from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from diary.models import (
-    CUSTOM_FACTOR_NAME_LENGTH,
-    MEDICATION_NAME_LENGTH,
-    CustomFactor,
-    Medication,
-)
+from diary.limits import CUSTOM_FACTOR_NAME_LENGTH, MEDICATION_NAME_LENGTH
+from diary.models import CustomFactor, Medication
 from diary.portability import merge_diary, read_upload
 from tests.portability_helpers import exported, json_copy
 

@@ -12,17 +12,11 @@ from diary.apps import INVALID_CHOICE
 from diary.daytable import CustomFactorRecord, EpisodeRecord, build_day_table
 from diary.diaryfile import DiaryFileError, dumps, parse_document
 from diary.insights import build_document, load_diary
-from diary.models import (
-    MAX_CUSTOM_FACTORS,
-    CheckIn,
-    CheckInQuestion,
-    CustomAnswer,
-    CustomFactor,
-    Episode,
-    Profile,
-)
+from diary.limits import MAX_CUSTOM_FACTORS
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Profile
 from diary.portability import export_document, merge_diary, read_upload
 from diary.triggers import analyse_factors, benjamini_hochberg, trigger_factors
+from diary.vocabularies import CheckInQuestion
 from tests.synthetic_diary import ZONE, PlantedEffects, generate
 
 DAY = date(2025, 6, 10)

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from diary import csvfiles, diaryfile
-from diary import models as diary_models
+from diary import vocabularies as diary_vocabularies
 from diary.diaryfile import (
     PRESENT_KEYS,
     DiaryFileError,
@@ -727,7 +728,7 @@ def test_the_format_document_lists_every_key_and_slug():
     text = DOC.read_text()
     vocabularies = [
         value
-        for value in vars(diary_models).values()
+        for value in vars(diary_vocabularies).values()
         if isinstance(value, type)
         and issubclass(value, models.TextChoices)
         and value is not models.TextChoices
@@ -745,6 +746,23 @@ def test_the_format_document_lists_every_key_and_slug():
             assert f"`{slug}`" in text, f"{vocabulary.__name__}.{slug} is not documented"
     for key in [*fields, *diaryfile.TOP_LEVEL_KEYS]:
         assert f"`{key}`" in text, f"{key} is not documented"
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        (key, field)
+        for key, field in {**diaryfile.EPISODE_FIELDS, **diaryfile.CHECKIN_FIELDS}.items()
+        if isinstance(field, diaryfile.Number)
+    ],
+)
+def test_the_format_document_states_each_number_range_the_parser_holds(key, field):
+    # The limits are defined once (diary/limits.py); the document's table copies them for
+    # people, so it is checked against them: "0 to 20000 ml", "0 (calm) to 10 (extreme)".
+    row = next(line for line in DOC.read_text().splitlines() if line.startswith(f"| `{key}` |"))
+    stated = re.search(r"(\d+)(?: \([^)]*\))? to (\d+)", row)
+    assert stated, f"{key}: the document states no range"
+    assert (int(stated[1]), int(stated[2])) == (field.least, field.most)
 
 
 def test_the_documented_example_is_a_valid_diary_file():

@@ -1,5 +1,5 @@
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from diary.dataversion import diary_changed
 from diary.models import Episode, Profile
+from diary.redflags import SEVERE_INTENSITY
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +213,28 @@ def test_the_list_filters_by_local_date_range_and_muscle(auth_client, user):
         {"start": "2026-03-05", "end": "2026-03-06", "muscle": "calf"},
     )
     assert len(response.context["page"]) == 2
+
+
+def test_the_local_date_filter_leaves_an_end_open_when_it_is_none(user):
+    berlin = ZoneInfo("Europe/Berlin")
+    early = episode_for(user, started_at=datetime(2026, 3, 4, 23, 30, tzinfo=berlin))
+    late = episode_for(user, started_at=datetime(2026, 3, 5, 0, 30, tzinfo=berlin))
+    episodes = Episode.objects.for_user(user)
+    assert list(episodes.on_local_days(date(2026, 3, 5), None, berlin)) == [late]
+    assert list(episodes.on_local_days(None, date(2026, 3, 4), berlin)) == [early]
+    assert list(episodes.on_local_days(None, None, berlin)) == [late, early]
+
+
+def test_the_list_marks_an_episode_red_from_the_red_flags_severe_intensity_on(auth_client, user):
+    for days_ago, intensity in enumerate([SEVERE_INTENSITY, SEVERE_INTENSITY - 1, 4], start=1):
+        episode_for(user, intensity=intensity, started_at=timezone.now() - timedelta(days=days_ago))
+    text = auth_client.get(reverse("diary:episode_list")).text
+    badges = re.findall(r'rounded-pill (text-bg-\w+)" title="Intensity">(\d+)/10', text)
+    assert badges == [
+        ("text-bg-danger", str(SEVERE_INTENSITY)),
+        ("text-bg-warning", str(SEVERE_INTENSITY - 1)),
+        ("text-bg-secondary", "4"),
+    ]
 
 
 def test_the_list_explains_a_reversed_date_range(auth_client):

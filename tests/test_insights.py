@@ -69,11 +69,11 @@ FACTOR_KEYS = {
 
 
 def today_for(user) -> date:
-    return local_date(timezone.now(), Profile.for_user(user).zone)
+    return local_date(timezone.now(), Profile.get_or_create_for(user).zone)
 
 
 def add_episode(user, day: date, hour: int = 3, **fields) -> Episode:
-    zone = Profile.for_user(user).zone
+    zone = Profile.get_or_create_for(user).zone
     values = {"muscle": "calf", "side": "left", "intensity": 5} | fields
     # A second episode of the same hour, muscle and side starts a second later: no two
     # episodes share a start, muscle and side.
@@ -103,7 +103,7 @@ def test_the_document_counts_a_hand_made_diary(user):
     for n in (1, 3, 3, 5):
         add_episode(user, today - timedelta(days=n))
     add_episode(user, today - timedelta(days=20))  # checked-in days only; and outside 14 days
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     document = build_document(load_diary(user, profile.zone, today - timedelta(days=13), today))
     assert document["window"] == {
         "start": (today - timedelta(days=13)).isoformat(),
@@ -127,7 +127,7 @@ def test_the_document_counts_a_hand_made_diary(user):
 def test_weeks_before_the_first_record_are_left_out(user):
     today = today_for(user)
     add_episode(user, today - timedelta(days=10))
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     document = build_document(load_diary(user, profile.zone, today - timedelta(days=364), today))
     weeks = document["patterns"]["episodes_per_week"]
     assert date.fromisoformat(weeks[0]["week_start"]) > today - timedelta(days=18)
@@ -137,7 +137,7 @@ def test_weeks_before_the_first_record_are_left_out(user):
 def test_the_document_has_the_documented_shape(user):
     today = today_for(user)
     add_episode(user, today, intensity=9)
-    document = build_document(load_diary(user, Profile.for_user(user).zone, today, today))
+    document = build_document(load_diary(user, Profile.get_or_create_for(user).zone, today, today))
     assert set(document) >= {"window", "days_with_checkin", "episodes", "factors", "red_flags"}
     assert set(document) >= {"patterns", "dose_response", "trend", "medication_onsets"}
     assert [item["key"] for item in document["dose_response"]] == [a.key for a in AMOUNTS]
@@ -431,7 +431,7 @@ def test_a_chart_of_a_window_reaching_today_is_drawn_anew_the_next_day(
     [
         lambda user: CheckIn.objects.create(user=user, date=date(2025, 1, 1)),
         lambda user: Medication.objects.create(user=user, name="Statin", kind="statin"),
-        lambda user: Profile.for_user(user).save(),
+        lambda user: Profile.get_or_create_for(user).save(),
     ],
 )
 def test_any_write_to_the_diary_makes_a_new_document(auth_client, user, change):
@@ -454,7 +454,7 @@ def test_a_cached_document_is_served_without_loading_the_diary(auth_client, user
 
 
 def test_a_document_cached_by_an_older_shape_is_never_read(user, monkeypatch):
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     last = today_for(user) - timedelta(days=1)
     first = last - timedelta(days=29)
     # What an older spasmlog left in the cache, which outlives an upgrade (a file).
@@ -469,10 +469,12 @@ def test_a_document_cached_by_an_older_shape_is_never_read(user, monkeypatch):
 def test_the_home_page_red_flags_come_from_the_same_rules(user, other_user):
     add_episode(user, today_for(user), intensity=8)
     add_episode(other_user, today_for(other_user), duration_seconds=900)
-    assert [f["code"] for f in recent_red_flags(user, Profile.for_user(user))] == ["severe"]
-    assert [f["code"] for f in recent_red_flags(other_user, Profile.for_user(other_user))] == [
-        "prolonged"
+    assert [f["code"] for f in recent_red_flags(user, Profile.get_or_create_for(user))] == [
+        "severe"
     ]
+    assert [
+        f["code"] for f in recent_red_flags(other_user, Profile.get_or_create_for(other_user))
+    ] == ["prolonged"]
 
 
 # The trend and medication onsets reach back before the window
@@ -488,7 +490,7 @@ def test_a_medication_started_before_the_window_is_judged_on_all_the_diary(user)
     after = [today - timedelta(days=n) for n in range(1, 121, 2)]
     for day in before + after:
         add_episode(user, day)
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     document = build_document(load_diary(user, profile.zone, today - timedelta(days=89), today))
     [onset] = document["medication_onsets"]
     # Today is not over, so "since" ends yesterday.
@@ -524,7 +526,7 @@ def test_the_trend_ends_on_the_last_complete_day(user):
     today = today_for(user)
     yesterday = today - timedelta(days=1)
     add_episode(user, today - timedelta(days=100))
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     to_today = build_document(load_diary(user, profile.zone, today - timedelta(days=89), today))
     assert to_today["trend"]["after"]["end"] == yesterday.isoformat()
     to_yesterday = build_document(
@@ -542,7 +544,7 @@ def test_todays_unfinished_day_counts_in_no_rate(user):
         add_episode(user, day)
     for _ in range(5):
         add_episode(user, today, intensity=9)  # 16 in 28 days with today, 11 without
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     document = build_document(load_diary(user, profile.zone, today - timedelta(days=29), today))
     assert document["days_with_checkin"] == 1
     water = next(f for f in document["factors"] if f["key"] == "water_ml" and f["lag_days"] == 0)
@@ -566,7 +568,7 @@ def test_all_of_a_diary_with_a_row_before_1900_starts_in_1900(auth_client, user)
 def test_the_diary_starts_at_sign_up_unless_an_entry_is_earlier(user):
     user.date_joined = datetime(2025, 6, 20, 23, 30, tzinfo=ZoneInfo("UTC"))
     user.save()
-    zone = Profile.for_user(user).zone
+    zone = Profile.get_or_create_for(user).zone
     assert diary_first_day(user, zone) == date(2025, 6, 21)  # already the 21st in Berlin
     CheckIn.objects.create(user=user, date=date(2025, 6, 2), stress=2)
     assert diary_first_day(user, zone) == date(2025, 6, 2)
@@ -632,7 +634,7 @@ def test_the_insights_stylesheet_is_linked_in_the_head(auth_client):
 def test_a_window_ending_today_is_computed_again_once_today_is_over(user, monkeypatch):
     today = today_for(user)
     add_episode(user, today - timedelta(days=100))
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     first_day = today - timedelta(days=89)
     document = cached_document(user, profile, first_day, today)
     assert document["trend"]["after"]["end"] == (today - timedelta(days=1)).isoformat()
@@ -696,7 +698,7 @@ def test_a_young_diary_judges_the_triggers_on_all_of_it(auth_client, user):
 
 
 def _flags_of_the_whole_document(user) -> list[dict]:
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     today = today_for(user)
     first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
     diary = load_diary(user, profile.zone, first_day, last_day, today, judge_on_window=False)
@@ -715,7 +717,7 @@ def test_the_red_flags_alone_are_the_documents(db, seed):
     expected = _flags_of_the_whole_document(user)
     assert {flag["code"] for flag in expected} >= {"severe", "frequent", "worsening"}
     first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
-    zone = Profile.for_user(user).zone
+    zone = Profile.get_or_create_for(user).zone
     assert window_red_flags(user, zone, first_day, last_day, today) == expected
 
 
@@ -757,7 +759,7 @@ def test_the_database_counts_episodes_per_local_day_as_python_does(db):
 
 def test_a_window_loads_only_the_episodes_it_needs_and_the_same_document(db):
     user = seeded_user("long", 800)
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     today = today_for(user)
     first_day, last_day = window_for_preset(DEFAULT_PRESET, today, None)
     diary = load_diary(user, profile.zone, first_day, last_day, today, judge_on_window=False)

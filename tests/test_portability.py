@@ -65,7 +65,7 @@ def test_the_diary_downloads_as_a_dated_attachment(auth_client, user):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    today = timezone.localdate(timezone=Profile.for_user(user).zone)
+    today = timezone.localdate(timezone=Profile.get_or_create_for(user).zone)
     assert response["Content-Disposition"] == (
         f'attachment; filename="spasmlog-diary-{today.isoformat()}.json"'
     )
@@ -371,7 +371,7 @@ def test_a_file_without_a_profile_keeps_the_accounts(auth_client, user):
         "Imported: 0 episodes added, 0 updated, 5 unchanged; "
         "0 check-ins added, 0 updated, 4 unchanged."
     )
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     assert (profile.time_zone, profile.conditions) == ("Europe/Berlin", ["diabetes", "other"])
 
 
@@ -381,7 +381,7 @@ def test_the_name_for_reports_and_date_of_birth_restore_into_an_empty_account(us
 
     merge_diary(empty, read_upload(empty, dumps(exported(user))))
 
-    profile = Profile.for_user(empty)
+    profile = Profile.get_or_create_for(empty)
     assert (profile.report_name, profile.date_of_birth) == (
         "Älice Ωmega-Cohen (אליס)",
         date(1970, 2, 3),
@@ -399,7 +399,7 @@ def test_a_file_from_before_the_report_fields_keeps_the_accounts(user):
 
     summary = merge_diary(user, read_upload(user, dumps(older)))
 
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     assert summary.profile_updated
     assert (profile.conditions, profile.report_name, profile.date_of_birth) == (
         ["diabetes"],
@@ -417,7 +417,7 @@ def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
     assert success_message(response) == "Imported: 1 check-in added, 0 updated, 0 unchanged."
     day = CheckIn.objects.for_user(user).get(date=date(2025, 6, 1))
     assert [medication.name for medication in day.medications_taken.all()] == ["Magnesium"]
-    assert Profile.for_user(user).time_zone == "Europe/Berlin"
+    assert Profile.get_or_create_for(user).time_zone == "Europe/Berlin"
 
 
 def test_a_medication_deleted_between_checking_and_merging_refuses_the_whole_file(user):
@@ -548,7 +548,7 @@ def test_a_bad_file_is_refused_whole_with_the_record_and_key(auth_client, user, 
     document = bad_document(user, change)
     # Valid records beside the bad one must not be written either.
     document["episodes"].append({**document["episodes"][0], "muscle": "hand", "intensity": 1})
-    before, profile_before = row_counts(user), Profile.for_user(user).conditions
+    before, profile_before = row_counts(user), Profile.get_or_create_for(user).conditions
     Profile.objects.filter(user=user).update(conditions=[])
 
     response = import_file(auth_client, document)
@@ -559,7 +559,7 @@ def test_a_bad_file_is_refused_whole_with_the_record_and_key(auth_client, user, 
     assert escape(message) in response.content.decode()
     assert row_counts(user) == before
     assert not Episode.objects.for_user(user).filter(muscle="hand").exists()
-    assert Profile.for_user(user).conditions == [] != profile_before
+    assert Profile.get_or_create_for(user).conditions == [] != profile_before
 
 
 def test_malformed_json_is_refused(auth_client, user):

@@ -85,7 +85,7 @@ def test_it_formats_water_in_litres():
 @pytest.mark.parametrize(
     "text, ml",
     [
-        # The examples, saved as 2 ml before: 1.5 ml or 2 ml is no one's water.
+        # Thousands separators, once read as decimal points: 1.5 ml or 2 ml is no one's water.
         ("1,500 ml", 1500),
         ("2.000 ml", 2000),
         ("1,500", 1500),

@@ -15,7 +15,8 @@ from diary.days import EARLIEST_DAY
 from diary.diaryfile import DiaryFileError, dumps
 from diary.forms import episodes as episode_forms
 from diary.forms import profile as profile_forms
-from diary.models import MAX_EPISODES, CheckIn, Episode, Medication
+from diary.limits import MAX_EPISODES
+from diary.models import CheckIn, Episode, Medication
 from diary.portability import export_document, merge_diary, read_upload
 from tests.conftest import make_user
 from tests.portability_helpers import row_counts, without_exported_at

@@ -36,7 +36,7 @@ PAGE_ONE_HEADINGS = [
 
 
 def today(user):
-    return local_date(timezone.now(), Profile.for_user(user).zone)
+    return local_date(timezone.now(), Profile.get_or_create_for(user).zone)
 
 
 def pages(pdf: bytes) -> list[str]:
@@ -198,7 +198,7 @@ def test_a_date_of_birth_in_the_future_is_refused_beside_the_field(auth_client, 
         reverse("diary:account"), {"time_zone": "Europe/Berlin", "date_of_birth": tomorrow}
     )
     assert "A date of birth can&#x27;t be in the future." in response.content.decode()
-    assert Profile.for_user(user).date_of_birth is None
+    assert Profile.get_or_create_for(user).date_of_birth is None
 
 
 def test_the_command_and_the_url_give_the_same_bytes(auth_client, diary, tmp_path):
@@ -328,7 +328,7 @@ def routine_diary(user):
     and 3: median 5, worst 7); the three calm mornings answered 0, 1 and 2 (median 1); 3 of the
     4 episodes have estimated times.
     """
-    zone = Profile.for_user(user).zone
+    zone = Profile.get_or_create_for(user).zone
     end = today(user)
     for days_ago in range(1, 11):
         CheckIn.objects.create(

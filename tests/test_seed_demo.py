@@ -14,14 +14,15 @@ from django.core.management.base import CommandError
 
 from diary.days import EARLIEST_DAY, local_date
 from diary.demo import HEAVY, DemoDiary, _one_per_moment, generate_diary
-from diary.models import Activity, CheckIn, Episode, Medication, MedicationKind, Profile
+from diary.models import CheckIn, Episode, Medication, Profile
+from diary.patterns import NIGHT_HOURS
+from diary.vocabularies import Activity, MedicationKind
 from tests.conftest import make_user
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # A Sunday morning in Berlin; the year before it crosses both daylight-saving changes.
 MORNING = datetime(2026, 3, 29, 6, 15, tzinfo=UTC)
 EVENING = MORNING.replace(hour=20)
-NIGHT_HOURS = {23, 0, 1, 2, 3, 4}
 
 
 def year(seed: int, now: datetime = MORNING) -> DemoDiary:

@@ -7,8 +7,9 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 
-from diary.models import TIME_ZONES, Profile
+from diary.models import Profile
 from diary.throttling import lift_lockout
+from diary.vocabularies import TIME_ZONES
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

@@ -11,21 +11,18 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils.html import format_html
 
-from diary.models import (
+from diary.limits import (
     MAX_CUSTOM_COUNT,
+    MAX_DRINKS,
+    MAX_EXERCISE_MINUTES,
+    MAX_HOURS_IN_A_DAY,
     MAX_RATING,
     MAX_WATER_ML,
-    CheckIn,
-    CheckInQuestion,
-    CustomAnswer,
-    CustomFactor,
-    CustomFactorKind,
-    Electrolyte,
-    ExerciseIntensity,
-    Medication,
 )
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Medication
 from diary.quantities import GLASS_ML, explain_water, format_water, parse_water_ml
 from diary.signedin import User
+from diary.vocabularies import CheckInQuestion, CustomFactorKind, Electrolyte, ExerciseIntensity
 
 # Ticked alone it records "took none"; nothing ticked at all means "not recorded".
 NONE_TAKEN = "none_taken"
@@ -95,8 +92,8 @@ def _count_widget(start: int, maximum: int, step: int = 1) -> forms.NumberInput:
 
 def _hours_widget(start: float) -> forms.NumberInput:
     return forms.NumberInput(
-        attrs={"min": 0, "max": 24, "step": "0.5", "inputmode": "decimal"}
-        | _stepper(0.5, start, 24)
+        attrs={"min": 0, "max": MAX_HOURS_IN_A_DAY, "step": "0.5", "inputmode": "decimal"}
+        | _stepper(0.5, start, MAX_HOURS_IN_A_DAY)
     )
 
 
@@ -248,14 +245,14 @@ class CheckInForm(forms.ModelForm):
             "medications_taken": "The list comes from your medications on the Account page.",
         }
         widgets = {
-            "caffeine_drinks": _count_widget(start=1, maximum=50),
-            "alcohol_drinks": _count_widget(start=1, maximum=50),
-            "exercise_minutes": _count_widget(start=30, maximum=24 * 60, step=15),
+            "caffeine_drinks": _count_widget(start=1, maximum=MAX_DRINKS),
+            "alcohol_drinks": _count_widget(start=1, maximum=MAX_DRINKS),
+            "exercise_minutes": _count_widget(start=30, maximum=MAX_EXERCISE_MINUTES, step=15),
             "exercise_intensity": forms.RadioSelect,
             "medications_taken": forms.CheckboxSelectMultiple,
             "sleep_hours": _hours_widget(start=7),
             "sitting_hours": _hours_widget(start=6),
-            "sleep_disturbance": _count_widget(start=0, maximum=10),
+            "sleep_disturbance": _count_widget(start=0, maximum=MAX_RATING),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {

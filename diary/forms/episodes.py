@@ -11,19 +11,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from diary.days import EARLIEST_DAY, before_earliest_day
-from diary.models import (
-    EPISODE_IDENTITY,
-    MAX_DURATION_SECONDS,
-    MAX_EPISODES,
-    Episode,
-    Muscle,
-    Relief,
-    Side,
-    Symptom,
-    validate_not_in_future,
-)
+from diary.limits import MAX_DURATION_SECONDS, MAX_EPISODES, MAX_RATING
+from diary.models import Episode, validate_not_in_future
 from diary.quantities import format_duration, parse_duration
 from diary.signedin import User
+from diary.vocabularies import EPISODE_IDENTITY, Muscle, Relief, Side, Symptom
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -185,7 +177,9 @@ class EpisodeForm(StartsFromRecentEpisodes, forms.ModelForm):
             "side": forms.RadioSelect,
             "kind": forms.RadioSelect,
             "relief_effect": forms.RadioSelect,
-            "intensity": forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
+            "intensity": forms.NumberInput(
+                attrs={"min": 0, "max": MAX_RATING, "inputmode": "numeric"}
+            ),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -263,7 +257,7 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
             "intensity": RangeInput(
                 attrs={
                     "min": 0,
-                    "max": 10,
+                    "max": MAX_RATING,
                     "class": "form-range intensity",
                     "data-show-value": "intensity-value",
                 }

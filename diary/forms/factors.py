@@ -1,13 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from diary.models import (
-    LARGEST_ANSWER,
-    MAX_CUSTOM_FACTORS,
-    CustomFactor,
-    CustomFactorKind,
-    medication_name_key,
-)
+from diary.limits import LARGEST_ANSWER, MAX_CUSTOM_FACTORS
+from diary.models import CustomFactor
+from diary.vocabularies import CustomFactorKind, medication_name_key
 
 
 class CustomFactorForm(forms.ModelForm):

@@ -4,9 +4,10 @@ from typing import cast
 from django import forms
 
 from diary.forms.episodes import check_room_for_episodes, muscles_recent_first
-from diary.models import Muscle, Side
+from diary.limits import MAX_RATING
 from diary.nights import MAX_NIGHT_EPISODES, NIGHT_COUNT_BUTTONS, NightAnswer
 from diary.signedin import User
+from diary.vocabularies import Muscle, Side
 
 ROUGH_MINUTES = (1, 2, 5, 10, 20, 30, 60)
 
@@ -23,7 +24,7 @@ def _buttons(label: str, choices, required: bool = False) -> forms.TypedChoiceFi
 
 
 def _scale() -> list[tuple[int, str]]:
-    return [(level, str(level)) for level in range(11)]
+    return [(level, str(level)) for level in range(MAX_RATING + 1)]
 
 
 class LastNightForm(forms.Form):

@@ -6,15 +6,9 @@ from django.utils import timezone
 
 from diary.days import EARLIEST_DAY
 from diary.forms.accounts import time_zone_choices
-from diary.models import (
-    MAX_MEDICATIONS,
-    Condition,
-    Medication,
-    MedicationKind,
-    Profile,
-    Theme,
-    medication_name_key,
-)
+from diary.limits import MAX_MEDICATIONS
+from diary.models import Medication, Profile
+from diary.vocabularies import Condition, MedicationKind, Theme, medication_name_key
 
 
 class ProfileForm(forms.ModelForm):

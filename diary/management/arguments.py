@@ -17,4 +17,4 @@ def person(username: str):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise CommandError(f"No user called {username!r}.")
-    return user, Profile.for_user(user)
+    return user, Profile.get_or_create_for(user)

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from diary.dataversion import changes_diary
-from diary.days import day_bounds
 from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
 from diary.http import form_page
 from diary.insights import diary_first_day
-from diary.models import MAX_CUSTOM_FACTORS, CheckIn, CheckInQuestion, CustomFactor, Episode
+from diary.limits import MAX_CUSTOM_FACTORS
+from diary.models import CheckIn, CustomFactor, Episode
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
 from diary.signedin import SignedInRequest, User
+from diary.vocabularies import CheckInQuestion
 
 
 def _month_url(day: date) -> str:
@@ -82,7 +83,7 @@ def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
         hidden=request.profile.hidden_checkin_questions,
         copy_from=previous if copying else None,
         episode_count=Episode.objects.for_user(request.user)
-        .between(*day_bounds(day, day, request.profile.zone))
+        .on_local_days(day, day, request.profile.zone)
         .count(),
         custom_factors=list(CustomFactor.objects.for_user(request.user).filter(on_checkin=True)),
     )

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from diary.dataversion import changes_diary
-from diary.days import day_bounds
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
 from diary.http import form_page
 from diary.models import Episode
@@ -90,11 +89,11 @@ def episode_list(request: SignedInRequest) -> HttpResponse:
     episodes = Episode.objects.for_user(request.user)
     filters = EpisodeFilterForm(request.GET or None)
     if filters.is_valid():
-        zone = timezone.get_current_timezone()
-        if start := filters.cleaned_data["start"]:
-            episodes = episodes.filter(started_at__gte=day_bounds(start, start, zone)[0])
-        if end := filters.cleaned_data["end"]:
-            episodes = episodes.filter(started_at__lt=day_bounds(end, end, zone)[1])
+        episodes = episodes.on_local_days(
+            filters.cleaned_data["start"],
+            filters.cleaned_data["end"],
+            timezone.get_current_timezone(),
+        )
         if muscle := filters.cleaned_data["muscle"]:
             episodes = episodes.filter(muscle=muscle)
     page = Paginator(episodes, EPISODES_PER_PAGE).get_page(request.GET.get("page"))

@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from diary.days import day_bounds
 from diary.insights import diary_first_day, recent_red_flags
 from diary.models import CheckIn, Episode, Profile
 from diary.nights import morning_has_come
@@ -37,7 +36,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     night = checkins.filter(date=today, sleep_disturbance__isnull=False).first()
     night_cramps = (
         Episode.objects.for_user(request.user)
-        .between(*day_bounds(today, today, request.profile.zone))
+        .on_local_days(today, today, request.profile.zone)
         .filter(time_estimated=True)
         .count()
         if night

@@ -2,7 +2,6 @@ from datetime import date
 
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,12 +13,11 @@ from diary import charts
 from diary.days import local_date
 from diary.forms.insights import PERIOD_CHOICES, InsightsWindowForm
 from diary.insights import (
-    CACHE_SECONDS,
     DEFAULT_PRESET,
+    cached_chart,
     cached_document,
     data_version,
     diary_first_day,
-    document_key,
     earliest_entries,
     entry_to_question,
     window_for_preset,
@@ -152,16 +150,7 @@ def chart(request: SignedInRequest, name: str) -> HttpResponse:
         raise Http404("No such chart.")
     _, first_day, last_day, on_window = _window(request)
     version = data_version(request.user, request.profile)
-    today = local_date(timezone.now(), request.profile.zone)
-    # The chart of the document it is drawn from: a new day is a new document, and a new chart.
-    key = document_key(request.user, first_day, last_day, version, today, on_window) + f":{name}"
-    svg = cache.get(key)
-    if svg is None:
-        document = cached_document(
-            request.user, request.profile, first_day, last_day, version, on_window
-        )
-        svg = charts.render_svg(name, document)
-        cache.set(key, svg, CACHE_SECONDS)
+    svg = cached_chart(request.user, request.profile, name, first_day, last_day, version, on_window)
     # Like every signed-in response it is not stored by the browser (diary/middleware.py):
-    # the server's cache above is what makes showing it again cheap.
+    # the server's cache is what makes showing it again cheap.
     return HttpResponse(svg, content_type="image/svg+xml")

@@ -12,7 +12,8 @@ from diary import csvfiles, diaryfile, pendingimports, portability, uploads
 from diary.diaryfile import DiaryFileError, ParsedDiary
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.http import form_page
-from diary.models import MAX_EPISODES, MAX_MEDICATIONS, CheckIn, Episode, Medication, Profile
+from diary.limits import MAX_EPISODES, MAX_MEDICATIONS
+from diary.models import CheckIn, Episode, Medication, Profile
 from diary.portability import ImportSummary
 from diary.signedin import SignedInRequest
 
@@ -103,7 +104,7 @@ def _import_page(request: SignedInRequest, form: DiaryUploadForm, **context) -> 
 def _preview(
     request: SignedInRequest, parsed: ParsedDiary, summary: ImportSummary, token: str, name: str
 ) -> HttpResponse:
-    span = diaryfile.date_span(parsed, Profile.for_user(request.user).zone)
+    span = diaryfile.date_span(parsed, Profile.get_or_create_for(request.user).zone)
     preview = {
         "summary": summary,
         "tallies": summary.tallies(),

@@ -63,7 +63,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
     user = get_user_model().objects.get(username="demo")
-    profile = Profile.for_user(user)
+    profile = Profile.get_or_create_for(user)
     if sys.argv[1:] == ["profile"]:
         from pyinstrument import Profiler
 

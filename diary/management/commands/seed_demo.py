@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from diary.dataversion import diary_changed
 from diary.demo import PROFILES, DemoDiary, entry_times, generate_diary
-from diary.models import CheckIn, Episode, Medication, Profile, medication_name_key
+from diary.models import CheckIn, Episode, Medication, Profile
+from diary.vocabularies import medication_name_key
 
 DEMO_USERNAME = "demo"
 
