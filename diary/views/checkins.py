@@ -32,6 +32,10 @@ def _checkins_for_day(user: User, day: date) -> tuple[CheckIn, CheckIn | None]:
     return found.get(day) or CheckIn(user=user, date=day), found.get(before)
 
 
+def _get_checkin_for_user(request: SignedInRequest, day: date) -> CheckIn:
+    return get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
+
+
 @require_safe
 def checkin_list(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -119,7 +123,7 @@ def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
 @form_page
 @changes_diary
 def checkin_delete(request: SignedInRequest, day: date) -> HttpResponse:
-    checkin = get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
+    checkin = _get_checkin_for_user(request, day)
     if request.method == "POST":
         checkin.delete()
         messages.success(request, f"Check-in for {day:%A %-d %B %Y} deleted.")

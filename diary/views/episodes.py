@@ -20,7 +20,7 @@ EPISODES_PER_PAGE = 25
 RECENT_EPISODES_FOR_DEFAULTS = 30
 
 
-def _get_episode(request: SignedInRequest, pk: int) -> Episode:
+def _get_episode_for_user(request: SignedInRequest, pk: int) -> Episode:
     """The one place an episode is fetched: another person's id is a 404."""
     return get_object_or_404(Episode.objects.for_user(request.user), pk=pk)
 
@@ -128,7 +128,7 @@ def episode_new(request: SignedInRequest) -> HttpResponse:
 
 @require_safe
 def episode_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    episode = _get_episode(request, pk)
+    episode = _get_episode_for_user(request, pk)
     context = {"episode": episode, "may_end_now": episode.may_end_now(timezone.now())}
     return render(request, "diary/episodes/detail.html", context)
 
@@ -136,7 +136,8 @@ def episode_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @changes_diary
 def episode_over(request: SignedInRequest, pk: int) -> HttpResponse:
     """ "It's over": the duration is the time elapsed since the episode started."""
-    episode = _get_episode(request, pk)  # first: another person's id is a 404 to any method
+    # First: another person's id is a 404 to any method.
+    episode = _get_episode_for_user(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     now = timezone.now()
@@ -156,7 +157,7 @@ def episode_over(request: SignedInRequest, pk: int) -> HttpResponse:
 @form_page
 @changes_diary
 def episode_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    episode = _get_episode(request, pk)
+    episode = _get_episode_for_user(request, pk)
     form = EpisodeForm(request.POST or None, instance=episode)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -168,7 +169,7 @@ def episode_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 @form_page
 @changes_diary
 def episode_delete(request: SignedInRequest, pk: int) -> HttpResponse:
-    episode = _get_episode(request, pk)
+    episode = _get_episode_for_user(request, pk)
     if request.method == "POST":
         episode.delete()
         messages.success(request, "Episode deleted.")

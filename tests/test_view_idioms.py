@@ -1,0 +1,105 @@
+"""One idiom per job in the views: the same thing is always written the same way.
+
+Read from the source with ast, so a view written another way fails here the day it lands.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+VIEWS = Path(__file__).resolve().parent.parent / "diary" / "views"
+VIEW_MODULES = sorted(path.name for path in VIEWS.glob("*.py") if path.name != "__init__.py")
+
+
+def _functions(tree: ast.AST) -> list[ast.FunctionDef]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+
+
+def _calls_to(node: ast.AST, name: str) -> list[ast.Call]:
+    return [
+        call
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == name
+    ]
+
+
+def _is_ownership_helper_name(name: str) -> bool:
+    return name.startswith("_get_") and name.endswith("_for_user")
+
+
+def ownership_problems(source: str) -> list[str]:
+    """Where an owned object is fetched other than through `_get_<thing>_for_user(request, …)`,
+    which returns get_object_or_404 on the model's `for_user(request.user)` rows."""
+    tree = ast.parse(source)
+    problems = []
+    helpers = set()
+    for function in _functions(tree):
+        if not function.name.startswith("_get_"):
+            continue
+        helpers.add(function)
+        if not _is_ownership_helper_name(function.name):
+            problems.append(f"{function.name}: an ownership helper is `_get_<thing>_for_user`")
+        parameters = [argument.arg for argument in function.args.args]
+        if parameters[:1] != ["request"]:
+            problems.append(f"{function.name}: takes the request first")
+        returned = function.body[-1]
+        if not (
+            isinstance(returned, ast.Return)
+            and returned.value is not None
+            and _calls_to(returned.value, "get_object_or_404") == [returned.value]
+            and ast.unparse(returned.value.args[0]).endswith(".objects.for_user(request.user)")
+        ):
+            problems.append(
+                f"{function.name}: returns get_object_or_404(Model.objects.for_user(request.user),"
+                " …)"
+            )
+    inside_helpers = {id(call) for helper in helpers for call in ast.walk(helper)}
+    for name in ("get_object_or_404", "get_list_or_404"):
+        for call in _calls_to(tree, name):
+            if id(call) not in inside_helpers:
+                problems.append(f"line {call.lineno}: {name} outside a _get_<thing>_for_user")
+    return problems
+
+
+@pytest.mark.parametrize("module", VIEW_MODULES)
+def test_every_owned_object_is_fetched_through_its_ownership_helper(module):
+    assert ownership_problems((VIEWS / module).read_text()) == []
+
+
+def test_the_ownership_helpers_are_found():
+    helpers = [
+        function.name
+        for module in VIEW_MODULES
+        for function in _functions(ast.parse((VIEWS / module).read_text()))
+        if _is_ownership_helper_name(function.name)
+    ]
+    assert "_get_episode_for_user" in helpers
+    assert len(helpers) >= 5  # episodes, check-ins, factors, medications, share links
+
+
+GOOD_HELPER = """
+def _get_episode_for_user(request, pk):
+    return get_object_or_404(Episode.objects.for_user(request.user), pk=pk)
+"""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Named otherwise.
+        GOOD_HELPER.replace("_get_episode_for_user", "_get_episode"),
+        # Not scoped to the person.
+        GOOD_HELPER.replace("Episode.objects.for_user(request.user)", "Episode"),
+        GOOD_HELPER.replace("request.user", "user"),
+        # Taking the user rather than the request.
+        GOOD_HELPER.replace("(request, pk)", "(user, pk)"),
+        # Fetched inline in a view.
+        "def episode_detail(request, pk):\n"
+        "    episode = get_object_or_404(Episode.objects.for_user(request.user), pk=pk)\n",
+        GOOD_HELPER + "def view(request):\n    get_list_or_404(Episode, user=request.user)\n",
+    ],
+)
+def test_the_ownership_check_notices_a_fetch_written_another_way(source):
+    assert ownership_problems(GOOD_HELPER) == []
+    assert ownership_problems(source) != []
