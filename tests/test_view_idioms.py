@@ -7,6 +7,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.test import RequestFactory
+
+from diary.http import posted_data, posted_files
 
 VIEWS = Path(__file__).resolve().parent.parent / "diary" / "views"
 VIEW_MODULES = sorted(path.name for path in VIEWS.glob("*.py") if path.name != "__init__.py")
@@ -103,3 +106,93 @@ def _get_episode_for_user(request, pk):
 def test_the_ownership_check_notices_a_fetch_written_another_way(source):
     assert ownership_problems(GOOD_HELPER) == []
     assert ownership_problems(source) != []
+
+
+def _is_request_body(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in ("POST", "FILES")
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "request"
+    )
+
+
+def _is_post_only(function: ast.FunctionDef) -> bool:
+    return any(ast.unparse(decorator) == "require_POST" for decorator in function.decorator_list)
+
+
+def binding_problems(source: str) -> list[str]:
+    """Where a form is bound other than to `posted_data(request)` / `posted_files(request)`:
+    `request.POST` (or FILES) handed to a call, or chosen by `or` or `… if … else …`. Reading a
+    field (`request.POST.get("token")`, `"action" in request.POST`) is not binding a form, and a
+    `require_POST` view, which has no unbound form to show, binds to `request.POST`."""
+    tree = ast.parse(source)
+    post_only = {
+        id(node)
+        for function in _functions(tree)
+        if _is_post_only(function)
+        for node in ast.walk(function)
+    }
+    problems = []
+    for node in ast.walk(tree):
+        if id(node) in post_only:
+            continue
+        if isinstance(node, ast.Call):
+            handed = [*node.args, *(keyword.value for keyword in node.keywords)]
+        elif isinstance(node, ast.BoolOp):
+            handed = node.values
+        elif isinstance(node, ast.IfExp):
+            handed = [node.body, node.orelse]
+        else:
+            continue
+        problems.extend(
+            f"line {node.lineno}: {ast.unparse(node)}"
+            for value in handed
+            if _is_request_body(value)
+        )
+    return problems
+
+
+def test_a_get_or_head_binds_no_form_and_a_post_binds_even_without_fields():
+    factory = RequestFactory()
+    for request in (factory.get("/?notes=x"), factory.head("/")):
+        assert posted_data(request) is None
+        assert posted_files(request) is None
+    empty = factory.post("/")
+    assert posted_data(empty) is not None and len(posted_data(empty)) == 0
+    assert posted_data(factory.post("/", {"notes": "x"}))["notes"] == "x"
+    assert posted_files(empty) is not None
+
+
+@pytest.mark.parametrize("module", VIEW_MODULES)
+def test_every_form_is_bound_to_posted_data(module):
+    assert binding_problems((VIEWS / module).read_text()) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "form = Form(request.POST or None)",
+        "form = Form(request.POST if request.method == 'POST' else None)",
+        "form = Form(request.POST)",
+        "form = Form(data=request.POST)",
+        "form = Form(request.user, posted_data(request), request.FILES)",
+        "@form_page\ndef view(request):\n    form = Form(request.POST)",
+    ],
+)
+def test_the_binding_check_notices_every_other_spelling(source):
+    assert binding_problems(source) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "form = Form(posted_data(request), instance=episode)",
+        "form = Form(user, posted_data(request), posted_files(request))",
+        "token = request.POST.get('token', '')",
+        "if request.method == 'POST' and 'action' in request.POST: pass",
+        "@require_POST\ndef share(request):\n    form = ShareForm(request.POST, today=today)",
+    ],
+)
+def test_the_binding_check_lets_reading_a_field_through(source):
+    assert binding_problems(source) == []

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from diary.dataversion import changes_diary
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.models import Episode
 from diary.quantities import format_duration
 from diary.signedin import SignedInRequest, User
@@ -67,7 +67,7 @@ def recent_muscles_and_side(user: User) -> tuple[list[str], str]:
 def quick_log(request: SignedInRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = QuickLogForm(
-        request.POST or None, recent_muscles=muscles, recent_side=side, user=request.user
+        posted_data(request), recent_muscles=muscles, recent_side=side, user=request.user
     )
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
@@ -111,7 +111,7 @@ def episode_list(request: SignedInRequest) -> HttpResponse:
 def episode_new(request: SignedInRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = EpisodeForm(
-        request.POST or None,
+        posted_data(request),
         instance=Episode(user=request.user),
         recent_muscles=muscles,
         recent_side=side,
@@ -158,8 +158,8 @@ def episode_over(request: SignedInRequest, pk: int) -> HttpResponse:
 @changes_diary
 def episode_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     episode = _get_episode_for_user(request, pk)
-    form = EpisodeForm(request.POST or None, instance=episode)
-    if request.method == "POST" and form.is_valid():
+    form = EpisodeForm(posted_data(request), instance=episode)
+    if form.is_valid():
         form.save()
         messages.success(request, "Episode updated.")
         return redirect("diary:episode_detail", pk=episode.pk)
