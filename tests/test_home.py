@@ -222,3 +222,16 @@ def test_its_over_on_another_persons_episode_is_a_404(auth_client, other_user):
     assert response.status_code == 404
     episode.refresh_from_db()
     assert episode.duration_seconds is None
+
+
+def test_its_over_refuses_get_whoever_owns_the_episode(auth_client, user, other_user):
+    # A link or a prefetch must not end an episode; 405 for everyone, so it tells nothing.
+    own = Episode.objects.create(user=user, muscle="calf", side="left", intensity=5)
+    other = Episode.objects.create(user=other_user, muscle="calf", side="left", intensity=5)
+
+    for episode in (own, other):
+        response = auth_client.get(reverse("diary:episode_over", args=[episode.pk]))
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+        episode.refresh_from_db()
+        assert episode.duration_seconds is None

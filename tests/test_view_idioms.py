@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.test import RequestFactory
+from django.urls import resolve
 
 from diary.http import posted_data, posted_files
+from tests.security_routes import app_routes, fill, make_diary
 
 VIEWS = Path(__file__).resolve().parent.parent / "diary" / "views"
 VIEW_MODULES = sorted(path.name for path in VIEWS.glob("*.py") if path.name != "__init__.py")
@@ -196,3 +198,59 @@ def test_the_binding_check_notices_every_other_spelling(source):
 )
 def test_the_binding_check_lets_reading_a_field_through(source):
     assert binding_problems(source) == []
+
+
+# What a view's method decorator allows: require_safe, form_page (diary/http.py), require_POST.
+METHOD_DECORATORS = {
+    "require_safe": "GET, HEAD",
+    "form_page": "GET, HEAD, POST",
+    "require_POST": "POST",
+}
+# A decorator of diary/views that puts one of those on each view it wraps.
+DECORATORS_WITH_A_METHOD_DECORATOR = {"_shared": "require_safe"}
+
+
+def method_decorators(function: ast.FunctionDef) -> list[str]:
+    names = [ast.unparse(decorator) for decorator in function.decorator_list]
+    return [
+        name
+        for name in names
+        if name in METHOD_DECORATORS or name in DECORATORS_WITH_A_METHOD_DECORATOR
+    ]
+
+
+@pytest.mark.parametrize("module", VIEW_MODULES)
+def test_no_view_stacks_two_method_decorators(module):
+    for function in _functions(ast.parse((VIEWS / module).read_text())):
+        assert len(method_decorators(function)) <= 1, f"{module}: {function.name}"
+
+
+def test_the_stacking_check_counts_each_method_decorator():
+    source = "@_shared\n@never_cache\n@require_safe\n@changes_diary\ndef view(request): pass"
+    assert method_decorators(_functions(ast.parse(source))[0]) == ["_shared", "require_safe"]
+
+
+@pytest.mark.django_db
+def test_every_view_of_the_app_refuses_other_methods_itself(user):
+    """Called directly, past OnlyFormMethodsMiddleware, a DELETE meets the view's own method
+    decorator, which answers 405 with what it allows; a view without one would run."""
+    diary = make_diary(user, "idioms")
+    factory = RequestFactory()
+    allowed = set(METHOD_DECORATORS.values())
+    checked = set()
+    for route in app_routes():
+        for path in fill(route, diary):
+            match = resolve(path)
+            if not match.func.__module__.startswith("diary.views."):
+                continue  # Django's auth views
+            request = factory.delete(path)
+            try:
+                response = match.func(request, *match.args, **match.kwargs)
+            except Exception as error:  # the view ran, on a request it should have refused
+                pytest.fail(f"{route} ran on a DELETE ({error!r}): give it a method decorator")
+            assert response.status_code == 405, f"{route} answered a DELETE"
+            assert response["Allow"] in allowed, f"{route} allows {response['Allow']}"
+            checked.add(route.name)
+    assert {"diary:episode_detail", "diary:episode_over", "diary:share_create"} <= checked
+    print(f"method decorators: {len(checked)} views refuse a DELETE themselves")
+    assert len(checked) >= 40

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.forms import ModelForm
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from diary.dataversion import changes_diary
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
@@ -133,13 +133,11 @@ def episode_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "diary/episodes/detail.html", context)
 
 
+@require_POST
 @changes_diary
 def episode_over(request: SignedInRequest, pk: int) -> HttpResponse:
     """ "It's over": the duration is the time elapsed since the episode started."""
-    # First: another person's id is a 404 to any method.
     episode = _get_episode_for_user(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     now = timezone.now()
     if episode.may_end_now(now):
         episode.duration_seconds = int((now - episode.started_at).total_seconds())
