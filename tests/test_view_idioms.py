@@ -1,9 +1,11 @@
-"""One idiom per job in the views: the same thing is always written the same way.
+"""One idiom per job in the views and templates: the same thing is always written the same way.
 
-Read from the source with ast, so a view written another way fails here the day it lands.
+The views are read from the source with ast, so a view written another way fails here the day
+it lands.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,9 @@ from django.urls import resolve
 from diary.http import posted_data, posted_files
 from tests.security_routes import app_routes, fill, make_diary
 
-VIEWS = Path(__file__).resolve().parent.parent / "diary" / "views"
+ROOT = Path(__file__).resolve().parent.parent
+VIEWS = ROOT / "diary" / "views"
+TEMPLATES = ROOT / "templates"
 VIEW_MODULES = sorted(path.name for path in VIEWS.glob("*.py") if path.name != "__init__.py")
 
 
@@ -254,3 +258,46 @@ def test_every_view_of_the_app_refuses_other_methods_itself(user):
     assert {"diary:episode_detail", "diary:episode_over", "diary:share_create"} <= checked
     print(f"method decorators: {len(checked)} views refuse a DELETE themselves")
     assert len(checked) >= 40
+
+
+# `{% url … as x %}` swallows a NoReverseMatch and leaves x empty: with `{% if x %}` after it a
+# link would vanish silently the day its URL name changed. A plain `{% url %}` fails loudly.
+URL_AS = re.compile(r"{%\s*url\b(?:[^%]|%(?!}))*?\sas\s+\w+\s*%}")
+
+
+def quiet_urls(text: str) -> list[str]:
+    return URL_AS.findall(text)
+
+
+def test_no_template_links_through_a_url_that_may_be_missing():
+    found = {
+        str(path.relative_to(TEMPLATES)): quiet_urls(path.read_text())
+        for path in sorted(TEMPLATES.rglob("*.html"))
+    }
+    assert {name: urls for name, urls in found.items() if urls} == {}
+    assert len(found) > 40
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{% url 'diary:report' as report_url %}{% if report_url %}",
+        "{% url name as href %}",
+        "{% url 'diary:checkin_day' day as missing_url %}",
+        "{%url 'diary:home' as home_url%}",
+    ],
+)
+def test_the_url_check_notices_a_url_kept_under_a_name(line):
+    assert quiet_urls(line) != []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<a href=\"{% url 'diary:report' %}\">report for your doctor</a>",
+        "{% url 'diary:checkin_day' day %}",
+        "{% url 'diary:home' %} as in the header",
+    ],
+)
+def test_the_url_check_lets_a_plain_url_through(line):
+    assert quiet_urls(line) == []
