@@ -725,19 +725,26 @@ def _clip(first: date, last: date) -> tuple[date, date] | None:
     return (first, last) if first <= last else None
 
 
+@dataclass(frozen=True)
+class PeriodWords:
+    """How a comparison's summary names its two periods."""
+
+    after: str  # "since you started X"
+    before: str  # "before", in "… a week since you started X against 2.0 before"
+    before_when_short: str  # "before you started X", in "5 more days of diary before …"
+
+
 def _compare_periods(
     label: str,
     before: tuple[date, date] | None,
     after: tuple[date, date] | None,
     counts: dict[date, int],
     min_days: int,
-    phrases: tuple[str, str, str],
+    words: PeriodWords,
     dispersion: float = 1.0,
     monitor: Monitor | None = None,
 ) -> PeriodComparison:
-    """`phrases`: words for after ("since you started X") and before ("before"), and for the
-    days before when more of them are needed ("before you started X"). `dispersion`: the
-    person's own, from history."""
+    """`dispersion`: the person's own, from history."""
     comparison = RateComparison(
         exposed_days=_length(after),
         unexposed_days=_length(before),
@@ -746,10 +753,9 @@ def _compare_periods(
         min_days=min_days,
         dispersion=dispersion,
     )
-    after_words, before_words, before_words_when_short = phrases
     if not comparison.enough_data:
         summary = comparison.missing_data_message(
-            "more day", f"of diary {after_words}", f"of diary {before_words_when_short}"
+            "more day", f"of diary {words.after}", f"of diary {words.before_when_short}"
         )
     else:
         per_week = [7 * rate for rate in comparison.known_rates]
@@ -757,8 +763,8 @@ def _compare_periods(
         assert comparison.p_value is not None  # there is enough data
         verdict = "a clear change" if comparison.p_value < SIGNIFICANCE else "no clear change"
         summary = (
-            f"{per_week[0]:.1f} cramps a week {after_words} against "
-            f"{per_week[1]:.1f} {before_words} "
+            f"{per_week[0]:.1f} cramps a week {words.after} against "
+            f"{per_week[1]:.1f} {words.before} "
             f"({_ratio_text(comparison.rate_ratio, ci_low, ci_high)}), {verdict}."
         )
     return PeriodComparison(label, before, after, comparison, summary, monitor)
@@ -792,7 +798,11 @@ def trend(counts: dict[date, int], diary_first_day: date, last_day: date) -> Per
         recent,
         counts,
         TREND_DAYS,
-        ("in the last 4 weeks", "in the 4 weeks before", "in the 4 weeks before"),
+        PeriodWords(
+            after="in the last 4 weeks",
+            before="in the 4 weeks before",
+            before_when_short="in the 4 weeks before",
+        ),
         dispersion=watch.dispersion or 1.0,
         monitor=watch,
     )
@@ -837,7 +847,9 @@ def medication_onsets(
             _clip(began, end),
             counts,
             ONSET_MIN_DAYS,
-            (after_words, "before", f"before you started {name}"),
+            PeriodWords(
+                after=after_words, before="before", before_when_short=f"before you started {name}"
+            ),
             dispersion=dispersion_of(before),
             monitor=watch,
         )

@@ -76,6 +76,13 @@ def test_it_saves_which_questions_the_check_in_shows(auth_client, user):
     assert page.context["form"].initial["shown"] == shown
 
 
+def test_unticking_every_question_hides_them_all(auth_client, user):
+    # The browser then posts no field but the CSRF token: still a POST, not a page view.
+    response = auth_client.post(questions_url(), {})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).hidden_checkin_questions == CheckInQuestion.values
+
+
 def test_hidden_questions_are_left_off_the_check_in(auth_client, user):
     Profile.objects.filter(user=user).update(hidden_checkin_questions=["exercise", "stress"])
     form = auth_client.get(day_url()).context["form"]

@@ -222,3 +222,51 @@ def test_its_over_on_another_persons_episode_is_a_404(auth_client, other_user):
     assert response.status_code == 404
     episode.refresh_from_db()
     assert episode.duration_seconds is None
+
+
+def test_its_over_refuses_get_whoever_owns_the_episode(auth_client, user, other_user):
+    # A link or a prefetch must not end an episode; 405 for everyone, so it tells nothing.
+    own = Episode.objects.create(user=user, muscle="calf", side="left", intensity=5)
+    other = Episode.objects.create(user=other_user, muscle="calf", side="left", intensity=5)
+
+    for episode in (own, other):
+        response = auth_client.get(reverse("diary:episode_over", args=[episode.pk]))
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+        episode.refresh_from_db()
+        assert episode.duration_seconds is None
+
+
+def test_the_status_links_to_the_check_ins_it_names(auth_client, user, monkeypatch):
+    freeze_now(monkeypatch, MORNING)
+    today = date(2026, 3, 10)
+    CheckIn.objects.create(user=user, date=today - timedelta(days=1), stress=2)
+    user.date_joined = MORNING - timedelta(days=5)  # the diary's first day
+    user.save(update_fields=["date_joined"])
+
+    missing = auth_client.get(HOME).content.decode()
+    fill_in = f'<a class="alert-link" href="{reverse("diary:checkin_day", args=[today])}">'
+    assert f"Today's check-in is missing. {fill_in}Fill it in</a>" in missing
+
+    CheckIn.objects.create(user=user, date=today, stress=3)
+    done = auth_client.get(HOME).content.decode()
+    review = f'<a href="{reverse("diary:checkin_day", args=[today])}">Review it</a>'
+    assert f"Today's check-in is done. {review}" in done
+
+
+def test_the_red_flag_line_links_to_the_report(auth_client, user):
+    severe_episodes(user, 1)
+    page = auth_client.get(HOME).content.decode()
+    assert (
+        f'· <a class="alert-link" href="{reverse("diary:report")}">report for your doctor</a>'
+        in page
+    )
+
+
+def test_the_navigation_marks_the_page_it_is_on(auth_client):
+    page = auth_client.get(reverse("diary:episode_list")).content.decode()
+    current = re.findall(r'<a class="nav-link active" aria-current="page" href="([^"]+)">', page)
+    assert current == [reverse("diary:episode_list")]
+    for name in ("diary:checkin_list", "diary:insights", "diary:report", "diary:account"):
+        assert f'<a class="nav-link" href="{reverse(name)}">' in page
+    assert 'aria-current="page"' not in auth_client.get(HOME).content.decode()

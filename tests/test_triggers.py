@@ -364,6 +364,15 @@ def test_medication_onset_needs_28_days_on_each_side():
     assert onset.comparison.more_exposed_days_needed == 16
 
 
+def test_a_medication_started_soon_after_the_diary_asks_for_days_before_it():
+    first, last = date(2025, 1, 1), date(2025, 3, 31)
+    early = MedicationRecord("Quinine", "other", started_on=date(2025, 1, 11))
+    [(_, onset)] = medication_onsets([early], {date(2025, 2, 1): 1}, first, last)
+    assert onset.comparison.more_unexposed_days_needed == 18
+    assert "18 more days of diary before you started Quinine" in onset.summary
+    assert "since you started Quinine" not in onset.summary
+
+
 # Planted effects and null diaries
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
 from diary.forms.accounts import SignupForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.ratelimit import SIGNUP_LIMITS, limited
 
 
@@ -15,8 +15,8 @@ from diary.ratelimit import SIGNUP_LIMITS, limited
 def signup(request):
     if request.user.is_authenticated:
         return redirect("diary:home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = SignupForm(posted_data(request))
+    if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("diary:home")

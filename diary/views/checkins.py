@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from diary.dataversion import changes_diary
 from diary.forms.checkins import CheckInForm, CheckInQuestionsForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.insights import diary_first_day
 from diary.limits import MAX_CUSTOM_FACTORS
 from diary.models import CheckIn, CustomFactor, Episode
@@ -30,6 +30,10 @@ def _checkins_for_day(user: User, day: date) -> tuple[CheckIn, CheckIn | None]:
     before = day - timedelta(days=1)
     found = {c.date: c for c in CheckIn.objects.for_user(user).filter(date__in=(day, before))}
     return found.get(day) or CheckIn(user=user, date=day), found.get(before)
+
+
+def _get_checkin_for_user(request: SignedInRequest, day: date) -> CheckIn:
+    return get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
 
 
 @require_safe
@@ -78,7 +82,7 @@ def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
     checkin, previous = _checkins_for_day(request.user, day)
     copying = request.method == "GET" and request.GET.get("fill") == "yesterday"
     form = CheckInForm(
-        request.POST if request.method == "POST" else None,
+        posted_data(request),
         instance=checkin,
         hidden=request.profile.hidden_checkin_questions,
         copy_from=previous if copying else None,
@@ -119,7 +123,7 @@ def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
 @form_page
 @changes_diary
 def checkin_delete(request: SignedInRequest, day: date) -> HttpResponse:
-    checkin = get_object_or_404(CheckIn.objects.for_user(request.user), date=day)
+    checkin = _get_checkin_for_user(request, day)
     if request.method == "POST":
         checkin.delete()
         messages.success(request, f"Check-in for {day:%A %-d %B %Y} deleted.")
@@ -134,11 +138,11 @@ def checkin_questions(request: SignedInRequest) -> HttpResponse:
     hidden = set(profile.hidden_checkin_questions)
     factors = CustomFactor.objects.for_user(request.user)
     form = CheckInQuestionsForm(
-        request.POST or None,
+        posted_data(request),
         initial={"shown": [q for q in CheckInQuestion.values if q not in hidden]},
         factors=factors,
     )
-    if request.method == "POST" and form.is_valid():  # changes_diary: one transaction
+    if form.is_valid():  # changes_diary: one transaction
         profile.hidden_checkin_questions = form.hidden_questions()
         profile.save(update_fields=["hidden_checkin_questions", "updated_at"])
         form.save_shown_factors()

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.forms import ModelForm
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from diary.dataversion import changes_diary
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.models import Episode
 from diary.quantities import format_duration
 from diary.signedin import SignedInRequest, User
@@ -20,7 +20,7 @@ EPISODES_PER_PAGE = 25
 RECENT_EPISODES_FOR_DEFAULTS = 30
 
 
-def _get_episode(request: SignedInRequest, pk: int) -> Episode:
+def _get_episode_for_user(request: SignedInRequest, pk: int) -> Episode:
     """The one place an episode is fetched: another person's id is a 404."""
     return get_object_or_404(Episode.objects.for_user(request.user), pk=pk)
 
@@ -67,7 +67,7 @@ def recent_muscles_and_side(user: User) -> tuple[list[str], str]:
 def quick_log(request: SignedInRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = QuickLogForm(
-        request.POST or None, recent_muscles=muscles, recent_side=side, user=request.user
+        posted_data(request), recent_muscles=muscles, recent_side=side, user=request.user
     )
     if request.method == "POST":
         episode = _episode_sent_before(request) or (
@@ -111,7 +111,7 @@ def episode_list(request: SignedInRequest) -> HttpResponse:
 def episode_new(request: SignedInRequest) -> HttpResponse:
     muscles, side = recent_muscles_and_side(request.user)
     form = EpisodeForm(
-        request.POST or None,
+        posted_data(request),
         instance=Episode(user=request.user),
         recent_muscles=muscles,
         recent_side=side,
@@ -128,17 +128,16 @@ def episode_new(request: SignedInRequest) -> HttpResponse:
 
 @require_safe
 def episode_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    episode = _get_episode(request, pk)
+    episode = _get_episode_for_user(request, pk)
     context = {"episode": episode, "may_end_now": episode.may_end_now(timezone.now())}
     return render(request, "diary/episodes/detail.html", context)
 
 
+@require_POST
 @changes_diary
 def episode_over(request: SignedInRequest, pk: int) -> HttpResponse:
     """ "It's over": the duration is the time elapsed since the episode started."""
-    episode = _get_episode(request, pk)  # first: another person's id is a 404 to any method
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    episode = _get_episode_for_user(request, pk)
     now = timezone.now()
     if episode.may_end_now(now):
         episode.duration_seconds = int((now - episode.started_at).total_seconds())
@@ -156,9 +155,9 @@ def episode_over(request: SignedInRequest, pk: int) -> HttpResponse:
 @form_page
 @changes_diary
 def episode_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    episode = _get_episode(request, pk)
-    form = EpisodeForm(request.POST or None, instance=episode)
-    if request.method == "POST" and form.is_valid():
+    episode = _get_episode_for_user(request, pk)
+    form = EpisodeForm(posted_data(request), instance=episode)
+    if form.is_valid():
         form.save()
         messages.success(request, "Episode updated.")
         return redirect("diary:episode_detail", pk=episode.pk)
@@ -168,7 +167,7 @@ def episode_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 @form_page
 @changes_diary
 def episode_delete(request: SignedInRequest, pk: int) -> HttpResponse:
-    episode = _get_episode(request, pk)
+    episode = _get_episode_for_user(request, pk)
     if request.method == "POST":
         episode.delete()
         messages.success(request, "Episode deleted.")

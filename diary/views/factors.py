@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from diary.dataversion import changes_diary
 from diary.forms.factors import CustomFactorForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.models import CustomFactor
 from diary.signedin import SignedInRequest
 from diary.views.named import save_named
@@ -17,7 +17,7 @@ def _get_factor_for_user(request: SignedInRequest, pk: int) -> CustomFactor:
 
 
 def _edit_factor(request: SignedInRequest, factor: CustomFactor, heading: str) -> HttpResponse:
-    form = CustomFactorForm(request.POST if request.method == "POST" else None, instance=factor)
+    form = CustomFactorForm(posted_data(request), instance=factor)
     if saved := save_named(request, form, "factor", "diary:checkin_questions"):
         return saved
     context = {"form": form, "heading": heading, "submit_label": "Save factor"}

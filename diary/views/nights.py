@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from diary.dataversion import changes_diary
 from diary.forms.nights import LastNightForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.models import CheckIn, Episode
 from diary.nights import NightAnswer, morning_has_come, night_episodes
 from diary.signedin import SignedInRequest, User
@@ -62,9 +62,9 @@ def last_night(request: SignedInRequest) -> HttpResponse:
         )
     muscles, side = recent_muscles_and_side(request.user)
     form = LastNightForm(
-        request.POST or None, recent_muscles=muscles, recent_side=side, user=request.user
+        posted_data(request), recent_muscles=muscles, recent_side=side, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         answer = form.answer()
         if not _save_night(request.user, morning, answer):
             messages.info(request, "Last night was already recorded.")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from diary import csvfiles, diaryfile, pendingimports, portability, uploads
 from diary.diaryfile import DiaryFileError, ParsedDiary
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
-from diary.http import form_page
+from diary.http import form_page, posted_data, posted_files
 from diary.limits import MAX_EPISODES, MAX_MEDICATIONS
 from diary.models import CheckIn, Episode, Medication, Profile
 from diary.portability import ImportSummary
@@ -57,24 +57,22 @@ def import_diary(request: SignedInRequest) -> HttpResponse:
     """
     if request.method == "POST" and "action" in request.POST:
         return _confirm_import(request)
-    form = DiaryUploadForm(request.user)
-    if request.method == "POST":
-        form = DiaryUploadForm(
-            request.user,
-            request.POST,
-            request.FILES,
-            stopped_for_size=uploads.stopped_for_size(request),
-        )
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                summary = portability.merge_diary(request.user, upload.parsed, dry_run=True)
-            except DiaryFileError as error:
-                form.add_error("file", error.messages)
-            else:
-                token = pendingimports.store(request, upload.raw, upload.name)
-                return _preview(request, upload.parsed, summary, token, upload.name)
-    elif entry := pendingimports.pending(request):
+    form = DiaryUploadForm(
+        request.user,
+        posted_data(request),
+        posted_files(request),
+        stopped_for_size=uploads.stopped_for_size(request),
+    )
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = portability.merge_diary(request.user, upload.parsed, dry_run=True)
+        except DiaryFileError as error:
+            form.add_error("file", error.messages)
+        else:
+            token = pendingimports.store(request, upload.raw, upload.name)
+            return _preview(request, upload.parsed, summary, token, upload.name)
+    elif not form.is_bound and (entry := pendingimports.pending(request)):
         # A reload of the preview: the file again, against the diary as it is now.
         raw = pendingimports.load(request, entry["token"])
         if raw is None:  # confirmed or cancelled in another tab meanwhile
@@ -142,8 +140,8 @@ def _confirm_import(request: SignedInRequest) -> HttpResponse:
 
 def _confirm_with_password(request: SignedInRequest, template: str, confirmed) -> HttpResponse:
     """The password form of a deletion page; `confirmed()` acts once it is right."""
-    form = ConfirmPasswordForm(request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ConfirmPasswordForm(request, posted_data(request))
+    if form.is_valid():
         return confirmed()
     user = request.user
     counts = {

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from diary.dataversion import changes_diary
 from diary.forms.profile import MedicationForm, ProfileForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.models import CheckIn, Medication, ShareLink
 from diary.signedin import SignedInRequest
 from diary.views.named import save_named
@@ -17,14 +17,10 @@ def _get_medication_for_user(request: SignedInRequest, pk: int) -> Medication:
     return get_object_or_404(Medication.objects.for_user(request.user), pk=pk)
 
 
-def _posted(request: SignedInRequest):
-    return request.POST if request.method == "POST" else None
-
-
 @form_page
 @changes_diary
 def account(request: SignedInRequest) -> HttpResponse:
-    form = ProfileForm(_posted(request), instance=request.profile)
+    form = ProfileForm(posted_data(request), instance=request.profile)
     if form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
@@ -41,7 +37,7 @@ def account(request: SignedInRequest) -> HttpResponse:
 def _edit_medication(
     request: SignedInRequest, medication: Medication, heading: str
 ) -> HttpResponse:
-    form = MedicationForm(_posted(request), instance=medication)
+    form = MedicationForm(posted_data(request), instance=medication)
     if saved := save_named(request, form, "medication", "diary:account"):
         return saved
     context = {"form": form, "heading": heading, "submit_label": "Save medication"}

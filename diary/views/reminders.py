@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from diary.forms.reminders import ReminderForm
-from diary.http import form_page
+from diary.http import form_page, posted_data
 from diary.models import Profile
 from diary.reminders import user_id_from_token
 from diary.signedin import SignedInRequest
@@ -13,8 +13,8 @@ from diary.signedin import SignedInRequest
 
 @form_page
 def reminder_settings(request: SignedInRequest) -> HttpResponse:
-    form = ReminderForm(request.POST or None, instance=request.profile)
-    if request.method == "POST" and form.is_valid():
+    form = ReminderForm(posted_data(request), instance=request.profile)
+    if form.is_valid():
         profile = form.save()
         if profile.reminder_time:
             messages.success(request, f"Reminder set for {profile.reminder_time:%H:%M}.")

@@ -29,6 +29,10 @@ from diary.views.report import chart_response, pdf_response
 NOT_FOUND_TEXT = "This link doesn't exist or no longer works."
 
 
+def _get_share_link_for_user(request: SignedInRequest, pk: int) -> ShareLink:
+    return get_object_or_404(ShareLink.objects.for_user(request.user), pk=pk)
+
+
 @never_cache
 @require_POST
 def share_create(request: SignedInRequest) -> HttpResponse:
@@ -53,7 +57,7 @@ def share_create(request: SignedInRequest) -> HttpResponse:
 
 @form_page
 def share_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(ShareLink.objects.for_user(request.user), pk=pk)
+    link = _get_share_link_for_user(request, pk)
     if request.method == "POST":
         if link.revoked_at is None:
             link.revoked_at = timezone.now()
