@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
@@ -29,9 +30,14 @@ def private_pending_imports(settings, tmp_path):
     settings.PENDING_IMPORTS_DIR = tmp_path / "pending-imports"
 
 
-def freeze_now(monkeypatch, instant: datetime) -> None:
-    """Every `timezone.now()` call returns `instant` for the rest of the test."""
-    monkeypatch.setattr(timezone, "now", lambda: instant)
+@pytest.fixture
+def freeze_now(monkeypatch) -> Callable[[datetime], None]:
+    """`freeze_now(instant)`: every `timezone.now()` returns `instant` for the rest of the test."""
+
+    def freeze(instant: datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: instant)
+
+    return freeze
 
 
 def make_user(username: str, time_zone: str = "UTC") -> User:

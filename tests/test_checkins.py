@@ -18,7 +18,7 @@ from diary.months import (
     parse_month,
     previous_month,
 )
-from tests.conftest import freeze_now, make_user
+from tests.conftest import make_user
 
 DAY = date(2025, 6, 10)
 
@@ -378,16 +378,16 @@ def test_it_answers_404_for_a_date_that_does_not_exist(auth_client):
     assert auth_client.get("/checkins/2025-02-30/").status_code == 404
 
 
-def log_in_at_lunchtime_utc_on_10_march(client, monkeypatch, zone: str):
+def log_in_at_lunchtime_utc_on_10_march(client, freeze_now, zone: str):
     person = make_user("traveller", zone)
     client.force_login(person)
-    freeze_now(monkeypatch, datetime(2026, 3, 10, 12, 30, tzinfo=UTC))
+    freeze_now(datetime(2026, 3, 10, 12, 30, tzinfo=UTC))
     return person
 
 
-def test_a_check_in_lands_on_the_local_date_in_auckland(db, client, monkeypatch):
+def test_a_check_in_lands_on_the_local_date_in_auckland(db, client, freeze_now):
     # 12:30 UTC on 10 March is 01:30 on 11 March in Auckland (NZDT, UTC+13).
-    kiri = log_in_at_lunchtime_utc_on_10_march(client, monkeypatch, "Pacific/Auckland")
+    kiri = log_in_at_lunchtime_utc_on_10_march(client, freeze_now, "Pacific/Auckland")
 
     response = client.post(day_url(date(2026, 3, 11)), {"sleep_hours": "5"})
 
@@ -399,8 +399,8 @@ def test_a_check_in_lands_on_the_local_date_in_auckland(db, client, monkeypatch)
     assert (today.day, today.state) == (date(2026, 3, 11), DayState.RECORDED)
 
 
-def test_the_same_instant_is_still_the_day_before_in_utc(db, client, monkeypatch):
-    log_in_at_lunchtime_utc_on_10_march(client, monkeypatch, "UTC")
+def test_the_same_instant_is_still_the_day_before_in_utc(db, client, freeze_now):
+    log_in_at_lunchtime_utc_on_10_march(client, freeze_now, "UTC")
     response = client.post(day_url(date(2026, 3, 11)), {"sleep_hours": "5"})
     assert response.status_code == 404
     assert not CheckIn.objects.exists()

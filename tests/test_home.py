@@ -10,7 +10,6 @@ from django.utils import timezone
 from diary.dataversion import diary_changed
 from diary.models import CheckIn, Episode, Profile
 from diary.views.home import new_red_flag_codes
-from tests.conftest import freeze_now
 
 HOME = reverse("diary:home")
 # 09:00 in Berlin on 10 March 2026.
@@ -39,9 +38,9 @@ def test_new_red_flags_are_the_codes_not_seen_before():
 
 
 def test_home_puts_the_quick_log_first_then_today_then_flags_then_recent_episodes(
-    auth_client, user, monkeypatch
+    auth_client, user, freeze_now
 ):
-    freeze_now(monkeypatch, MORNING)
+    freeze_now(MORNING)
     severe_episodes(user, 1)
 
     page = auth_client.get(HOME).content.decode()
@@ -120,8 +119,8 @@ def test_seeing_the_flags_does_not_change_the_insights_data_version(auth_client,
     assert Profile.objects.get(user=user).updated_at == before
 
 
-def test_the_status_says_what_last_night_was(auth_client, user, monkeypatch):
-    freeze_now(monkeypatch, MORNING)
+def test_the_status_says_what_last_night_was(auth_client, user, freeze_now):
+    freeze_now(MORNING)
     auth_client.post(
         reverse("diary:last_night"),
         {
@@ -146,8 +145,8 @@ def test_the_status_says_what_last_night_was(auth_client, user, monkeypatch):
 
 
 @pytest.mark.parametrize("minutes", [0, 5, 15, 30])
-def test_the_quick_log_takes_when_it_started(auth_client, user, monkeypatch, minutes):
-    freeze_now(monkeypatch, MORNING)
+def test_the_quick_log_takes_when_it_started(auth_client, user, freeze_now, minutes):
+    freeze_now(MORNING)
 
     auth_client.post(
         reverse("diary:quick_log"),
@@ -168,8 +167,8 @@ def test_the_quick_log_refuses_another_start_beside_the_field(auth_client, user)
     assert not Episode.objects.exists()
 
 
-def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, monkeypatch):
-    freeze_now(monkeypatch, MORNING)
+def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, freeze_now):
+    freeze_now(MORNING)
     auth_client.post(
         reverse("diary:quick_log"),
         {"muscle": "calf", "side": "left", "intensity": "5", "started_minutes_ago": "5"},
@@ -178,7 +177,7 @@ def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, mon
     detail = auth_client.get(reverse("diary:episode_detail", args=[episode.pk]))
     assert "It's over" in detail.content.decode()
 
-    freeze_now(monkeypatch, MORNING + timedelta(seconds=75))
+    freeze_now(MORNING + timedelta(seconds=75))
     response = auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
 
     assert response.status_code == 302

@@ -631,15 +631,14 @@ def test_the_insights_stylesheet_is_linked_in_the_head(auth_client):
     assert page.index("css/insights.css") < page.index("</head>")
 
 
-def test_a_window_ending_today_is_computed_again_once_today_is_over(user, monkeypatch):
+def test_a_window_ending_today_is_computed_again_once_today_is_over(user, freeze_now):
     today = today_for(user)
     add_episode(user, today - timedelta(days=100))
     profile = Profile.get_or_create_for(user)
     first_day = today - timedelta(days=89)
     document = cached_document(user, profile, first_day, today)
     assert document["trend"]["after"]["end"] == (today - timedelta(days=1)).isoformat()
-    tomorrow = timezone.now() + timedelta(days=1)
-    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    freeze_now(timezone.now() + timedelta(days=1))
     document = cached_document(user, profile, first_day, today)
     assert document["trend"]["after"]["end"] == today.isoformat()
 

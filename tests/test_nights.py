@@ -8,7 +8,6 @@ from diary import charts
 from diary.insights import build_document, load_diary
 from diary.models import CheckIn, Episode
 from diary.nights import NightAnswer, night_episodes, split_minutes
-from tests.conftest import freeze_now
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # 07:30 in Berlin on 10 March 2026: the morning after the night of the 9th.
@@ -25,8 +24,8 @@ TWO_CRAMPS = {
 
 
 @pytest.fixture
-def morning(monkeypatch):
-    freeze_now(monkeypatch, MORNING)
+def morning(freeze_now):
+    freeze_now(MORNING)
 
 
 # The episodes a night becomes, without a database.
@@ -164,8 +163,8 @@ def test_the_night_is_added_to_a_check_in_already_begun(auth_client, user, morni
     assert (checkin.water_ml, checkin.sleep_disturbance) == (500, 0)
 
 
-def test_before_four_in_the_morning_the_night_is_not_over(auth_client, user, monkeypatch):
-    freeze_now(monkeypatch, datetime(2026, 3, 10, 2, 0, tzinfo=UTC))  # 03:00 in Berlin
+def test_before_four_in_the_morning_the_night_is_not_over(auth_client, user, freeze_now):
+    freeze_now(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))  # 03:00 in Berlin
 
     response = auth_client.post(URL, TWO_CRAMPS)
 

@@ -186,11 +186,10 @@ def test_the_quick_log_refuses_an_episode_past_the_cap(small_caps, auth_client, 
 
 
 def test_the_night_form_refuses_cramps_that_would_not_fit(
-    small_caps, monkeypatch, auth_client, user
+    small_caps, freeze_now, auth_client, user
 ):
     add_episodes(user, EPISODE_CAP - 1)
-    morning = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
-    monkeypatch.setattr(timezone, "now", lambda: morning)
+    freeze_now(datetime(2025, 6, 2, 8, 0, tzinfo=UTC))
     data = {
         "episodes": 2,
         "worst_intensity": 6,
