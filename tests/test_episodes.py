@@ -3,8 +3,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from diary.dataversion import diary_changed
 from diary.models import Episode, Profile
 from diary.redflags import SEVERE_INTENSITY
 from tests.conftest import make_user
+from tests.helpers import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -258,9 +257,7 @@ def queries_for(client, url: str, user) -> int:
     # flags it shows (recording them is one query on the visit that first shows them).
     assert client.get(url).status_code == 200
     diary_changed(user)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    return page_queries(client, url)
 
 
 @pytest.mark.parametrize("name", ["diary:episode_list", "diary:home", "diary:quick_log"])

@@ -35,6 +35,7 @@ from diary.insights import (
 from diary.models import CheckIn, Episode, Medication, Profile
 from diary.patterns import calendar_start
 from tests.conftest import make_user
+from tests.helpers import page_queries
 
 # The keys of a bin of `dose_response`, as the README documents them.
 DOSE_BIN_KEYS = {
@@ -349,18 +350,12 @@ def test_a_chart_is_never_stored_by_the_browser(auth_client, user):
 # Work that must not grow with the diary
 
 
-def count_queries(client, url: str, query=None) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, query).status_code == 200
-    return len(queries)
-
-
 def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
     counts = []
     for username, days in (("short", 14), ("long", 365)):
         client.force_login(seeded_user(username, days))
         cache.clear()
-        counts.append(count_queries(client, reverse("diary:insights"), {"period": "all"}))
+        counts.append(page_queries(client, reverse("diary:insights"), {"period": "all"}))
     assert counts[0] == counts[1]
     assert counts[1] <= 13
 
@@ -369,8 +364,8 @@ def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
 def test_the_dashboard_needs_the_queries_the_readme_states(client, db, query, uncached, cached):
     client.force_login(seeded_user("counted", 60))
     cache.clear()
-    assert count_queries(client, reverse("diary:insights"), query) == uncached
-    assert count_queries(client, reverse("diary:insights"), query) == cached
+    assert page_queries(client, reverse("diary:insights"), query) == uncached
+    assert page_queries(client, reverse("diary:insights"), query) == cached
 
 
 def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, monkeypatch):

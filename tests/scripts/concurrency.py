@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 BASE_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(BASE_DIR))  # run by hand, `tests` is importable as under pytest
 from tests.hang_guard import HANG_GUARD_SECONDS  # noqa: E402
+from tests.helpers import run_manage  # noqa: E402
 
 HOST = "127.0.0.1"
 POSTGRES_SERVER = os.environ.get("POSTGRES_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
@@ -65,14 +66,7 @@ def server_environment(database_url: str, data_dir: Path) -> dict[str, str]:
 
 
 def manage(environment: dict[str, str], *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_SECONDS,
-    )
+    result = run_manage(*arguments, environment=environment)
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{result.stderr}")
     return result.stdout
