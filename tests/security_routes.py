@@ -5,8 +5,10 @@ checked the moment its `path(...)` line lands. A route whose arguments this modu
 raises `UnfillableRoute`: the tests then fail and name it, rather than skip it quietly.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.core import serializers
@@ -303,3 +305,110 @@ def body(response) -> str:
     else:
         content = response.content
     return content.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Field:
+    """A field a person fills in, as a browser finds it in a form."""
+
+    name: str
+    kind: str  # text, textarea, select, radio, checkbox, file, number, date, …
+    options: list[str] = field(default_factory=list)
+    multiple: bool = False
+    # What the browser would send untouched: the page's own (valid) values.
+    initial: list[str] = field(default_factory=list)
+
+    def unchanged(self) -> str | list[str] | None:
+        if self.multiple:
+            return self.initial
+        return self.initial[0] if self.initial else None
+
+
+# Inputs a person doesn't fill in: the form's own token and ids, its buttons.
+UNFILLED_INPUT_TYPES = frozenset({"submit", "button", "hidden"})
+
+
+@dataclass
+class Form:
+    method: str  # "get" or "post"
+    action: str | None
+    # Every input, select and textarea as written: its tag and attributes, named or not.
+    controls: list[dict[str, str | None]] = field(default_factory=list)
+    fields: dict[str, Field] = field(default_factory=dict)  # by name
+
+    def posts_to(self, path: str) -> bool:
+        return self.method == "post" and self.action in (None, "", path)
+
+
+class PageForms(HTMLParser):
+    """The forms on a page, read the way a browser reads them, and the query strings of links."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[Form] = []
+        self.link_queries: list[str] = []
+        self.form: Form | None = None
+        self.select: Field | None = None
+        self.textarea: Field | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and urlsplit(attributes.get("href") or "").query:
+            self.link_queries.append(urlsplit(attributes["href"]).query)
+        elif tag == "form":
+            method = (attributes.get("method") or "get").lower()
+            self.form = Form(method, attributes.get("action"))
+            self.forms.append(self.form)
+        elif self.form is not None:
+            if tag in ("input", "select", "textarea"):
+                self.form.controls.append({"tag": tag, **attributes})
+            self._field(tag, attributes)
+
+    def _field(self, tag: str, attributes: dict[str, str | None]) -> None:
+        assert self.form is not None
+        name = attributes.get("name")
+        if tag == "input" and name:
+            kind = attributes.get("type") or "text"
+            if kind in UNFILLED_INPUT_TYPES:
+                return
+            entry = self.form.fields.setdefault(name, Field(name, kind))
+            value = attributes.get("value", "on" if kind in ("radio", "checkbox") else "") or ""
+            if kind in ("radio", "checkbox"):
+                entry.options.append(value)
+                entry.multiple = kind == "checkbox" and len(entry.options) > 1
+                if "checked" in attributes:
+                    entry.initial.append(value)
+            elif kind != "file":
+                entry.initial = [value]
+        elif tag == "textarea" and name:
+            self.textarea = self.form.fields[name] = Field(name, "textarea", initial=[""])
+        elif tag == "select" and name:
+            self.select = Field(name, "select", multiple="multiple" in attributes)
+            self.form.fields[name] = self.select
+        elif tag == "option" and self.select is not None:
+            value = attributes.get("value") or ""
+            self.select.options.append(value)
+            if "selected" in attributes:
+                self.select.initial.append(value)
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea.initial = [self.textarea.initial[0] + data]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+        elif tag == "select" and self.select is not None:
+            # With nothing selected a browser sends a single select's first option.
+            if not self.select.initial and not self.select.multiple and self.select.options:
+                self.select.initial = self.select.options[:1]
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def page_forms(html: str) -> PageForms:
+    page = PageForms()
+    page.feed(html)
+    page.close()
+    return page
