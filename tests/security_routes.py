@@ -412,3 +412,9 @@ def page_forms(html: str) -> PageForms:
     page.feed(html)
     page.close()
     return page
+
+
+def own_form_fields(path: str, html: str) -> dict[str, Field]:
+    """The fields of the one form on the page at `path` that posts to the page itself."""
+    (form,) = [form for form in page_forms(html).forms if form.posts_to(path)]
+    return form.fields
