@@ -24,6 +24,8 @@ from tests.security_routes import Field, app_routes, body, fill, make_diary, own
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_FORM = 25
+# The longest text tried in a field, far past every limit a field has.
+LONGEST_TEXT = 30_000
 # Every form the diary has today; a new one is fuzzed too, this only guards against losing one.
 PUBLIC_FORMS = {"signup", "login", "password_reset"}
 SIGNED_IN_FORMS = {
@@ -49,7 +51,7 @@ def arbitrary_scalar() -> st.SearchStrategy[str]:
         st.dates(min_value=date(1, 1, 1)).map(date.isoformat),
         st.datetimes(min_value=datetime(1, 1, 1)).map(lambda moment: f"{moment:%Y-%m-%dT%H:%M}"),
         st.sampled_from(["", " ", "0", "-1", "24.01", "1e400", "NaN", "2027-02-29", "25:61"]),
-        st.integers(min_value=10_000, max_value=30_000).map(lambda size: "é" * size),
+        st.integers(min_value=10_000, max_value=LONGEST_TEXT).map(lambda size: "é" * size),
     )
 
 

@@ -41,6 +41,8 @@ POSTGRES_SERVER = os.environ.get("POSTGRES_SERVER_URL", "postgres://postgres@127
 WORKERS = 4
 PEOPLE = 8
 QUICK_LOGS_EACH = 200
+# The crash run kills the server once this many quick logs have been acknowledged.
+KILL_AFTER_ACKNOWLEDGED = 400
 # After SIGTERM gunicorn finishes its requests; past this it is killed (not a failure).
 GRACEFUL_STOP_SECONDS = 20
 EPISODE_URL = re.compile(r"/episodes/(\d+)/$")
@@ -338,7 +340,7 @@ def concurrency_run(kind: str, each: int = QUICK_LOGS_EACH) -> dict:
         }
 
 
-def crash_run(kill_after: int = 400, each: int = QUICK_LOGS_EACH) -> dict:
+def crash_run(kill_after: int = KILL_AFTER_ACKNOWLEDGED, each: int = QUICK_LOGS_EACH) -> dict:
     """kill -9 gunicorn (master and workers) mid-load, restart it, check the SQLite file."""
     with temporary_database("sqlite") as (database_url, data_dir):
         prepared = prepare(database_url, data_dir)
