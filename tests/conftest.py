@@ -2,11 +2,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 
-from diary.models import Profile
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -38,12 +37,6 @@ def freeze_now(monkeypatch) -> Callable[[datetime], None]:
         monkeypatch.setattr(timezone, "now", lambda: instant)
 
     return freeze
-
-
-def make_user(username: str, time_zone: str = "UTC") -> User:
-    user = User.objects.create_user(username, password="correct horse battery staple")
-    Profile.objects.create(user=user, time_zone=time_zone)
-    return user
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from diary.models import (
 )
 from diary.report import APPENDIX_SECTIONS
 from diary.sharing import new_token, token_hash
+from tests.factories import make_checkin, make_episode, make_medication
 
 # A report shared with a clinician: opened by its token, without an account.
 SHARED_ROUTE_NAMES = frozenset(
@@ -233,27 +234,23 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
     profile.conditions = ["other"]
     profile.other_condition = f"{marker} condition"
     profile.save()
-    medication = Medication.objects.create(
-        user=user,
+    medication = make_medication(
+        user,
         name=f"{marker} tablets",
         kind="other",
         dose=f"{marker} dose",
         started_on=timezone.localdate() - timedelta(days=30),
     )
-    episode = Episode.objects.create(
-        user=user,
+    episode = make_episode(
+        user,
         started_at=timezone.now() - timedelta(hours=1),
-        muscle="calf",
-        side="left",
         intensity=6,
         notes=f"{marker} episode note",
     )
     today = timezone.now().date()
     checkins = []
     for days in days_ago:
-        checkin = CheckIn.objects.create(
-            user=user, date=today - timedelta(days=days), notes=f"{marker} check-in note"
-        )
+        checkin = make_checkin(user, today - timedelta(days=days), notes=f"{marker} check-in note")
         checkin.medications_taken.add(medication)
         checkins.append(checkin)
     factor = CustomFactor.objects.create(user=user, name=f"{marker} factor", kind="yes_no")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from diary.diaryfile import dumps
 from diary.management.commands.import_diary import Command as ImportDiary
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.portability_helpers import exported, fill_diary, row_counts, without_exported_at
 
 

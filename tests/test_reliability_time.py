@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from diary.days import local_date
 from diary.models import CheckIn, Episode, Profile
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,18 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary import reminders
-from diary.models import CheckIn, Profile, ReminderSent
+from diary.models import Profile, ReminderSent
 from diary.reminders import due_day, unsubscribe_token, user_id_from_token
-from tests.conftest import make_user
+from tests.factories import make_checkin, make_user
 from tests.hang_guard import HANG_GUARD_SECONDS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def reminded_user(username: str, zone: str, at: time) -> Profile:
-    user = make_user(username, zone)
-    user.email = f"{username}@example.org"
-    user.save()
+    user = make_user(username, zone, email=f"{username}@example.org")
     Profile.objects.filter(user=user).update(reminder_time=at)
     return Profile.objects.get(user=user)
 
@@ -156,7 +154,7 @@ def test_across_the_autumn_change_the_repeated_hour_sends_once(db, freeze_now):
 
 def test_no_reminder_when_the_days_check_in_is_in(db, freeze_now):
     profile = reminded_user("alice", "Europe/Berlin", time(20))
-    CheckIn.objects.create(user=profile.user, date=date(2026, 3, 10), water_ml=1500)
+    make_checkin(profile.user, date(2026, 3, 10), water_ml=1500)
 
     run_at(freeze_now, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
 
@@ -165,7 +163,7 @@ def test_no_reminder_when_the_days_check_in_is_in(db, freeze_now):
 
 def test_a_check_in_holding_only_last_night_still_gets_the_reminder(db, freeze_now):
     profile = reminded_user("alice", "Europe/Berlin", time(20))
-    CheckIn.objects.create(user=profile.user, date=date(2026, 3, 10), sleep_disturbance=0)
+    make_checkin(profile.user, date(2026, 3, 10), sleep_disturbance=0)
 
     run_at(freeze_now, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
 

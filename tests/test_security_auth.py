@@ -17,12 +17,11 @@ from django.urls import reverse
 
 from diary import throttling
 from spasmlog import settings as project_settings
-from tests.conftest import make_user
+from tests.factories import PASSWORD, make_user
 from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"  # tests.conftest.make_user's
 LOCKED_OUT = "Too many failed log-ins"
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from diary.models import CheckIn, Episode
+from tests.factories import make_episode
 from tests.security_routes import (
     DATE_CONVERTERS,
     PUBLIC_ARGUMENTS,
@@ -50,7 +51,7 @@ ALLOWED_GET_INPUTS = {"date", "month", "radio", "checkbox", "submit", "button", 
 def test_get_forms_and_links_carry_only_dates_and_choices(auth_client, user):
     diary = make_diary(user, "url-check")
     for number in range(30):  # enough episodes for a second page of the list
-        Episode.objects.create(user=user, muscle="calf", side="left", intensity=number % 11)
+        make_episode(user, intensity=number % 11)
     get_fields, queries = 0, 0
     for route in app_routes():
         for path in fill(route, diary):
@@ -92,7 +93,7 @@ def logged_text(caplog) -> str:
 
 
 def test_requests_with_health_values_leave_none_in_the_logs(all_logs, client, user, other_user):
-    other_episode = Episode.objects.create(user=other_user, muscle="calf", side="left", intensity=3)
+    other_episode = make_episode(other_user, intensity=3)
     client.force_login(user)
     client.post(
         reverse("diary:episode_new"),
