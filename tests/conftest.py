@@ -1,11 +1,11 @@
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
 
-from diary.models import Profile
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -29,15 +29,14 @@ def private_pending_imports(settings, tmp_path):
     settings.PENDING_IMPORTS_DIR = tmp_path / "pending-imports"
 
 
-def freeze_now(monkeypatch, instant: datetime) -> None:
-    """Every `timezone.now()` call returns `instant` for the rest of the test."""
-    monkeypatch.setattr(timezone, "now", lambda: instant)
+@pytest.fixture
+def freeze_now(monkeypatch) -> Callable[[datetime], None]:
+    """`freeze_now(instant)`: every `timezone.now()` returns `instant` for the rest of the test."""
 
+    def freeze(instant: datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: instant)
 
-def make_user(username: str, time_zone: str = "UTC") -> User:
-    user = User.objects.create_user(username, password="correct horse battery staple")
-    Profile.objects.create(user=user, time_zone=time_zone)
-    return user
+    return freeze
 
 
 @pytest.fixture

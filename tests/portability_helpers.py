@@ -11,6 +11,7 @@ from django.utils import timezone
 from diary.diaryfile import dumps
 from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 from diary.portability import export_document
+from tests.factories import make_checkin, make_episode, make_medication
 
 ALL_NULL_CHECKIN = {
     "water_ml": None,
@@ -38,26 +39,20 @@ def fill_diary(user) -> None:
         report_name="Älice Ωmega-Cohen (אליס)",
         date_of_birth=date(1970, 2, 3),
     )
-    magnesium = Medication.objects.create(
-        user=user, name="Magnesium", kind="supplement", dose="400 mg", started_on=date(2025, 1, 1)
-    )
-    diuretic = Medication.objects.create(
-        user=user,
+    magnesium = make_medication(user, dose="400 mg", started_on=date(2025, 1, 1))
+    diuretic = make_medication(
+        user,
         name="Furosemide; 40 \\ mg",
         kind="diuretic",
         started_on=date(2025, 2, 1),
         stopped_on=date(2025, 5, 1),
     )
-    Medication.objects.create(
-        user=user, name="Ibuprofen", kind="other", started_on=date(2024, 11, 3)
-    )
+    make_medication(user, name="Ibuprofen", kind="other", started_on=date(2024, 11, 3))
 
-    Episode.objects.create(
-        user=user,
+    make_episode(
+        user,
         started_at=datetime(2025, 6, 1, 1, 15, 30, 250000, tzinfo=UTC),
         duration_seconds=95,
-        muscle="calf",
-        side="left",
         intensity=8,
         kind="cramp",
         activity="asleep",
@@ -69,8 +64,8 @@ def fill_diary(user) -> None:
         notes='Wadenkrampf 😖 "nachts", zweimal\nzweite Zeile; =SUM(A1) <b>fett</b> – ü',
     )
     # Nothing recorded but what the diary requires.
-    Episode.objects.create(
-        user=user,
+    make_episode(
+        user,
         started_at=datetime(2025, 6, 2, 22, 0, tzinfo=UTC),
         muscle="face",
         side="not_applicable",
@@ -79,16 +74,15 @@ def fill_diary(user) -> None:
     )
     # 02:30 in Berlin happens twice on 26 October 2025, and not at all on 30 March 2025.
     for hour in (0, 1):
-        Episode.objects.create(
-            user=user,
+        make_episode(
+            user,
             started_at=datetime(2025, 10, 26, hour, 30, tzinfo=UTC),
             muscle="foot",
             side="right",
-            intensity=5,
             notes="+1 @night -",
         )
-    Episode.objects.create(
-        user=user,
+    make_episode(
+        user,
         started_at=datetime(2025, 3, 30, 1, 0, tzinfo=UTC),
         muscle="lower_back",
         side="both",
@@ -101,9 +95,9 @@ def fill_diary(user) -> None:
         symptoms=["weakness", "numbness", "swelling", "redness", "injury"],
     )
 
-    full = CheckIn.objects.create(
-        user=user,
-        date=date(2025, 6, 1),
+    full = make_checkin(
+        user,
+        date(2025, 6, 1),
         water_ml=1750,
         electrolytes=["magnesium", "sodium"],
         caffeine_drinks=3,
@@ -121,14 +115,14 @@ def fill_diary(user) -> None:
         notes="Lauf im Regen ☔",
     )
     full.medications_taken.set([magnesium, diuretic])
-    CheckIn.objects.create(user=user, date=date(2025, 6, 2), **ALL_NULL_CHECKIN)
-    none_taken = CheckIn.objects.create(
-        user=user,
-        date=date(2025, 10, 26),
+    make_checkin(user, date(2025, 6, 2), **ALL_NULL_CHECKIN)
+    none_taken = make_checkin(
+        user,
+        date(2025, 10, 26),
         **{**ALL_NULL_CHECKIN, "electrolytes": [], "sleep_hours": Decimal("0.0"), "stress": 0},
     )
     none_taken.medications_taken.set([magnesium])
-    CheckIn.objects.create(user=user, date=date(2025, 3, 30), **{**ALL_NULL_CHECKIN, "water_ml": 0})
+    make_checkin(user, date(2025, 3, 30), **{**ALL_NULL_CHECKIN, "water_ml": 0})
 
     # Own factors of every kind, with a semicolon and an equals sign for the CSV's cell.
     salty = CustomFactor.objects.create(user=user, name="Salty food; crisps", kind="yes_no")

@@ -5,8 +5,10 @@ checked the moment its `path(...)` line lands. A route whose arguments this modu
 raises `UnfillableRoute`: the tests then fail and name it, rather than skip it quietly.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.core import serializers
@@ -25,6 +27,7 @@ from diary.models import (
 )
 from diary.report import APPENDIX_SECTIONS
 from diary.sharing import new_token, token_hash
+from tests.factories import make_checkin, make_episode, make_medication
 
 # A report shared with a clinician: opened by its token, without an account.
 SHARED_ROUTE_NAMES = frozenset(
@@ -231,27 +234,23 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
     profile.conditions = ["other"]
     profile.other_condition = f"{marker} condition"
     profile.save()
-    medication = Medication.objects.create(
-        user=user,
+    medication = make_medication(
+        user,
         name=f"{marker} tablets",
         kind="other",
         dose=f"{marker} dose",
         started_on=timezone.localdate() - timedelta(days=30),
     )
-    episode = Episode.objects.create(
-        user=user,
+    episode = make_episode(
+        user,
         started_at=timezone.now() - timedelta(hours=1),
-        muscle="calf",
-        side="left",
         intensity=6,
         notes=f"{marker} episode note",
     )
     today = timezone.now().date()
     checkins = []
     for days in days_ago:
-        checkin = CheckIn.objects.create(
-            user=user, date=today - timedelta(days=days), notes=f"{marker} check-in note"
-        )
+        checkin = make_checkin(user, today - timedelta(days=days), notes=f"{marker} check-in note")
         checkin.medications_taken.add(medication)
         checkins.append(checkin)
     factor = CustomFactor.objects.create(user=user, name=f"{marker} factor", kind="yes_no")
@@ -303,3 +302,116 @@ def body(response) -> str:
     else:
         content = response.content
     return content.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Field:
+    """A field a person fills in, as a browser finds it in a form."""
+
+    name: str
+    kind: str  # text, textarea, select, radio, checkbox, file, number, date, …
+    options: list[str] = field(default_factory=list)
+    multiple: bool = False
+    # What the browser would send untouched: the page's own (valid) values.
+    initial: list[str] = field(default_factory=list)
+
+    def unchanged(self) -> str | list[str] | None:
+        if self.multiple:
+            return self.initial
+        return self.initial[0] if self.initial else None
+
+
+# Inputs a person doesn't fill in: the form's own token and ids, its buttons.
+UNFILLED_INPUT_TYPES = frozenset({"submit", "button", "hidden"})
+
+
+@dataclass
+class Form:
+    method: str  # "get" or "post"
+    action: str | None
+    # Every input, select and textarea as written: its tag and attributes, named or not.
+    controls: list[dict[str, str | None]] = field(default_factory=list)
+    fields: dict[str, Field] = field(default_factory=dict)  # by name
+
+    def posts_to(self, path: str) -> bool:
+        return self.method == "post" and self.action in (None, "", path)
+
+
+class PageForms(HTMLParser):
+    """The forms on a page, read the way a browser reads them, and the query strings of links."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[Form] = []
+        self.link_queries: list[str] = []
+        self.form: Form | None = None
+        self.select: Field | None = None
+        self.textarea: Field | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and urlsplit(attributes.get("href") or "").query:
+            self.link_queries.append(urlsplit(attributes["href"]).query)
+        elif tag == "form":
+            method = (attributes.get("method") or "get").lower()
+            self.form = Form(method, attributes.get("action"))
+            self.forms.append(self.form)
+        elif self.form is not None:
+            if tag in ("input", "select", "textarea"):
+                self.form.controls.append({"tag": tag, **attributes})
+            self._field(tag, attributes)
+
+    def _field(self, tag: str, attributes: dict[str, str | None]) -> None:
+        assert self.form is not None
+        name = attributes.get("name")
+        if tag == "input" and name:
+            kind = attributes.get("type") or "text"
+            if kind in UNFILLED_INPUT_TYPES:
+                return
+            entry = self.form.fields.setdefault(name, Field(name, kind))
+            value = attributes.get("value", "on" if kind in ("radio", "checkbox") else "") or ""
+            if kind in ("radio", "checkbox"):
+                entry.options.append(value)
+                entry.multiple = kind == "checkbox" and len(entry.options) > 1
+                if "checked" in attributes:
+                    entry.initial.append(value)
+            elif kind != "file":
+                entry.initial = [value]
+        elif tag == "textarea" and name:
+            self.textarea = self.form.fields[name] = Field(name, "textarea", initial=[""])
+        elif tag == "select" and name:
+            self.select = Field(name, "select", multiple="multiple" in attributes)
+            self.form.fields[name] = self.select
+        elif tag == "option" and self.select is not None:
+            value = attributes.get("value") or ""
+            self.select.options.append(value)
+            if "selected" in attributes:
+                self.select.initial.append(value)
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea.initial = [self.textarea.initial[0] + data]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+        elif tag == "select" and self.select is not None:
+            # With nothing selected a browser sends a single select's first option.
+            if not self.select.initial and not self.select.multiple and self.select.options:
+                self.select.initial = self.select.options[:1]
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def page_forms(html: str) -> PageForms:
+    page = PageForms()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def own_form_fields(path: str, html: str) -> dict[str, Field]:
+    """The fields of the one form on the page at `path` that posts to the page itself."""
+    (form,) = [form for form in page_forms(html).forms if form.posts_to(path)]
+    return form.fields

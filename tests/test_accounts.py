@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from diary.models import Profile
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,7 @@ def test_a_zone_chosen_on_a_refused_sign_up_is_not_replaced_by_the_device_zone(c
 
 
 def test_log_in_and_log_out_by_post(client, user):
-    response = client.post(
-        reverse("login"), {"username": "alice", "password": "correct horse battery staple"}
-    )
+    response = client.post(reverse("login"), {"username": "alice", "password": factories.PASSWORD})
     assert response["Location"] == reverse("diary:home")
     assert client.get(reverse("logout")).status_code == 405
     assert client.get(reverse("diary:home")).status_code == 200
@@ -127,7 +126,7 @@ def test_password_change(auth_client, user):
     response = auth_client.post(
         reverse("password_change"),
         {
-            "old_password": "correct horse battery staple",
+            "old_password": factories.PASSWORD,
             "new_password1": PASSWORD,
             "new_password2": PASSWORD,
         },

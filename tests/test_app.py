@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from diary.views.app import APP_SHELL, _shell_version
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.security_routes import app_routes, fill, make_diary
 
 

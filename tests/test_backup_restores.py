@@ -18,7 +18,7 @@ from diary.limits import MAX_NOTE_LENGTH
 from diary.models import CheckIn, Episode, Medication, Profile
 from diary.portability import merge_diary, read_upload
 from diary.vocabularies import MedicationKind, Muscle, Side
-from tests.conftest import make_user
+from tests.factories import make_episode, make_user
 from tests.portability_helpers import exported, without_exported_at
 
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kathmandu", "UTC", "Australia/Lord_Howe"]
@@ -153,9 +153,7 @@ def test_whatever_the_forms_accept_exports_imports_into_an_empty_account_and_exp
 def test_left_and_right_calf_at_the_same_minute_restore(user):
     moment = timezone.now().replace(second=0, microsecond=0) - timedelta(days=1)
     for side in (Side.LEFT, Side.RIGHT):
-        Episode.objects.create(
-            user=user, started_at=moment, muscle=Muscle.CALF, side=side, intensity=5
-        )
+        make_episode(user, started_at=moment, muscle=Muscle.CALF, side=side)
     restored = make_user("restored")
     merge_diary(restored, read_upload(restored, dumps(exported(user))))
     assert sorted(Episode.objects.for_user(restored).values_list("side", flat=True)) == [

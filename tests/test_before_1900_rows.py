@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from diary.charts import CHARTS
 from diary.diaryfile import DiaryFileError, dumps
-from diary.models import CheckIn, Episode, Medication
+from diary.models import CheckIn
 from diary.portability import merge_diary, read_upload
-from tests.conftest import make_user
+from tests.factories import make_checkin, make_episode, make_medication, make_user
 from tests.portability_helpers import exported, json_copy, row_counts
 
 # Year 1 overflows once a zone shifts it; 1800 shows Berlin's local mean time (+00:53).
@@ -21,21 +21,11 @@ OLD_MOMENTS = [datetime(1, 1, 1, 12, tzinfo=UTC), datetime(1800, 6, 1, 12, tzinf
 @pytest.fixture(params=OLD_MOMENTS, ids=["year 1", "1800"])
 def old_rows(request, user):
     moment = request.param
-    episode = Episode.objects.create(
-        user=user, started_at=moment, muscle="calf", side="left", intensity=5
-    )
-    Episode.objects.create(
-        user=user,
-        started_at=datetime(2025, 6, 1, 3, tzinfo=UTC),
-        muscle="calf",
-        side="left",
-        intensity=5,
-    )
-    checkin = CheckIn.objects.create(user=user, date=moment.date(), water_ml=1000)
-    CheckIn.objects.create(user=user, date=date(2025, 6, 1), water_ml=1000)
-    medication = Medication.objects.create(
-        user=user, name="Old", kind="other", started_on=moment.date()
-    )
+    episode = make_episode(user, started_at=moment)
+    make_episode(user, started_at=datetime(2025, 6, 1, 3, tzinfo=UTC))
+    checkin = make_checkin(user, moment.date(), water_ml=1000)
+    make_checkin(user, date(2025, 6, 1), water_ml=1000)
+    medication = make_medication(user, name="Old", kind="other", started_on=moment.date())
     return episode, checkin, medication
 
 

@@ -14,7 +14,7 @@ from diary import benchmark
 from diary.benchmark import Sample, chart_urls_of, format_table, percentile, summarise
 from diary.models import CheckIn, Episode
 from spasmlog import benchmark_settings
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 def test_the_95th_percentile_is_the_nearest_rank():

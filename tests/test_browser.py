@@ -23,7 +23,7 @@ from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from diary.models import CheckIn, Episode, Profile
-from tests.conftest import make_user
+from tests.factories import PASSWORD, make_checkin, make_episode, make_user
 from tests.hang_guard import HANG_GUARD_SECONDS
 from tests.html_checker import html_errors
 from tests.security_routes import app_routes, fill, make_diary
@@ -216,7 +216,7 @@ def _labelled(page, field: str, label: str):
 
 def test_a_typical_check_in_takes_at_most_twelve_taps_and_no_keyboard(browser, live_server):
     user = make_user("alice", "Europe/Berlin")
-    Episode.objects.create(user=user, muscle="calf", side="left", intensity=4)
+    make_episode(user, intensity=4)
     page = signed_in_page(browser, live_server, user)
     recorder = Recorder(page)
     page.goto(live_server.url + "/checkins/")
@@ -283,9 +283,7 @@ def test_two_night_cramps_are_saved_in_six_taps_from_home(browser, live_server):
 def test_same_as_yesterday_is_a_check_in_in_four_taps(browser, live_server):
     user = make_user("alice", "Europe/Berlin")
     today = timezone.localdate(timezone=user.profile.zone)
-    CheckIn.objects.create(
-        user=user, date=today - timedelta(days=1), water_ml=2000, stress=3, stretched=True
-    )
+    make_checkin(user, today - timedelta(days=1), water_ml=2000, stress=3, stretched=True)
     page = signed_in_page(browser, live_server, user)
     page.goto(live_server.url + f"/checkins/{today.isoformat()}/")
     taps = Taps(page)
@@ -432,7 +430,7 @@ def test_an_entry_queued_before_the_session_expired_is_sent_after_logging_in(bro
     assert len(queued_entries(page)) == 1
     assert not Episode.objects.exists()
     page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(live_server.url + "/")
     wait_until_queue_is_empty(page)
@@ -549,11 +547,9 @@ def test_home_at_360px_opens_with_the_quick_log_and_todays_status_and_one_red_fl
 ):
     user = make_user("alice", zone_where_it_is_daytime())
     for days in range(1, 29):
-        Episode.objects.create(
-            user=user,
+        make_episode(
+            user,
             started_at=timezone.now() - timedelta(days=days, hours=1),
-            muscle="calf",
-            side="left",
             intensity=9,
             activity="asleep",
             symptoms=["weakness", "swelling"],

@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.urls import reverse
 
 from diary.forms.checkins import CheckInForm
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, Profile
 from diary.months import check_in_month
 from diary.vocabularies import CheckInQuestion
+from tests.factories import make_checkin, make_episode, make_medication
 
 DAY = date(2025, 6, 10)
 
@@ -98,7 +99,7 @@ def test_a_hidden_question_stays_not_recorded_never_zero(auth_client, user):
 
 
 def test_hiding_a_question_keeps_the_answers_already_given(auth_client, user):
-    CheckIn.objects.create(user=user, date=DAY, stress=6, water_ml=1000)
+    make_checkin(user, DAY, stress=6, water_ml=1000)
     Profile.objects.filter(user=user).update(hidden_checkin_questions=["stress"])
     auth_client.post(day_url(), {"water_ml": "2 l"})
     checkin = CheckIn.objects.get(user=user, date=DAY)
@@ -106,7 +107,7 @@ def test_hiding_a_question_keeps_the_answers_already_given(auth_client, user):
 
 
 def test_hiding_the_medications_takes_them_off_the_form(user):
-    Medication.objects.create(user=user, name="Magnesium", kind="supplement")
+    make_medication(user)
     form = CheckInForm(instance=CheckIn(user=user, date=DAY), hidden=[CheckInQuestion.MEDICATIONS])
     assert "medications_taken" not in form.fields
 
@@ -123,10 +124,10 @@ def test_an_unknown_question_is_refused(auth_client, user):
 
 
 def test_same_as_yesterday_fills_the_form_without_saving(auth_client, user):
-    magnesium = Medication.objects.create(user=user, name="Magnesium", kind="supplement")
-    yesterday = CheckIn.objects.create(
-        user=user,
-        date=DAY - timedelta(days=1),
+    magnesium = make_medication(user)
+    yesterday = make_checkin(
+        user,
+        DAY - timedelta(days=1),
         water_ml=1750,
         electrolytes=[],
         stress=3,
@@ -155,12 +156,12 @@ def test_same_as_yesterday_fills_the_form_without_saving(auth_client, user):
 
 def test_same_as_yesterday_is_offered_only_when_yesterday_has_a_check_in(auth_client, user):
     assert "Same as yesterday" not in auth_client.get(day_url()).text
-    CheckIn.objects.create(user=user, date=DAY - timedelta(days=1), stress=2)
+    make_checkin(user, DAY - timedelta(days=1), stress=2)
     assert 'href="?fill=yesterday">Same as Monday</a>' in auth_client.get(day_url()).text
 
 
 def test_same_as_yesterday_saves_once_the_form_is_sent(auth_client, user):
-    CheckIn.objects.create(user=user, date=DAY - timedelta(days=1), water_ml=1500, stress=2)
+    make_checkin(user, DAY - timedelta(days=1), water_ml=1500, stress=2)
     form = auth_client.get(day_url() + "?fill=yesterday").context["form"]
     data = {name: form[name].value() for name in ("water_ml", "stress")}
     auth_client.post(day_url(), {**data, "stress": "4"})
@@ -171,17 +172,11 @@ def test_same_as_yesterday_saves_once_the_form_is_sent(auth_client, user):
 # All of the day's episodes logged.
 
 
-def _episode(user, started_at: datetime) -> Episode:
-    return Episode.objects.create(
-        user=user, started_at=started_at, muscle="calf", side="left", intensity=5
-    )
-
-
 def test_the_confirmation_counts_the_days_episodes_in_the_persons_zone(auth_client, user):
     # Berlin: 23:30 UTC on the 9th is already the 10th; 22:30 UTC on the 10th is 00:30 the 11th.
-    _episode(user, datetime(2025, 6, 9, 23, 30, tzinfo=UTC))
-    _episode(user, datetime(2025, 6, 10, 12, 0, tzinfo=UTC))
-    _episode(user, datetime(2025, 6, 10, 22, 30, tzinfo=UTC))
+    make_episode(user, started_at=datetime(2025, 6, 9, 23, 30, tzinfo=UTC))
+    make_episode(user, started_at=datetime(2025, 6, 10, 12, 0, tzinfo=UTC))
+    make_episode(user, started_at=datetime(2025, 6, 10, 22, 30, tzinfo=UTC))
     response = auth_client.get(day_url())
     assert ">All logged (2)</label>" in response.text
     assert ">I missed some</label>" in response.text
@@ -192,7 +187,7 @@ def test_all_logged_confirms_the_day_in_the_calendar(auth_client, user):
     user.save()
     auth_client.post(day_url(), {"episodes_all_logged": "True"})
     assert CheckIn.objects.get(user=user, date=DAY).episodes_all_logged is True
-    CheckIn.objects.create(user=user, date=DAY + timedelta(days=1), water_ml=2000)
+    make_checkin(user, DAY + timedelta(days=1), water_ml=2000)
     page = auth_client.get(reverse("diary:checkin_list") + "?month=2025-06")
     assert "2 of 30 days recorded, 1 with every episode logged" in page.text
     assert "Tuesday 10 June: recorded, every episode logged" in page.text

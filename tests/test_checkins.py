@@ -3,13 +3,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from diary.forms.checkins import NONE_TAKEN, CheckInForm
-from diary.models import CheckIn, Medication
+from diary.models import CheckIn
 from diary.months import (
     CalendarDay,
     DayState,
@@ -18,7 +16,9 @@ from diary.months import (
     parse_month,
     previous_month,
 )
-from tests.conftest import freeze_now, make_user
+from tests.factories import make_checkin, make_medication, make_user
+from tests.helpers import page_queries
+from tests.security_routes import own_form_fields
 
 DAY = date(2025, 6, 10)
 
@@ -120,7 +120,7 @@ def test_it_rejects_more_than_twenty_litres(user):
 
 
 def test_it_shows_recorded_water_in_litres(user):
-    checkin = CheckIn.objects.create(user=user, date=DAY, water_ml=1500)
+    checkin = make_checkin(user, DAY, water_ml=1500)
     assert CheckInForm(instance=checkin)["water_ml"].value() == "1.5 L"
 
 
@@ -147,9 +147,9 @@ def test_it_rejects_none_taken_ticked_with_an_electrolyte(user):
 
 
 def test_it_ticks_none_taken_again_when_none_were_taken(user):
-    checkin = CheckIn.objects.create(user=user, date=DAY, electrolytes=[])
+    checkin = make_checkin(user, DAY, electrolytes=[])
     assert CheckInForm(instance=checkin)["electrolytes"].value() == [NONE_TAKEN]
-    unrecorded = CheckIn.objects.create(user=user, date=DAY - timedelta(days=1))
+    unrecorded = make_checkin(user, DAY - timedelta(days=1))
     assert CheckInForm(instance=unrecorded)["electrolytes"].value() == []
 
 
@@ -201,7 +201,7 @@ def test_it_rejects_what_cannot_be_true(user, field, value, message):
 
 
 def test_it_accepts_a_full_day(user):
-    medication = Medication.objects.create(user=user, name="Magnesium", kind="supplement")
+    medication = make_medication(user)
     form = bound_form(
         user,
         water_ml="2 l",
@@ -241,31 +241,27 @@ def test_it_refuses_a_check_in_with_nothing_in_it(user):
 
 
 def test_a_medication_alone_is_an_answer(user):
-    medication = Medication.objects.create(user=user, name="Magnesium", kind="supplement")
+    medication = make_medication(user)
     form = bound_form(user, medications_taken=[medication.pk])
     assert form.is_valid(), form.errors
 
 
 def test_it_rejects_another_users_medication(user, other_user):
-    Medication.objects.create(user=user, name="Magnesium", kind="supplement")
-    theirs = Medication.objects.create(user=other_user, name="Secret pill", kind="other")
+    make_medication(user)
+    theirs = make_medication(other_user, name="Secret pill", kind="other")
     form = bound_form(user, medications_taken=[theirs.pk], notes="x")
     assert not form.is_valid()
     assert form.errors["medications_taken"] == ["That isn't one of your medications."]
 
 
 def test_it_offers_the_medications_taken_that_day_first(user, other_user):
-    Medication.objects.create(user=other_user, name="Amlodipine", kind="blood_pressure")
-    Medication.objects.create(
-        user=user, name="Atorvastatin", kind="statin", dose="20 mg", stopped_on=DAY
+    make_medication(other_user, name="Amlodipine", kind="blood_pressure")
+    make_medication(user, name="Atorvastatin", kind="statin", dose="20 mg", stopped_on=DAY)
+    make_medication(
+        user, name="Bendroflumethiazide", kind="diuretic", started_on=DAY + timedelta(1)
     )
-    Medication.objects.create(
-        user=user, name="Bendroflumethiazide", kind="diuretic", started_on=DAY + timedelta(1)
-    )
-    Medication.objects.create(
-        user=user, name="Chlorthalidone", kind="diuretic", stopped_on=DAY - timedelta(1)
-    )
-    Medication.objects.create(user=user, name="Magnesium", kind="supplement", started_on=DAY)
+    make_medication(user, name="Chlorthalidone", kind="diuretic", stopped_on=DAY - timedelta(1))
+    make_medication(user, started_on=DAY)
     choices = [
         label
         for _, label in CheckInForm(instance=CheckIn(user=user, date=DAY))[
@@ -320,7 +316,7 @@ def test_after_saving_the_page_says_how_the_water_was_read(auth_client, user):
 
 
 def test_saving_again_with_the_water_untouched_does_not_repeat_how_it_was_read(auth_client, user):
-    CheckIn.objects.create(user=user, date=DAY, water_ml=1500)
+    make_checkin(user, DAY, water_ml=1500)
     response = auth_client.post(day_url(DAY), {"water_ml": "1.5 L", "stress": "3"}, follow=True)
     assert "Check-in for Tuesday 10 June 2025 saved.<" in response.text.replace("\n", "")
 
@@ -333,16 +329,14 @@ def test_an_ambiguous_amount_of_water_is_refused_beside_the_field(auth_client, u
 
 
 def test_it_prefills_the_days_check_in(auth_client, user):
-    CheckIn.objects.create(
-        user=user, date=DAY, water_ml=1500, electrolytes=[], stretched=False, notes="Calm day"
-    )
+    make_checkin(user, DAY, water_ml=1500, electrolytes=[], stretched=False, notes="Calm day")
     response = auth_client.get(day_url(DAY))
     form = response.context["form"]
     assert form["water_ml"].value() == "1.5 L"
     assert form["electrolytes"].value() == [NONE_TAKEN]
     assert form["stretched"].value() is False
     assert "Calm day" in response.text
-    assert 'id="id_stretched_1" value="False" checked' in response.text
+    assert own_form_fields(day_url(DAY), response.text)["stretched"].initial == ["False"]
 
 
 def test_it_saves_nothing_when_a_field_is_wrong(auth_client, user):
@@ -359,7 +353,7 @@ def test_it_returns_to_the_month_even_for_the_earliest_day(auth_client, user):
 
 
 def test_it_keeps_the_old_check_in_when_an_edit_is_wrong(auth_client, user):
-    CheckIn.objects.create(user=user, date=DAY, stress=2)
+    make_checkin(user, DAY, stress=2)
     auth_client.post(day_url(DAY), {"stress": "12"})
     assert CheckIn.objects.get().stress == 2
 
@@ -378,16 +372,21 @@ def test_it_answers_404_for_a_date_that_does_not_exist(auth_client):
     assert auth_client.get("/checkins/2025-02-30/").status_code == 404
 
 
-def log_in_at_lunchtime_utc_on_10_march(client, monkeypatch, zone: str):
+def test_a_checkin_url_before_1900_is_a_404(auth_client):
+    assert auth_client.get("/checkins/0001-01-01/").status_code == 404
+    assert auth_client.post("/checkins/1899-12-31/", {"water_ml": "1 l"}).status_code == 404
+
+
+def log_in_at_lunchtime_utc_on_10_march(client, freeze_now, zone: str):
     person = make_user("traveller", zone)
     client.force_login(person)
-    freeze_now(monkeypatch, datetime(2026, 3, 10, 12, 30, tzinfo=UTC))
+    freeze_now(datetime(2026, 3, 10, 12, 30, tzinfo=UTC))
     return person
 
 
-def test_a_check_in_lands_on_the_local_date_in_auckland(db, client, monkeypatch):
+def test_a_check_in_lands_on_the_local_date_in_auckland(db, client, freeze_now):
     # 12:30 UTC on 10 March is 01:30 on 11 March in Auckland (NZDT, UTC+13).
-    kiri = log_in_at_lunchtime_utc_on_10_march(client, monkeypatch, "Pacific/Auckland")
+    kiri = log_in_at_lunchtime_utc_on_10_march(client, freeze_now, "Pacific/Auckland")
 
     response = client.post(day_url(date(2026, 3, 11)), {"sleep_hours": "5"})
 
@@ -399,15 +398,15 @@ def test_a_check_in_lands_on_the_local_date_in_auckland(db, client, monkeypatch)
     assert (today.day, today.state) == (date(2026, 3, 11), DayState.RECORDED)
 
 
-def test_the_same_instant_is_still_the_day_before_in_utc(db, client, monkeypatch):
-    log_in_at_lunchtime_utc_on_10_march(client, monkeypatch, "UTC")
+def test_the_same_instant_is_still_the_day_before_in_utc(db, client, freeze_now):
+    log_in_at_lunchtime_utc_on_10_march(client, freeze_now, "UTC")
     response = client.post(day_url(date(2026, 3, 11)), {"sleep_hours": "5"})
     assert response.status_code == 404
     assert not CheckIn.objects.exists()
 
 
 def test_two_first_saves_of_a_day_at_once_do_not_crash(auth_client, user, monkeypatch):
-    CheckIn.objects.create(user=user, date=DAY, stress=2)
+    make_checkin(user, DAY, stress=2)
     # As if another tab created the day's check-in after this request looked for it.
     monkeypatch.setattr(
         "diary.views.checkins._checkins_for_day",
@@ -420,7 +419,7 @@ def test_two_first_saves_of_a_day_at_once_do_not_crash(auth_client, user, monkey
 
 
 def test_it_shows_only_the_owners_check_in_for_a_date(auth_client, user, other_user):
-    CheckIn.objects.create(user=other_user, date=DAY, notes="Mallory's secret", stress=9)
+    make_checkin(other_user, DAY, notes="Mallory's secret", stress=9)
     response = auth_client.get(day_url(DAY))
     assert response.status_code == 200
     assert "Mallory&#x27;s secret" not in response.text
@@ -432,8 +431,8 @@ def test_it_shows_only_the_owners_check_in_for_a_date(auth_client, user, other_u
 
 
 def test_it_ticks_the_medications_taken(auth_client, user):
-    magnesium = Medication.objects.create(user=user, name="Magnesium", kind="supplement")
-    statin = Medication.objects.create(user=user, name="Atorvastatin", kind="statin")
+    magnesium = make_medication(user)
+    statin = make_medication(user, name="Atorvastatin", kind="statin")
     auth_client.post(day_url(DAY), {"medications_taken": [magnesium.pk, statin.pk]})
     checkin = CheckIn.objects.get()
     assert set(checkin.medications_taken.all()) == {magnesium, statin}
@@ -443,8 +442,8 @@ def test_it_ticks_the_medications_taken(auth_client, user):
 
 
 def test_a_forged_medication_id_is_a_field_error(auth_client, user, other_user):
-    Medication.objects.create(user=user, name="Magnesium", kind="supplement")
-    theirs = Medication.objects.create(user=other_user, name="Secret pill", kind="other")
+    make_medication(user)
+    theirs = make_medication(other_user, name="Secret pill", kind="other")
     response = auth_client.post(day_url(DAY), {"medications_taken": [theirs.pk], "stress": "3"})
     assert response.status_code == 200
     assert "That isn&#x27;t one of your medications." in response.text
@@ -461,7 +460,7 @@ def test_it_points_to_the_account_page_when_the_owner_has_no_medications(auth_cl
 
 
 def test_a_medication_id_is_ignored_when_the_owner_has_none(auth_client, other_user):
-    theirs = Medication.objects.create(user=other_user, name="Secret pill", kind="other")
+    theirs = make_medication(other_user, name="Secret pill", kind="other")
     response = auth_client.post(day_url(DAY), {"medications_taken": [theirs.pk], "stress": "3"})
     assert response.status_code == 302
     assert not CheckIn.objects.get().medications_taken.exists()
@@ -472,7 +471,7 @@ def test_a_medication_id_is_ignored_when_the_owner_has_none(auth_client, other_u
 
 
 def test_it_deletes_a_check_in_after_confirmation(auth_client, user):
-    CheckIn.objects.create(user=user, date=DAY, stress=3)
+    make_checkin(user, DAY, stress=3)
     response = auth_client.get(delete_url(DAY))
     assert response.status_code == 200
     assert "Delete the check-in for Tuesday 10 June 2025?" in response.text
@@ -485,7 +484,7 @@ def test_it_deletes_a_check_in_after_confirmation(auth_client, user):
 
 
 def test_it_will_not_delete_another_users_check_in(auth_client, other_user):
-    CheckIn.objects.create(user=other_user, date=DAY, stress=3)
+    make_checkin(other_user, DAY, stress=3)
     assert auth_client.get(delete_url(DAY)).status_code == 404
     assert auth_client.post(delete_url(DAY)).status_code == 404
     assert CheckIn.objects.filter(user=other_user).exists()
@@ -500,7 +499,7 @@ def june_diary(user):
     user.date_joined = datetime(2025, 6, 1, 8, tzinfo=UTC)
     user.save()
     for day in (3, 5):
-        CheckIn.objects.create(user=user, date=date(2025, 6, day), stress=2)
+        make_checkin(user, date(2025, 6, day), stress=2)
     return user
 
 
@@ -521,7 +520,7 @@ def test_the_month_shows_recorded_and_missing_days(auth_client, june_diary):
 def test_the_month_counts_only_days_since_the_diary_began(auth_client, user):
     user.date_joined = datetime(2025, 6, 20, 8, tzinfo=UTC)
     user.save()
-    CheckIn.objects.create(user=user, date=date(2025, 6, 25), stress=2)
+    make_checkin(user, date(2025, 6, 25), stress=2)
     response = auth_client.get(list_url("2025-06"))
     assert "1 of 11 days recorded" in response.text
     assert response.text.count('class="day before"') == 19
@@ -573,7 +572,7 @@ def test_a_future_month_is_not_found(auth_client):
 
 
 def test_the_month_shows_only_the_owners_check_ins(auth_client, june_diary, other_user):
-    CheckIn.objects.create(user=other_user, date=date(2025, 6, 4), stress=5)
+    make_checkin(other_user, date(2025, 6, 4), stress=5)
     response = auth_client.get(list_url("2025-06"))
     assert "2 of 30 days recorded" in response.text
     assert [
@@ -587,19 +586,14 @@ def test_the_month_shows_only_the_owners_check_ins(auth_client, june_diary, othe
 def test_the_month_view_queries_do_not_grow_with_the_diary(
     auth_client, user, django_assert_max_num_queries
 ):
-    def count_queries() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert auth_client.get(list_url("2025-06")).status_code == 200
-        return len(queries)
-
-    CheckIn.objects.create(user=user, date=date(2025, 6, 1), stress=1)
-    small = count_queries()
+    make_checkin(user, date(2025, 6, 1), stress=1)
+    small = page_queries(auth_client, list_url("2025-06"))
     CheckIn.objects.bulk_create(
         CheckIn(user=user, date=date(2024, 6, 1) + timedelta(days=n), stress=n % 10)
         for n in range(365)
         if date(2024, 6, 1) + timedelta(days=n) != date(2025, 6, 1)
     )
-    assert count_queries() == small
+    assert page_queries(auth_client, list_url("2025-06")) == small
     with django_assert_max_num_queries(small):
         auth_client.get(list_url("2025-06"))
 

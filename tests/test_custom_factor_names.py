@@ -12,6 +12,7 @@ from django.urls import reverse
 from diary.limits import CUSTOM_FACTOR_NAME_LENGTH, MEDICATION_NAME_LENGTH
 from diary.models import CustomFactor, Medication
 from diary.portability import merge_diary, read_upload
+from tests.factories import make_medication
 from tests.portability_helpers import exported, json_copy
 
 BEFORE = [("diary", "0011_seen_red_flags")]
@@ -114,8 +115,6 @@ def test_a_name_whose_case_folding_spells_it_out_longer_saves_on_every_database(
     longest_factor = "\ufdfa" * CUSTOM_FACTOR_NAME_LENGTH
     longest_medication = "\ufdfa" * MEDICATION_NAME_LENGTH
     CustomFactor.objects.create(user=user, name=longest_factor, kind="yes_no")
-    Medication.objects.create(
-        user=user, name=longest_medication, kind="statin", started_on=date(2025, 1, 1)
-    )
+    make_medication(user, name=longest_medication, kind="statin", started_on=date(2025, 1, 1))
     assert len(CustomFactor.objects.get(user=user).name_key) == 18 * CUSTOM_FACTOR_NAME_LENGTH
     assert Medication.objects.get(user=user).name == longest_medication

@@ -17,6 +17,7 @@ from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Profile
 from diary.portability import export_document, merge_diary, read_upload
 from diary.triggers import analyse_factors, benjamini_hochberg, trigger_factors
 from diary.vocabularies import CheckInQuestion
+from tests.factories import make_checkin, new_episode
 from tests.synthetic_diary import ZONE, PlantedEffects, generate
 
 DAY = date(2025, 6, 10)
@@ -98,7 +99,7 @@ def test_at_most_twenty_factors(auth_client, user):
 
 def test_renaming_keeps_the_answers_and_the_kind_is_fixed(auth_client, user):
     salty = factor(user, "Salty food")
-    checkin = CheckIn.objects.create(user=user, date=DAY)
+    checkin = make_checkin(user, DAY)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
     response = auth_client.post(
         edit_url(salty), {"name": "Salty snacks", "kind": "count", "threshold": "3"}
@@ -112,7 +113,7 @@ def test_renaming_keeps_the_answers_and_the_kind_is_fixed(auth_client, user):
 def test_deleting_asks_first_and_then_removes_the_answers(auth_client, user):
     salty = factor(user)
     keep = factor(user, "Gardening", "count", 2)
-    checkin = CheckIn.objects.create(user=user, date=DAY, water_ml=1500)
+    checkin = make_checkin(user, DAY, water_ml=1500)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
     CustomAnswer.objects.create(checkin=checkin, factor=keep, value=3)
 
@@ -187,7 +188,7 @@ def test_a_count_out_of_range_is_refused_and_nothing_saved(auth_client, user):
 
 def test_same_as_yesterday_copies_the_factors_answers(auth_client, user):
     pain = factor(user, "Back pain", "scale", 6)
-    yesterday = CheckIn.objects.create(user=user, date=DAY - timedelta(days=1))
+    yesterday = make_checkin(user, DAY - timedelta(days=1))
     CustomAnswer.objects.create(checkin=yesterday, factor=pain, value=8)
     form = auth_client.get(day_url() + "?fill=yesterday").context["form"]
     assert form[f"custom_{pain.pk}"].value() == 8
@@ -200,7 +201,7 @@ def questions_url() -> str:
 def test_a_factor_left_off_the_check_in_keeps_its_answers(auth_client, user):
     salty = factor(user)
     pain = factor(user, "Back pain", "scale", 6)
-    checkin = CheckIn.objects.create(user=user, date=DAY, stress=2)
+    checkin = make_checkin(user, DAY, stress=2)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
     page = auth_client.get(questions_url())
     assert f'name="shown_factors" value="{salty.pk}"' in page.text
@@ -265,7 +266,7 @@ def _diary_with_factors(user) -> None:
     salty = factor(user, "Salty food")
     pain = factor(user, "Back pain", "scale", 6)
     CustomFactor.objects.filter(pk=pain.pk).update(on_checkin=False)
-    checkin = CheckIn.objects.create(user=user, date=DAY, water_ml=1500)
+    checkin = make_checkin(user, DAY, water_ml=1500)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=0)
     CustomAnswer.objects.create(checkin=checkin, factor=pain, value=9)
 
@@ -465,14 +466,14 @@ def test_the_insights_document_judges_a_custom_factor_from_the_database(user):
     }
     answers = []
     for record in diary.checkins:
-        checkin = CheckIn.objects.create(
-            user=user, date=record["date"], water_ml=record["water_ml"], stress=record["stress"]
+        checkin = make_checkin(
+            user, record["date"], water_ml=record["water_ml"], stress=record["stress"]
         )
         for name, value in record["custom_factors"].items():
             answers.append(CustomAnswer(checkin=checkin, factor=factors[name], value=int(value)))
     CustomAnswer.objects.bulk_create(answers)
     Episode.objects.bulk_create(
-        Episode(user=user, started_at=e.started_at, muscle=e.muscle, side=e.side, intensity=5)
+        new_episode(user, started_at=e.started_at, muscle=e.muscle, side=e.side)
         for e in diary.episodes
     )
 

@@ -16,13 +16,11 @@ from diary.dataversion import changes_diary, diary_changed
 from diary.insights import data_version
 from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
 from diary.portability import export_document, merge_diary, read_upload
-from tests.conftest import make_user
+from tests.factories import PASSWORD, make_checkin, make_episode, make_medication, make_user
 from tests.test_episodes import VALID as EPISODE
-from tests.test_episodes import episode_for
 from tests.test_profile import medication_data
 
 DAY = date(2025, 6, 10)
-PASSWORD = "correct horse battery staple"  # tests.conftest.make_user's
 
 
 def version(user) -> int:
@@ -31,19 +29,17 @@ def version(user) -> int:
 
 @pytest.fixture
 def episode(user) -> Episode:
-    return episode_for(user, started_at=timezone.now() - timedelta(minutes=2))
+    return make_episode(user, started_at=timezone.now() - timedelta(minutes=2))
 
 
 @pytest.fixture
 def checkin(user) -> CheckIn:
-    return CheckIn.objects.create(user=user, date=DAY, water_ml=1500)
+    return make_checkin(user, DAY, water_ml=1500)
 
 
 @pytest.fixture
 def medication(user) -> Medication:
-    return Medication.objects.create(
-        user=user, name="Magnesium", kind="supplement", started_on=date(2025, 1, 6)
-    )
+    return make_medication(user, started_on=date(2025, 1, 6))
 
 
 @pytest.fixture
@@ -198,8 +194,8 @@ def test_reading_pages_leaves_the_version_alone(auth_client, user, episode):
 
 def test_an_import_moves_it_on_and_a_dry_run_does_not(user, episode):
     other = make_user("bob")
-    Episode.objects.create(
-        user=other,
+    make_episode(
+        other,
         started_at=datetime(2025, 5, 1, 3, tzinfo=UTC),
         muscle="foot",
         side="right",
@@ -221,9 +217,7 @@ def test_the_demo_diary_moves_it_on(db):
 def test_a_write_that_fails_takes_its_bump_back(rf, user):
     @changes_diary
     def failing(request):
-        Episode.objects.create(
-            user=user, started_at=timezone.now(), muscle="calf", side="left", intensity=3
-        )
+        make_episode(user, started_at=timezone.now(), intensity=3)
         raise RuntimeError("after the write")
 
     request = rf.post("/")

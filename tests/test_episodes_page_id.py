@@ -13,6 +13,7 @@ from django.utils import timezone
 from diary.forms.episodes import QUEUED_LOG_MAX_AGE, QuickLogForm
 from diary.models import Episode
 from diary.views.episodes import _save_once
+from tests.factories import make_episode
 
 QUICK = {"muscle": "calf", "side": "left", "intensity": "5"}
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -85,9 +86,7 @@ def test_a_double_submit_of_the_full_form_saves_one_episode(auth_client, user):
 
 def test_editing_an_episode_neither_shows_nor_changes_its_id(auth_client, user):
     client_id = uuid.uuid4()
-    episode = Episode.objects.create(
-        user=user, muscle="calf", side="left", intensity=5, client_id=client_id
-    )
+    episode = make_episode(user, client_id=client_id)
     page = auth_client.get(reverse("diary:episode_edit", args=[episode.pk]))
     assert b'name="client_id"' not in page.content
     sent = QUICK | {
@@ -142,9 +141,7 @@ def test_a_tap_time_just_inside_the_limit_is_accepted(auth_client, user):
 def test_a_race_lost_to_a_twin_post_answers_with_the_twins_episode(user):
     # The twin saved between this request's look-up and its insert: the constraint decides.
     client_id = uuid.uuid4()
-    twin = Episode.objects.create(
-        user=user, muscle="calf", side="left", intensity=5, client_id=client_id
-    )
+    twin = make_episode(user, client_id=client_id)
     form = QuickLogForm(QUICK | {"client_id": str(client_id)})
     assert form.is_valid()
     assert _save_once(SimpleNamespace(user=user), form) == twin

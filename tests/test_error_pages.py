@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.defaults import permission_denied
 
 from diary.models import Episode
+from tests.factories import make_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +33,7 @@ def test_a_missing_page_is_a_404_in_the_layout(auth_client, user):
 
 
 def test_another_persons_episode_is_a_404_in_the_layout(auth_client, other_user):
-    theirs = Episode.objects.create(
-        user=other_user, started_at="2026-01-01T00:00Z", muscle="calf", side="left", intensity=3
-    )
+    theirs = make_episode(other_user, started_at="2026-01-01T00:00Z", intensity=3)
     response = auth_client.get(reverse("diary:episode_detail", args=[theirs.pk]))
     assert_app_page(response, 404, "There is nothing here")
 

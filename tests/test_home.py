@@ -10,7 +10,7 @@ from django.utils import timezone
 from diary.dataversion import diary_changed
 from diary.models import CheckIn, Episode, Profile
 from diary.views.home import new_red_flag_codes
-from tests.conftest import freeze_now
+from tests.factories import make_checkin, make_episode
 
 HOME = reverse("diary:home")
 # 09:00 in Berlin on 10 March 2026.
@@ -19,13 +19,7 @@ MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 
 def severe_episodes(user, count: int) -> None:
     for days in range(count):
-        Episode.objects.create(
-            user=user,
-            started_at=timezone.now() - timedelta(days=days + 1),
-            muscle="calf",
-            side="left",
-            intensity=9,
-        )
+        make_episode(user, started_at=timezone.now() - timedelta(days=days + 1), intensity=9)
 
 
 def positions(page: str, *markers: str) -> list[int]:
@@ -39,9 +33,9 @@ def test_new_red_flags_are_the_codes_not_seen_before():
 
 
 def test_home_puts_the_quick_log_first_then_today_then_flags_then_recent_episodes(
-    auth_client, user, monkeypatch
+    auth_client, user, freeze_now
 ):
-    freeze_now(monkeypatch, MORNING)
+    freeze_now(MORNING)
     severe_episodes(user, 1)
 
     page = auth_client.get(HOME).content.decode()
@@ -93,11 +87,10 @@ def test_a_flag_that_appears_later_is_new_once_beside_the_old_ones(auth_client, 
     auth_client.get(HOME)
     # Two night episodes a week over four weeks add the flag for disturbed sleep.
     for days in range(1, 25, 3):
-        Episode.objects.create(
-            user=user,
+        make_episode(
+            user,
             started_at=timezone.now() - timedelta(days=days, hours=1),
             muscle="foot",
-            side="left",
             intensity=4,
             activity="asleep",
         )
@@ -120,8 +113,8 @@ def test_seeing_the_flags_does_not_change_the_insights_data_version(auth_client,
     assert Profile.objects.get(user=user).updated_at == before
 
 
-def test_the_status_says_what_last_night_was(auth_client, user, monkeypatch):
-    freeze_now(monkeypatch, MORNING)
+def test_the_status_says_what_last_night_was(auth_client, user, freeze_now):
+    freeze_now(MORNING)
     auth_client.post(
         reverse("diary:last_night"),
         {
@@ -133,7 +126,7 @@ def test_the_status_says_what_last_night_was(auth_client, user, monkeypatch):
         },
     )
     CheckIn.objects.filter(user=user).update(water_ml=1000)
-    CheckIn.objects.create(user=user, date=date(2026, 3, 9), water_ml=1500)
+    make_checkin(user, date(2026, 3, 9), water_ml=1500)
 
     page = auth_client.get(HOME).content.decode()
 
@@ -146,8 +139,8 @@ def test_the_status_says_what_last_night_was(auth_client, user, monkeypatch):
 
 
 @pytest.mark.parametrize("minutes", [0, 5, 15, 30])
-def test_the_quick_log_takes_when_it_started(auth_client, user, monkeypatch, minutes):
-    freeze_now(monkeypatch, MORNING)
+def test_the_quick_log_takes_when_it_started(auth_client, user, freeze_now, minutes):
+    freeze_now(MORNING)
 
     auth_client.post(
         reverse("diary:quick_log"),
@@ -168,8 +161,8 @@ def test_the_quick_log_refuses_another_start_beside_the_field(auth_client, user)
     assert not Episode.objects.exists()
 
 
-def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, monkeypatch):
-    freeze_now(monkeypatch, MORNING)
+def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, freeze_now):
+    freeze_now(MORNING)
     auth_client.post(
         reverse("diary:quick_log"),
         {"muscle": "calf", "side": "left", "intensity": "5", "started_minutes_ago": "5"},
@@ -178,7 +171,7 @@ def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, mon
     detail = auth_client.get(reverse("diary:episode_detail", args=[episode.pk]))
     assert "It's over" in detail.content.decode()
 
-    freeze_now(monkeypatch, MORNING + timedelta(seconds=75))
+    freeze_now(MORNING + timedelta(seconds=75))
     response = auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
 
     assert response.status_code == 302
@@ -189,9 +182,7 @@ def test_its_over_sets_the_duration_from_the_time_elapsed(auth_client, user, mon
 
 
 def test_its_over_keeps_a_duration_already_entered(auth_client, user):
-    episode = Episode.objects.create(
-        user=user, muscle="calf", side="left", intensity=5, duration_seconds=40
-    )
+    episode = make_episode(user, duration_seconds=40)
 
     auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
 
@@ -200,13 +191,7 @@ def test_its_over_keeps_a_duration_already_entered(auth_client, user):
 
 
 def test_its_over_is_not_offered_hours_later(auth_client, user):
-    episode = Episode.objects.create(
-        user=user,
-        muscle="calf",
-        side="left",
-        intensity=5,
-        started_at=timezone.now() - timedelta(hours=3),
-    )
+    episode = make_episode(user, started_at=timezone.now() - timedelta(hours=3))
 
     assert "It's over" not in auth_client.get(episode.get_absolute_url()).content.decode()
     auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
@@ -215,7 +200,7 @@ def test_its_over_is_not_offered_hours_later(auth_client, user):
 
 
 def test_its_over_on_another_persons_episode_is_a_404(auth_client, other_user):
-    episode = Episode.objects.create(user=other_user, muscle="calf", side="left", intensity=5)
+    episode = make_episode(other_user)
 
     response = auth_client.post(reverse("diary:episode_over", args=[episode.pk]))
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from diary import pendingimports
 from diary.models import CheckIn, Episode, Medication
-from tests.conftest import make_user
+from tests.factories import PASSWORD, make_checkin, make_episode, make_medication, make_user
 from tests.html_checker import html_errors
 from tests.portability_helpers import as_upload, exported, json_copy, row_counts
 
@@ -18,14 +18,8 @@ from tests.portability_helpers import as_upload, exported, json_copy, row_counts
 @pytest.fixture
 def diary(user):
     """One episode and one check-in already in the diary."""
-    Episode.objects.create(
-        user=user,
-        started_at=datetime(2025, 6, 1, 1, 0, tzinfo=UTC),
-        muscle="calf",
-        side="left",
-        intensity=5,
-    )
-    CheckIn.objects.create(user=user, date=date(2025, 6, 1), water_ml=1500, notes="old")
+    make_episode(user, started_at=datetime(2025, 6, 1, 1, 0, tzinfo=UTC))
+    make_checkin(user, date(2025, 6, 1), water_ml=1500, notes="old")
     return user
 
 
@@ -202,9 +196,7 @@ def test_another_person_cannot_confirm_with_the_token(client, auth_client, diary
 
 
 def test_the_confirmed_import_checks_the_file_again_and_is_all_or_nothing(auth_client, diary):
-    magnesium = Medication.objects.create(
-        user=diary, name="Magnesium", kind="supplement", started_on=date(2025, 1, 1)
-    )
+    magnesium = make_medication(diary, started_on=date(2025, 1, 1))
     csv = "date,medications_taken,notes\r\n2025-06-01,Magnesium,changed\r\n2025-06-02,,added\r\n"
     token = upload(auth_client, csv.encode(), "checkins.csv").context["preview"]["token"]
     magnesium.delete()  # in another tab, after the preview
@@ -224,9 +216,7 @@ def test_the_preview_and_the_refusal_are_valid_html(auth_client, diary, file, tm
     preview = upload(auth_client, file).content
     Episode.objects.for_user(diary).delete()
     CheckIn.objects.for_user(diary).delete()
-    Medication.objects.create(
-        user=diary, name="Magnesium", kind="supplement", started_on=date(2025, 1, 1)
-    )
+    make_medication(diary, started_on=date(2025, 1, 1))
     csv = b"date,medications_taken\r\n2025-06-01,Magnesium\r\n"
     token = upload(auth_client, csv, "checkins.csv").context["preview"]["token"]
     Medication.objects.for_user(diary).delete()
@@ -248,12 +238,8 @@ def test_a_tampered_token_is_refused_without_an_error(auth_client, diary, file, 
     "leave",
     [
         lambda client: client.post(reverse("logout")),
-        lambda client: client.post(
-            reverse("diary:delete_data"), {"password": "correct horse battery staple"}
-        ),
-        lambda client: client.post(
-            reverse("diary:delete_account"), {"password": "correct horse battery staple"}
-        ),
+        lambda client: client.post(reverse("diary:delete_data"), {"password": PASSWORD}),
+        lambda client: client.post(reverse("diary:delete_account"), {"password": PASSWORD}),
     ],
     ids=["log out", "delete the diary", "delete the account"],
 )

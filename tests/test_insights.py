@@ -32,9 +32,10 @@ from diary.insights import (
     window_for_preset,
     window_red_flags,
 )
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, Episode, Profile
 from diary.patterns import calendar_start
-from tests.conftest import make_user
+from tests.factories import EPISODE, make_checkin, make_episode, make_medication, make_user
+from tests.helpers import page_queries
 
 # The keys of a bin of `dose_response`, as the README documents them.
 DOSE_BIN_KEYS = {
@@ -74,14 +75,14 @@ def today_for(user) -> date:
 
 def add_episode(user, day: date, hour: int = 3, **fields) -> Episode:
     zone = Profile.get_or_create_for(user).zone
-    values = {"muscle": "calf", "side": "left", "intensity": 5} | fields
+    values = EPISODE | fields
     # A second episode of the same hour, muscle and side starts a second later: no two
     # episodes share a start, muscle and side.
     started_at = datetime.combine(day, time(hour), tzinfo=zone)
     alike = Episode.objects.filter(user=user, muscle=values["muscle"], side=values["side"])
     while alike.filter(started_at=started_at).exists():
         started_at += timedelta(seconds=1)
-    return Episode.objects.create(user=user, started_at=started_at, **values)
+    return make_episode(user, started_at=started_at, **values)
 
 
 def seeded_user(username: str, days: int) -> User:
@@ -94,10 +95,10 @@ def seeded_user(username: str, days: int) -> User:
 
 def test_the_document_counts_a_hand_made_diary(user):
     today = today_for(user)
-    furosemide = Medication.objects.create(user=user, name="Furosemide", kind="diuretic")
+    furosemide = make_medication(user, name="Furosemide", kind="diuretic")
     for n in range(10):
         day = today - timedelta(days=n)
-        checkin = CheckIn.objects.create(user=user, date=day, water_ml=1000 if n % 2 else 2000)
+        checkin = make_checkin(user, day, water_ml=1000 if n % 2 else 2000)
         if n < 3:
             checkin.medications_taken.add(furosemide)
     for n in (1, 3, 3, 5):
@@ -206,7 +207,7 @@ def test_presets_choose_the_window(auth_client, user, period, days):
 
 def test_all_starts_at_the_first_record(auth_client, user):
     first = today_for(user) - timedelta(days=500)
-    CheckIn.objects.create(user=user, date=first)
+    make_checkin(user, first)
     response = auth_client.get(reverse("diary:insights"), {"period": "all"})
     assert response.context["first_day"] == first
 
@@ -214,14 +215,10 @@ def test_all_starts_at_the_first_record(auth_client, user):
 def test_all_starts_on_the_local_date_of_the_first_episode(auth_client, user):
     # 23:30 UTC is 00:30 the next day in Berlin (alice's zone), winter or summer.
     first = today_for(user) - timedelta(days=300)
-    Episode.objects.create(
-        user=user,
-        started_at=datetime.combine(first, time(23, 30), tzinfo=ZoneInfo("UTC")),
-        muscle="calf",
-        side="left",
-        intensity=3,
+    make_episode(
+        user, started_at=datetime.combine(first, time(23, 30), tzinfo=ZoneInfo("UTC")), intensity=3
     )
-    CheckIn.objects.create(user=user, date=first + timedelta(days=5))
+    make_checkin(user, first + timedelta(days=5))
     response = auth_client.get(reverse("diary:insights"), {"period": "all"})
     assert response.context["first_day"] == first + timedelta(days=1)
 
@@ -271,7 +268,7 @@ def test_the_json_explains_bad_dates(auth_client):
 def test_the_json_matches_the_command(auth_client, user):
     today = today_for(user)
     for n in range(20):
-        CheckIn.objects.create(user=user, date=today - timedelta(days=n), alcohol_drinks=n % 2)
+        make_checkin(user, today - timedelta(days=n), alcohol_drinks=n % 2)
         add_episode(user, today - timedelta(days=n), hour=2, intensity=n % 10)
     query = {"start": (today - timedelta(days=29)).isoformat(), "end": today.isoformat()}
     response = auth_client.get(reverse("diary:insights_json"), query)
@@ -314,8 +311,8 @@ def test_the_command_prints_a_summary_without_json(user):
 
 def test_another_users_diary_never_appears(client, user, other_user):
     add_episode(other_user, today_for(other_user), intensity=10, symptoms=["swelling"])
-    CheckIn.objects.create(user=other_user, date=today_for(other_user), water_ml=500)
-    Medication.objects.create(user=other_user, name="Secretamine", kind="statin")
+    make_checkin(other_user, today_for(other_user), water_ml=500)
+    make_medication(other_user, name="Secretamine", kind="statin")
     client.force_login(user)
     document = client.get(reverse("diary:insights_json")).json()
     assert document["episodes"] == 0
@@ -349,18 +346,12 @@ def test_a_chart_is_never_stored_by_the_browser(auth_client, user):
 # Work that must not grow with the diary
 
 
-def count_queries(client, url: str, query=None) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, query).status_code == 200
-    return len(queries)
-
-
 def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
     counts = []
     for username, days in (("short", 14), ("long", 365)):
         client.force_login(seeded_user(username, days))
         cache.clear()
-        counts.append(count_queries(client, reverse("diary:insights"), {"period": "all"}))
+        counts.append(page_queries(client, reverse("diary:insights"), {"period": "all"}))
     assert counts[0] == counts[1]
     assert counts[1] <= 13
 
@@ -369,8 +360,8 @@ def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
 def test_the_dashboard_needs_the_queries_the_readme_states(client, db, query, uncached, cached):
     client.force_login(seeded_user("counted", 60))
     cache.clear()
-    assert count_queries(client, reverse("diary:insights"), query) == uncached
-    assert count_queries(client, reverse("diary:insights"), query) == cached
+    assert page_queries(client, reverse("diary:insights"), query) == uncached
+    assert page_queries(client, reverse("diary:insights"), query) == cached
 
 
 def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, monkeypatch):
@@ -429,8 +420,8 @@ def test_a_chart_of_a_window_reaching_today_is_drawn_anew_the_next_day(
 @pytest.mark.parametrize(
     "change",
     [
-        lambda user: CheckIn.objects.create(user=user, date=date(2025, 1, 1)),
-        lambda user: Medication.objects.create(user=user, name="Statin", kind="statin"),
+        lambda user: make_checkin(user, date(2025, 1, 1)),
+        lambda user: make_medication(user, name="Statin", kind="statin"),
         lambda user: Profile.get_or_create_for(user).save(),
     ],
 )
@@ -484,8 +475,8 @@ def test_a_medication_started_before_the_window_is_judged_on_all_the_diary(user)
     today = today_for(user)
     yesterday = today - timedelta(days=1)
     began = today - timedelta(days=120)
-    CheckIn.objects.create(user=user, date=today - timedelta(days=239), stress=2)
-    Medication.objects.create(user=user, name="Furosemide", kind="diuretic", started_on=began)
+    make_checkin(user, today - timedelta(days=239), stress=2)
+    make_medication(user, name="Furosemide", kind="diuretic", started_on=began)
     before = [today - timedelta(days=n) for n in range(125, 240, 20)]
     after = [today - timedelta(days=n) for n in range(1, 121, 2)]
     for day in before + after:
@@ -507,7 +498,7 @@ def test_a_medication_started_before_the_window_is_judged_on_all_the_diary(user)
 
 def test_the_30_day_window_judges_the_trend_with_the_weeks_before_it(auth_client, user):
     yesterday = today_for(user) - timedelta(days=1)
-    CheckIn.objects.create(user=user, date=yesterday - timedelta(days=60), stress=2)
+    make_checkin(user, yesterday - timedelta(days=60), stress=2)
     earlier = [yesterday - timedelta(days=n) for n in range(28, 56, 4)]
     recent = [yesterday - timedelta(days=n) for n in range(28)]
     for day in earlier + recent:
@@ -539,7 +530,7 @@ def test_todays_unfinished_day_counts_in_no_rate(user):
     today = today_for(user)
     yesterday = today - timedelta(days=1)
     for day in (today, yesterday):
-        CheckIn.objects.create(user=user, date=day, water_ml=800)
+        make_checkin(user, day, water_ml=800)
     for day in [today - timedelta(days=n % 27 + 1) for n in range(11)]:
         add_episode(user, day)
     for _ in range(5):
@@ -559,7 +550,7 @@ def test_todays_unfinished_day_counts_in_no_rate(user):
 
 def test_all_of_a_diary_with_a_row_before_1900_starts_in_1900(auth_client, user):
     # A legacy row from before the forms refused such dates.
-    CheckIn.objects.create(user=user, date=date(1, 1, 1), stress=2)
+    make_checkin(user, date(1, 1, 1), stress=2)
     response = auth_client.get(reverse("diary:insights"), {"period": "all"})
     assert response.status_code == 200
     assert response.context["document"]["window"]["start"] == "1900-01-01"
@@ -570,7 +561,7 @@ def test_the_diary_starts_at_sign_up_unless_an_entry_is_earlier(user):
     user.save()
     zone = Profile.get_or_create_for(user).zone
     assert diary_first_day(user, zone) == date(2025, 6, 21)  # already the 21st in Berlin
-    CheckIn.objects.create(user=user, date=date(2025, 6, 2), stress=2)
+    make_checkin(user, date(2025, 6, 2), stress=2)
     assert diary_first_day(user, zone) == date(2025, 6, 2)
     add_episode(user, date(2025, 5, 30))
     assert diary_first_day(user, zone) == date(2025, 5, 30)
@@ -581,9 +572,7 @@ def test_the_dashboard_says_each_judged_factor_in_plain_words_significant_first(
     for n in range(1, 41):
         day = today - timedelta(days=n)
         low_water = n % 2 == 0
-        CheckIn.objects.create(
-            user=user, date=day, water_ml=1000 if low_water else 2500, stress=8 if n % 4 < 2 else 2
-        )
+        make_checkin(user, day, water_ml=1000 if low_water else 2500, stress=8 if n % 4 < 2 else 2)
         for _ in range(2 if low_water else n % 4 == 1):
             add_episode(user, day)
     response = auth_client.get(reverse("diary:insights"))
@@ -607,7 +596,7 @@ def test_the_dashboard_shows_the_cramp_rate_at_each_amount_of_every_factor(auth_
     today = today_for(user)
     for n in range(1, 29):
         day = today - timedelta(days=n)
-        CheckIn.objects.create(user=user, date=day, water_ml=800 if n % 2 else 2200, stress=n % 11)
+        make_checkin(user, day, water_ml=800 if n % 2 else 2200, stress=n % 11)
         if n % 2:
             add_episode(user, day)
     response = auth_client.get(reverse("diary:insights"))
@@ -631,15 +620,14 @@ def test_the_insights_stylesheet_is_linked_in_the_head(auth_client):
     assert page.index("css/insights.css") < page.index("</head>")
 
 
-def test_a_window_ending_today_is_computed_again_once_today_is_over(user, monkeypatch):
+def test_a_window_ending_today_is_computed_again_once_today_is_over(user, freeze_now):
     today = today_for(user)
     add_episode(user, today - timedelta(days=100))
     profile = Profile.get_or_create_for(user)
     first_day = today - timedelta(days=89)
     document = cached_document(user, profile, first_day, today)
     assert document["trend"]["after"]["end"] == (today - timedelta(days=1)).isoformat()
-    tomorrow = timezone.now() + timedelta(days=1)
-    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    freeze_now(timezone.now() + timedelta(days=1))
     document = cached_document(user, profile, first_day, today)
     assert document["trend"]["after"]["end"] == today.isoformat()
 
@@ -741,9 +729,7 @@ def test_the_database_counts_episodes_per_local_day_as_python_does(db):
         datetime(2025, 3, 30, 22, 1, tzinfo=UTC),  # 00:01 on the 31st
         datetime(2025, 3, 31, 12, 0, tzinfo=UTC),
     ):
-        Episode.objects.create(
-            user=user, started_at=instant, muscle="calf", side="left", intensity=4
-        )
+        make_episode(user, started_at=instant, intensity=4)
     until = datetime(2025, 4, 1, tzinfo=UTC)
     expected = episodes_per_day(
         [

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from diary import charts
 from diary.insights import LONE_FIRST_ENTRY_GAP, Entry, lone_first_entry
-from diary.models import CheckIn, Episode
 from diary.patterns import episodes_over_time, time_bin
+from tests.factories import make_checkin, make_episode
 from tests.html_checker import html_errors
 
 
@@ -61,15 +61,13 @@ def test_years_cut_by_the_window_count_only_its_days():
 @pytest.fixture
 def century(user):
     """A year of diary, and one check-in typed as 1926."""
-    CheckIn.objects.create(user=user, date=date(1926, 5, 1), water_ml=1500)
+    make_checkin(user, date(1926, 5, 1), water_ml=1500)
     today = timezone.localdate()
     for days_ago in range(1, 365, 3):
-        Episode.objects.create(
-            user=user,
+        make_episode(
+            user,
             started_at=datetime.combine(today - timedelta(days=days_ago), datetime.min.time(), UTC)
             + timedelta(hours=3),
-            muscle="calf",
-            side="left",
             intensity=4,
         )
     return user
@@ -101,14 +99,8 @@ def test_the_page_asks_whether_a_lone_far_back_entry_is_a_typo(auth_client, cent
 
 
 def test_a_far_back_episode_links_to_the_episode(auth_client, user):
-    old = Episode.objects.create(
-        user=user,
-        started_at=datetime(1999, 7, 1, 10, tzinfo=UTC),
-        muscle="calf",
-        side="left",
-        intensity=4,
-    )
-    CheckIn.objects.create(user=user, date=timezone.localdate(), water_ml=1500)
+    old = make_episode(user, started_at=datetime(1999, 7, 1, 10, tzinfo=UTC), intensity=4)
+    make_checkin(user, timezone.localdate(), water_ml=1500)
 
     content = auth_client.get(reverse("diary:insights")).content.decode()
 
@@ -117,8 +109,8 @@ def test_a_far_back_episode_links_to_the_episode(auth_client, user):
 
 
 def test_a_diary_without_a_far_gap_is_not_asked(auth_client, user):
-    CheckIn.objects.create(user=user, date=date(2025, 1, 1), water_ml=1500)
-    CheckIn.objects.create(user=user, date=date(2025, 12, 31), water_ml=1500)
+    make_checkin(user, date(2025, 1, 1), water_ml=1500)
+    make_checkin(user, date(2025, 12, 31), water_ml=1500)
 
     content = auth_client.get(reverse("diary:insights")).content.decode()
 

@@ -8,7 +8,7 @@ from diary import charts
 from diary.insights import build_document, load_diary
 from diary.models import CheckIn, Episode
 from diary.nights import NightAnswer, night_episodes, split_minutes
-from tests.conftest import freeze_now
+from tests.factories import make_checkin, make_episode
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # 07:30 in Berlin on 10 March 2026: the morning after the night of the 9th.
@@ -25,8 +25,8 @@ TWO_CRAMPS = {
 
 
 @pytest.fixture
-def morning(monkeypatch):
-    freeze_now(monkeypatch, MORNING)
+def morning(freeze_now):
+    freeze_now(MORNING)
 
 
 # The episodes a night becomes, without a database.
@@ -156,7 +156,7 @@ def test_a_second_answer_for_the_same_night_changes_nothing(auth_client, user, m
 
 
 def test_the_night_is_added_to_a_check_in_already_begun(auth_client, user, morning):
-    CheckIn.objects.create(user=user, date=date(2026, 3, 10), water_ml=500)
+    make_checkin(user, date(2026, 3, 10), water_ml=500)
 
     auth_client.post(URL, {"episodes": "0"})
 
@@ -164,8 +164,8 @@ def test_the_night_is_added_to_a_check_in_already_begun(auth_client, user, morni
     assert (checkin.water_ml, checkin.sleep_disturbance) == (500, 0)
 
 
-def test_before_four_in_the_morning_the_night_is_not_over(auth_client, user, monkeypatch):
-    freeze_now(monkeypatch, datetime(2026, 3, 10, 2, 0, tzinfo=UTC))  # 03:00 in Berlin
+def test_before_four_in_the_morning_the_night_is_not_over(auth_client, user, freeze_now):
+    freeze_now(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))  # 03:00 in Berlin
 
     response = auth_client.post(URL, TWO_CRAMPS)
 
@@ -196,15 +196,9 @@ def test_home_offers_the_morning_screen_until_it_is_answered(auth_client, mornin
 
 
 def test_estimated_times_are_left_out_of_the_hour_of_day_chart_and_it_says_so(user, morning):
-    Episode.objects.create(
-        user=user,
-        started_at=datetime(2026, 3, 9, 16, 0, tzinfo=UTC),
-        muscle="calf",
-        side="left",
-        intensity=4,
-    )
+    make_episode(user, started_at=datetime(2026, 3, 9, 16, 0, tzinfo=UTC), intensity=4)
     for fields in night_episodes(NightAnswer(2, 6, 3, 5, "calf", "left"), MORNING.date(), BERLIN):
-        Episode.objects.create(user=user, **fields)
+        make_episode(user, **fields)
 
     document = build_document(load_diary(user, BERLIN, date(2026, 3, 1), date(2026, 3, 10)))
 
@@ -220,7 +214,7 @@ def test_estimated_times_are_left_out_of_the_hour_of_day_chart_and_it_says_so(us
 
 
 def test_another_persons_night_is_never_touched(auth_client, user, other_user, morning):
-    CheckIn.objects.create(user=other_user, date=date(2026, 3, 10), sleep_disturbance=9)
+    make_checkin(other_user, date(2026, 3, 10), sleep_disturbance=9)
 
     auth_client.post(URL, {"episodes": "0"})
 

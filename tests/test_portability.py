@@ -18,7 +18,7 @@ from diary.csvfiles import to_csv
 from diary.diaryfile import DiaryFileError, dumps
 from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
 from diary.portability import export_document, merge_diary, read_upload
-from tests.conftest import make_user
+from tests.factories import make_checkin, make_episode, make_medication, make_user
 from tests.portability_helpers import (
     exported,
     fill_diary,
@@ -125,9 +125,7 @@ def test_an_export_holds_exactly_what_the_database_holds(auth_client, user):
 
 def test_another_users_diary_never_appears_in_an_export(auth_client, user, other_user):
     fill_diary(other_user)
-    Episode.objects.create(
-        user=user, started_at=timezone.now(), muscle="neck", side="left", intensity=2
-    )
+    make_episode(user, started_at=timezone.now(), muscle="neck", intensity=2)
 
     response = auth_client.get(reverse("diary:export_diary"))
 
@@ -154,7 +152,7 @@ def test_the_export_takes_the_same_number_of_queries_however_big_the_diary(auth_
         auth_client.get(reverse("diary:export_diary"))
     fill_diary(user)
     for day in range(1, 29):
-        checkin = CheckIn.objects.create(user=user, date=date(2024, 2, day))
+        checkin = make_checkin(user, date(2024, 2, day))
         checkin.medications_taken.set(Medication.objects.for_user(user))
 
     with CaptureQueriesContext(connection) as full:
@@ -257,7 +255,7 @@ def test_the_csvs_import_into_an_empty_account(client, db):
     document = exported(source)
     target = make_user("target", "Europe/Berlin")
     for row in Medication.objects.for_user(source):
-        Medication.objects.create(user=target, name=row.name, kind=row.kind)
+        make_medication(target, name=row.name, kind=row.kind)
     for row in CustomFactor.objects.for_user(source):
         CustomFactor.objects.create(
             user=target, name=row.name, kind=row.kind, threshold=row.threshold
@@ -409,7 +407,7 @@ def test_a_file_from_before_the_report_fields_keeps_the_accounts(user):
 
 
 def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
-    Medication.objects.create(user=user, name="Magnesium", kind="supplement")
+    make_medication(user)
     content = b"date,medications_taken\r\n2025-06-01,Magnesium\r\n"
 
     response = import_file(auth_client, content, "checkins.csv")
@@ -421,7 +419,7 @@ def test_a_csv_checkin_may_name_the_accounts_medications(auth_client, user):
 
 
 def test_a_medication_deleted_between_checking_and_merging_refuses_the_whole_file(user):
-    magnesium = Medication.objects.create(user=user, name="Magnesium", kind="supplement")
+    magnesium = make_medication(user)
     document = {
         "format": "spasmlog-diary",
         "version": 1,
@@ -454,9 +452,7 @@ def test_a_medication_deleted_between_checking_and_merging_refuses_the_whole_fil
 
 
 def test_a_medication_name_matches_ignoring_case_as_in_the_profile_form(auth_client, user):
-    Medication.objects.create(
-        user=user, name="Magnesium", kind="supplement", dose="300 mg", started_on=date(2025, 1, 1)
-    )
+    make_medication(user, dose="300 mg", started_on=date(2025, 1, 1))
     document = json_copy(exported(user))
     document["profile"]["medications"][0].update(name="magnesium", dose="400 mg")
     document["checkins"] = [{"date": "2025-06-01", "medications_taken": ["MAGNESIUM"]}]
@@ -480,14 +476,8 @@ def test_an_import_of_a_year_takes_a_constant_number_of_queries(user):
     fill_diary(source)
     small = read_upload(user, dumps(exported(source)))
     for day in range(1, 29):
-        CheckIn.objects.create(user=source, date=date(2024, 2, day), water_ml=day)
-        Episode.objects.create(
-            user=source,
-            started_at=datetime(2024, 2, day, tzinfo=UTC),
-            muscle="calf",
-            side="left",
-            intensity=day % 11,
-        )
+        make_checkin(source, date(2024, 2, day), water_ml=day)
+        make_episode(source, started_at=datetime(2024, 2, day, tzinfo=UTC), intensity=day % 11)
     big = read_upload(make_user("big", "UTC"), dumps(exported(source)))
     other = make_user("other", "UTC")
 
@@ -634,12 +624,8 @@ def test_the_import_page_explains_the_merge(auth_client):
 
 
 def test_a_csv_with_columns_left_out_changes_only_the_columns_it_has(user):
-    magnesium = Medication.objects.create(
-        user=user, name="Magnesium", kind="supplement", started_on=date(2025, 1, 1)
-    )
-    checkin = CheckIn.objects.create(
-        user=user, date=date(2025, 6, 1), water_ml=1500, stress=4, notes="old"
-    )
+    magnesium = make_medication(user, started_on=date(2025, 1, 1))
+    checkin = make_checkin(user, date(2025, 6, 1), water_ml=1500, stress=4, notes="old")
     checkin.medications_taken.add(magnesium)
     # notes given, stress emptied, water and medications left out.
     content = b"date,notes,stress\r\n2025-06-01,new,\r\n"
@@ -657,7 +643,7 @@ def test_a_checkin_that_leaves_out_custom_factors_keeps_its_answers_and_one_that
 ):
     salty = CustomFactor.objects.create(user=user, name="Salty food", kind="yes_no")
     for day in (1, 2):
-        checkin = CheckIn.objects.create(user=user, date=date(2025, 6, day), notes="old")
+        checkin = make_checkin(user, date(2025, 6, day), notes="old")
         CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
     document = {
         "format": "spasmlog-diary",
@@ -680,11 +666,9 @@ def test_a_checkin_that_leaves_out_custom_factors_keeps_its_answers_and_one_that
 
 
 def test_a_json_key_left_out_leaves_the_value_alone_and_null_clears_it(user):
-    episode = Episode.objects.create(
-        user=user,
+    episode = make_episode(
+        user,
         started_at=datetime(2025, 6, 1, 3, 0, tzinfo=UTC),
-        muscle="calf",
-        side="left",
         intensity=6,
         duration_seconds=90,
         notes="kept",

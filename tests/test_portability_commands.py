@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from diary.diaryfile import dumps
 from diary.management.commands.import_diary import Command as ImportDiary
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.portability_helpers import exported, fill_diary, row_counts, without_exported_at
 
 
@@ -21,10 +21,9 @@ def run(*args) -> str:
     return stdout.getvalue()
 
 
-def test_export_writes_the_same_bytes_as_the_download(auth_client, user, monkeypatch):
+def test_export_writes_the_same_bytes_as_the_download(auth_client, user, freeze_now):
     fill_diary(user)
-    frozen = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    freeze_now(timezone.now())
 
     downloaded = auth_client.get(reverse("diary:export_diary")).content
 

@@ -11,12 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diary.models import Medication, Profile
+from diary.models import Profile
 from diary.portability import delete_account
-from tests.conftest import make_user
+from tests.factories import PASSWORD, make_medication, make_user
 from tests.portability_helpers import fill_diary, row_counts
-
-PASSWORD = "correct horse battery staple"
 
 
 def rows_pointing_at(user_id: int) -> dict[str, int]:
@@ -190,7 +188,7 @@ def test_a_get_deletes_nothing(auth_client, user, name):
 def test_an_account_without_a_diary_can_be_deleted(client, db):
     lonely = make_user("lonely")
     client.force_login(lonely)
-    Medication.objects.create(user=lonely, name="Magnesium", kind="supplement")
+    make_medication(lonely)
     page = client.get(reverse("diary:delete_account")).content.decode()
     assert "0 episodes, 0 check-ins and 1 medication, your conditions" in page
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from diary.forms.profile import MedicationForm, ProfileForm
 from diary.models import CheckIn, Medication, Profile
+from tests.factories import make_checkin, make_medication
 
 ACCOUNT_URL = reverse("diary:account")
 NEW_MEDICATION_URL = reverse("diary:medication_new")
@@ -31,9 +32,7 @@ def medication_data(**changes) -> dict:
 
 @pytest.fixture
 def magnesium(user) -> Medication:
-    return Medication.objects.create(
-        user=user, name="Magnesium", kind="supplement", started_on=date(2025, 1, 6)
-    )
+    return make_medication(user, started_on=date(2025, 1, 6))
 
 
 # The profile form.
@@ -124,7 +123,7 @@ def test_it_rejects_a_name_the_owner_already_uses(user, magnesium):
 
 
 def test_another_users_medication_name_is_free(user, other_user):
-    Medication.objects.create(user=other_user, name="Magnesium", kind="supplement")
+    make_medication(other_user)
     assert medication_form(user, medication_data()).is_valid()
 
 
@@ -204,7 +203,7 @@ def test_the_account_page_shows_the_profile_and_medications(auth_client, user, m
 
 
 def test_the_account_page_lists_only_the_owners_medications(auth_client, other_user):
-    Medication.objects.create(user=other_user, name="Secret pill", kind="other")
+    make_medication(other_user, name="Secret pill", kind="other")
     response = auth_client.get(ACCOUNT_URL)
     assert "Secret pill" not in response.text
     assert list(response.context["medications"]) == []
@@ -229,7 +228,7 @@ def test_it_saves_nothing_when_the_profile_is_wrong(auth_client, user):
 
 
 def test_changing_the_time_zone_keeps_check_in_dates(auth_client, user):
-    CheckIn.objects.create(user=user, date=date(2025, 6, 10), stress=3)
+    make_checkin(user, date(2025, 6, 10), stress=3)
     auth_client.post(ACCOUNT_URL, {"time_zone": "Pacific/Auckland"})
     assert list(CheckIn.objects.values_list("date", flat=True)) == [date(2025, 6, 10)]
 
@@ -282,7 +281,7 @@ def test_it_keeps_a_medication_when_an_edit_is_wrong(auth_client, magnesium):
 
 
 def test_it_deletes_a_medication_after_confirmation(auth_client, user, magnesium):
-    checkin = CheckIn.objects.create(user=user, date=date(2025, 6, 10), stress=3)
+    checkin = make_checkin(user, date(2025, 6, 10), stress=3)
     checkin.medications_taken.add(magnesium)
     response = auth_client.get(delete_url(magnesium))
     assert response.status_code == 200
@@ -299,9 +298,7 @@ def test_it_deletes_a_medication_after_confirmation(auth_client, user, magnesium
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("url_for", [edit_url, delete_url])
 def test_another_users_medication_is_not_found(auth_client, other_user, method, url_for):
-    theirs = Medication.objects.create(
-        user=other_user, name="Secret pill", kind="other", dose="5 mg"
-    )
+    theirs = make_medication(other_user, name="Secret pill", kind="other", dose="5 mg")
     if method == "post":
         response = auth_client.post(url_for(theirs), medication_data(name="Mine now"))
     else:
@@ -318,14 +315,12 @@ def test_a_medication_that_does_not_exist_is_not_found(auth_client):
 def test_deleting_a_medication_deletes_the_check_ins_that_held_only_it(
     auth_client, user, magnesium
 ):
-    only_it = CheckIn.objects.create(user=user, date=date(2025, 6, 10))
+    only_it = make_checkin(user, date(2025, 6, 10))
     only_it.medications_taken.add(magnesium)
-    with_an_answer = CheckIn.objects.create(user=user, date=date(2025, 6, 11), stress=2)
+    with_an_answer = make_checkin(user, date(2025, 6, 11), stress=2)
     with_an_answer.medications_taken.add(magnesium)
-    other = Medication.objects.create(
-        user=user, name="Statin", kind="statin", started_on=date(2025, 1, 1)
-    )
-    with_another = CheckIn.objects.create(user=user, date=date(2025, 6, 12))
+    other = make_medication(user, name="Statin", kind="statin", started_on=date(2025, 1, 1))
+    with_another = make_checkin(user, date(2025, 6, 12))
     with_another.medications_taken.add(magnesium, other)
 
     page = auth_client.get(delete_url(magnesium))
@@ -343,8 +338,8 @@ def test_deleting_a_medication_deletes_the_check_ins_that_held_only_it(
 
 
 def test_no_check_in_is_left_with_nothing_recorded(user):
-    CheckIn.objects.create(user=user, date=date(2025, 6, 10), water_ml=0)
-    CheckIn.objects.create(user=user, date=date(2025, 6, 11), electrolytes=[])
-    CheckIn.objects.create(user=user, date=date(2025, 6, 12), notes="x")
-    empty = CheckIn.objects.create(user=user, date=date(2025, 6, 13))
+    make_checkin(user, date(2025, 6, 10), water_ml=0)
+    make_checkin(user, date(2025, 6, 11), electrolytes=[])
+    make_checkin(user, date(2025, 6, 12), notes="x")
+    empty = make_checkin(user, date(2025, 6, 13))
     assert list(CheckIn.objects.with_nothing_recorded()) == [empty]

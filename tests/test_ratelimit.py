@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary.ratelimit import WINDOW
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_asking_whether_usernames_exist_is_limited_too(client, settings, user):
 
 
 def test_reset_mails_for_one_address_are_limited_from_any_number_of_addresses(client, settings):
-    User.objects.create_user("alice", "alice@example.org", PASSWORD)
+    make_user("alice", email="alice@example.org", password=PASSWORD)
     limit = settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR
     for number in range(limit):
         assert ask_for_reset(client, "alice@example.org", f"10.8.0.{number}").status_code == 302

@@ -18,7 +18,7 @@ from diary.forms import profile as profile_forms
 from diary.limits import MAX_EPISODES
 from diary.models import CheckIn, Episode, Medication
 from diary.portability import export_document, merge_diary, read_upload
-from tests.conftest import make_user
+from tests.factories import make_checkin, make_medication, make_user, new_episode
 from tests.portability_helpers import row_counts, without_exported_at
 
 EPISODE_CAP = 4
@@ -35,12 +35,9 @@ def small_caps(monkeypatch):
 
 def add_episodes(user, count: int, first_day: date = date(2025, 3, 1)) -> None:
     Episode.objects.bulk_create(
-        Episode(
-            user=user,
+        new_episode(
+            user,
             started_at=datetime.combine(first_day + timedelta(days=n), datetime.min.time(), UTC),
-            muscle="calf",
-            side="left",
-            intensity=5,
         )
         for n in range(count)
     )
@@ -48,9 +45,7 @@ def add_episodes(user, count: int, first_day: date = date(2025, 3, 1)) -> None:
 
 def add_medications(user, count: int) -> None:
     for n in range(count):
-        Medication.objects.create(
-            user=user, name=f"Drug {n}", kind="other", started_on=date(2025, 1, 1)
-        )
+        make_medication(user, name=f"Drug {n}", kind="other", started_on=date(2025, 1, 1))
 
 
 def exported_bytes(user) -> bytes:
@@ -93,7 +88,7 @@ def test_a_file_that_would_take_the_diary_past_the_cap_is_refused_and_saves_noth
     source = make_user("source")
     # One episode the diary already has (it merges) and two new ones: one too many.
     add_episodes(source, 3, first_day=date(2025, 3, 1) + timedelta(days=EPISODE_CAP - 2))
-    CheckIn.objects.create(user=source, date=date(2025, 6, 1), water_ml=1500)
+    make_checkin(source, date(2025, 6, 1), water_ml=1500)
     parsed = read_upload(user, exported_bytes(source))
 
     with pytest.raises(DiaryFileError) as error:
@@ -128,7 +123,7 @@ def test_a_diary_already_past_a_cap_still_imports_what_adds_nothing_to_it(small_
 def test_medications_past_the_cap_are_refused_by_the_import(small_caps, user):
     add_medications(user, MEDICATION_CAP)
     source = make_user("source")
-    Medication.objects.create(user=source, name="New", kind="other", started_on=date(2025, 1, 1))
+    make_medication(source, name="New", kind="other", started_on=date(2025, 1, 1))
 
     with pytest.raises(DiaryFileError) as error:
         merge_diary(user, read_upload(user, exported_bytes(source)))
@@ -186,11 +181,10 @@ def test_the_quick_log_refuses_an_episode_past_the_cap(small_caps, auth_client, 
 
 
 def test_the_night_form_refuses_cramps_that_would_not_fit(
-    small_caps, monkeypatch, auth_client, user
+    small_caps, freeze_now, auth_client, user
 ):
     add_episodes(user, EPISODE_CAP - 1)
-    morning = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
-    monkeypatch.setattr(timezone, "now", lambda: morning)
+    freeze_now(datetime(2025, 6, 2, 8, 0, tzinfo=UTC))
     data = {
         "episodes": 2,
         "worst_intensity": 6,
@@ -228,11 +222,9 @@ def test_a_diary_at_the_real_caps_exports_within_the_upload_limit(user):
     start = datetime(2000, 1, 1, tzinfo=UTC)
     Episode.objects.bulk_create(
         (
-            Episode(
-                user=user,
+            new_episode(
+                user,
                 started_at=start + timedelta(minutes=37 * n),
-                muscle="calf",
-                side="left",
                 intensity=n % 11,
                 duration_seconds=90,
                 kind="cramp",

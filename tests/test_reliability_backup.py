@@ -3,14 +3,12 @@
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 from contextlib import closing
 from pathlib import Path
 
-from django.conf import settings
-
 from tests.hang_guard import HANG_GUARD_SECONDS
+from tests.helpers import run_manage
 from tests.scripts.concurrency import (
     episode_ids,
     finish_load,
@@ -98,14 +96,8 @@ def test_a_backup_taken_while_people_write_is_consistent_and_restores():
 
 
 def run_backup(path: Path, **environment: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "backup", str(path)],
-        cwd=settings.BASE_DIR,
-        env={**server_environment("sqlite:///unused", path.parent), **environment},
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_SECONDS,
-    )
+    environment = {**server_environment("sqlite:///unused", path.parent), **environment}
+    return run_manage("backup", str(path), environment=environment)
 
 
 def test_backup_refuses_postgresql_and_points_to_pg_dump(tmp_path):

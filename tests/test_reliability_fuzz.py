@@ -8,9 +8,7 @@ strings and (for file fields) arbitrary bytes or a diary file with arbitrary val
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diary.models import CheckIn, Episode, Medication, Profile
-from tests.security_routes import app_routes, body, fill, make_diary, owned_rows
+from tests.security_routes import Field, app_routes, body, fill, make_diary, owned_rows, page_forms
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_FORM = 25
+# The longest text tried in a field, far past every limit a field has.
+LONGEST_TEXT = 30_000
 # Every form the diary has today; a new one is fuzzed too, this only guards against losing one.
 PUBLIC_FORMS = {"signup", "login", "password_reset"}
 SIGNED_IN_FORMS = {
@@ -41,84 +41,6 @@ SIGNED_IN_FORMS = {
     "diary:delete_account",
     "password_change",
 }
-NOT_SUBMITTED = {"csrfmiddlewaretoken"}
-
-
-@dataclass
-class Field:
-    name: str
-    kind: str  # text, textarea, select, radio, checkbox, file, number, date, …
-    options: list[str] = field(default_factory=list)
-    multiple: bool = False
-    # What the browser would send untouched: the page's own (valid) values.
-    initial: list[str] = field(default_factory=list)
-
-    def unchanged(self) -> str | list[str] | None:
-        if self.multiple:
-            return self.initial
-        return self.initial[0] if self.initial else None
-
-
-class PostForms(HTMLParser):
-    """The fields of the POST forms on a page that submit to the page itself."""
-
-    def __init__(self, path: str):
-        super().__init__()
-        self.path = path
-        self.forms: list[dict[str, Field]] = []
-        self.current: dict[str, Field] | None = None
-        self.select: Field | None = None
-        self.textarea: Field | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            own = attributes.get("action") in (None, "", self.path)
-            if attributes.get("method", "get").lower() == "post" and own:
-                self.current = {}
-                self.forms.append(self.current)
-            return
-        if self.current is None:
-            return
-        name = attributes.get("name")
-        if tag == "input" and name and name not in NOT_SUBMITTED:
-            kind = attributes.get("type", "text")
-            if kind in ("submit", "button", "hidden"):
-                return
-            entry = self.current.setdefault(name, Field(name, kind))
-            value = attributes.get("value", "on" if kind in ("radio", "checkbox") else "")
-            if kind in ("radio", "checkbox"):
-                entry.options.append(value)
-                entry.multiple = kind == "checkbox" and len(entry.options) > 1
-                if "checked" in attributes:
-                    entry.initial.append(value)
-            elif kind != "file":
-                entry.initial = [value]
-        elif tag == "textarea" and name:
-            self.textarea = self.current[name] = Field(name, "textarea", initial=[""])
-        elif tag == "select" and name:
-            self.select = Field(name, "select", multiple="multiple" in attributes)
-            self.current[name] = self.select
-        elif tag == "option" and self.select is not None:
-            value = attributes.get("value", "")
-            self.select.options.append(value)
-            if "selected" in attributes:
-                self.select.initial.append(value)
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea.initial = [self.textarea.initial[0] + data]
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.current = None
-        elif tag == "select" and self.select is not None:
-            # With nothing selected a browser sends a single select's first option.
-            if not self.select.initial and not self.select.multiple and self.select.options:
-                self.select.initial = self.select.options[:1]
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
 
 
 def arbitrary_scalar() -> st.SearchStrategy[str]:
@@ -129,7 +51,7 @@ def arbitrary_scalar() -> st.SearchStrategy[str]:
         st.dates(min_value=date(1, 1, 1)).map(date.isoformat),
         st.datetimes(min_value=datetime(1, 1, 1)).map(lambda moment: f"{moment:%Y-%m-%dT%H:%M}"),
         st.sampled_from(["", " ", "0", "-1", "24.01", "1e400", "NaN", "2027-02-29", "25:61"]),
-        st.integers(min_value=10_000, max_value=30_000).map(lambda size: "é" * size),
+        st.integers(min_value=10_000, max_value=LONGEST_TEXT).map(lambda size: "é" * size),
     )
 
 
@@ -224,11 +146,9 @@ def every_form(client, diary) -> dict[str, tuple[str, dict[str, Field]]]:
             response = client.get(path)
             if response.status_code != 200 or "html" not in response["Content-Type"]:
                 continue
-            page = PostForms(path)
-            page.feed(body(response))
-            for fields in page.forms:
-                if fields:
-                    forms[route.name] = (path, fields)
+            for form in page_forms(body(response)).forms:
+                if form.posts_to(path) and form.fields:
+                    forms[route.name] = (path, form.fields)
     return forms
 
 

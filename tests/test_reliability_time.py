@@ -5,11 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from diary.days import local_date
 from diary.models import CheckIn, Episode, Profile
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -94,10 +93,10 @@ def test_an_episode_just_after_the_spring_gap_keeps_its_wall_clock_time(client, 
     ],
 )
 def test_a_leap_day_check_in_and_episode_are_recorded(
-    client, monkeypatch, zone, clock, moment, stored
+    client, freeze_now, zone, clock, moment, stored
 ):
     if clock:
-        monkeypatch.setattr(timezone, "now", lambda: clock)
+        freeze_now(clock)
     user = signed_in(client, zone)
     leap_day = date.fromisoformat(moment[:10])
     response = client.post(reverse("diary:checkin_day", args=[leap_day]), {"stress": "3"})

@@ -12,24 +12,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary import reminders
-from diary.models import CheckIn, Profile, ReminderSent
+from diary.models import Profile, ReminderSent
 from diary.reminders import due_day, unsubscribe_token, user_id_from_token
-from tests.conftest import freeze_now, make_user
+from tests.factories import make_checkin, make_user
 from tests.hang_guard import HANG_GUARD_SECONDS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def reminded_user(username: str, zone: str, at: time) -> Profile:
-    user = make_user(username, zone)
-    user.email = f"{username}@example.org"
-    user.save()
+    user = make_user(username, zone, email=f"{username}@example.org")
     Profile.objects.filter(user=user).update(reminder_time=at)
     return Profile.objects.get(user=user)
 
 
-def run_at(monkeypatch, instant: datetime) -> str:
-    freeze_now(monkeypatch, instant)
+def run_at(freeze_now, instant: datetime) -> str:
+    freeze_now(instant)
     out = StringIO()
     call_command("send_reminders", stdout=out)
     return out.getvalue()
@@ -91,12 +89,12 @@ def test_the_unsubscribe_token_names_its_person_and_refuses_a_forgery():
 # The command.
 
 
-def test_it_sends_once_the_local_time_has_come_and_only_then(db, monkeypatch):
+def test_it_sends_once_the_local_time_has_come_and_only_then(db, freeze_now):
     profile = reminded_user("alice", "Europe/Berlin", time(20))
 
-    assert "0 reminder(s) sent" in run_at(monkeypatch, datetime(2026, 3, 10, 18, 55, tzinfo=UTC))
+    assert "0 reminder(s) sent" in run_at(freeze_now, datetime(2026, 3, 10, 18, 55, tzinfo=UTC))
     assert mail.outbox == []
-    assert "1 reminder(s) sent" in run_at(monkeypatch, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    assert "1 reminder(s) sent" in run_at(freeze_now, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -109,26 +107,26 @@ def test_it_sends_once_the_local_time_has_come_and_only_then(db, monkeypatch):
     assert ReminderSent.objects.get(user=profile.user).date == date(2026, 3, 10)
 
 
-def test_never_two_for_the_same_day_and_one_again_the_next_day(db, monkeypatch):
+def test_never_two_for_the_same_day_and_one_again_the_next_day(db, freeze_now):
     reminded_user("alice", "Europe/Berlin", time(20))
 
     for minutes in (0, 5, 10, 55):
-        run_at(monkeypatch, datetime(2026, 3, 10, 19, minutes, tzinfo=UTC))
+        run_at(freeze_now, datetime(2026, 3, 10, 19, minutes, tzinfo=UTC))
     assert len(mail.outbox) == 1
 
-    run_at(monkeypatch, datetime(2026, 3, 11, 19, 0, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 3, 11, 19, 0, tzinfo=UTC))
     assert len(mail.outbox) == 2
     assert "(Wed 11 Mar)" in mail.outbox[1].subject
 
 
-def test_people_in_different_zones_are_reminded_at_their_own_local_time(db, monkeypatch):
+def test_people_in_different_zones_are_reminded_at_their_own_local_time(db, freeze_now):
     reminded_user("berlin", "Europe/Berlin", time(20))  # 19:00 UTC
     reminded_user("tokyo", "Asia/Tokyo", time(8))  # 23:00 UTC the day before
     reminded_user("la", "America/Los_Angeles", time(9, 30))  # 16:30 UTC (PDT, UTC-7)
 
     sent_to = {}
     for hour, minute in [(16, 29), (16, 30), (18, 59), (19, 0), (22, 59), (23, 0)]:
-        run_at(monkeypatch, datetime(2026, 3, 10, hour, minute, tzinfo=UTC))
+        run_at(freeze_now, datetime(2026, 3, 10, hour, minute, tzinfo=UTC))
         for message in mail.outbox:
             sent_to.setdefault(message.to[0], (hour, minute, message.subject))
 
@@ -139,40 +137,40 @@ def test_people_in_different_zones_are_reminded_at_their_own_local_time(db, monk
     }
 
 
-def test_across_the_autumn_change_the_repeated_hour_sends_once(db, monkeypatch):
+def test_across_the_autumn_change_the_repeated_hour_sends_once(db, freeze_now):
     # 01:30 happens twice in Berlin on 25 October 2026: at 23:30 and 00:30 UTC.
     reminded_user("alice", "Europe/Berlin", time(1, 30))
 
-    run_at(monkeypatch, datetime(2026, 10, 24, 23, 30, tzinfo=UTC))
-    run_at(monkeypatch, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 10, 24, 23, 30, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))
 
     assert len(mail.outbox) == 1
     # After the change the same local time is an hour later in UTC.
-    run_at(monkeypatch, datetime(2026, 10, 26, 0, 29, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 10, 26, 0, 29, tzinfo=UTC))
     assert len(mail.outbox) == 1
-    run_at(monkeypatch, datetime(2026, 10, 26, 0, 30, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 10, 26, 0, 30, tzinfo=UTC))
     assert len(mail.outbox) == 2
 
 
-def test_no_reminder_when_the_days_check_in_is_in(db, monkeypatch):
+def test_no_reminder_when_the_days_check_in_is_in(db, freeze_now):
     profile = reminded_user("alice", "Europe/Berlin", time(20))
-    CheckIn.objects.create(user=profile.user, date=date(2026, 3, 10), water_ml=1500)
+    make_checkin(profile.user, date(2026, 3, 10), water_ml=1500)
 
-    run_at(monkeypatch, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
 
     assert mail.outbox == []
 
 
-def test_a_check_in_holding_only_last_night_still_gets_the_reminder(db, monkeypatch):
+def test_a_check_in_holding_only_last_night_still_gets_the_reminder(db, freeze_now):
     profile = reminded_user("alice", "Europe/Berlin", time(20))
-    CheckIn.objects.create(user=profile.user, date=date(2026, 3, 10), sleep_disturbance=0)
+    make_checkin(profile.user, date(2026, 3, 10), sleep_disturbance=0)
 
-    run_at(monkeypatch, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
 
     assert len(mail.outbox) == 1
 
 
-def test_no_reminder_without_a_time_an_address_or_an_active_account(db, monkeypatch):
+def test_no_reminder_without_a_time_an_address_or_an_active_account(db, freeze_now):
     make_user("no_time")
     no_address = reminded_user("no_address", "UTC", time(8))
     no_address.user.email = ""
@@ -181,12 +179,12 @@ def test_no_reminder_without_a_time_an_address_or_an_active_account(db, monkeypa
     inactive.user.is_active = False
     inactive.user.save()
 
-    run_at(monkeypatch, datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
 
     assert mail.outbox == []
 
 
-def test_a_failed_send_is_tried_again_on_the_next_run(db, monkeypatch):
+def test_a_failed_send_is_tried_again_on_the_next_run(db, monkeypatch, freeze_now):
     reminded_user("alice", "Europe/Berlin", time(20))
 
     def refuse(*args, **kwargs):
@@ -194,17 +192,17 @@ def test_a_failed_send_is_tried_again_on_the_next_run(db, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr(reminders.EmailMessage, "send", refuse)
-        freeze_now(patch, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+        freeze_now(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
         errors = StringIO()
         call_command("send_reminders", stdout=StringIO(), stderr=errors)
     assert "Reminder to alice not sent: mail server down" in errors.getvalue()
     assert not ReminderSent.objects.exists()
 
-    run_at(monkeypatch, datetime(2026, 3, 10, 19, 5, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 3, 10, 19, 5, tzinfo=UTC))
     assert len(mail.outbox) == 1
 
 
-def test_a_run_that_loses_the_claim_to_another_server_sends_nothing(db, monkeypatch):
+def test_a_run_that_loses_the_claim_to_another_server_sends_nothing(db, monkeypatch, freeze_now):
     # The other server inserts its claim after this run has checked but before it claims.
     profile = reminded_user("alice", "Europe/Berlin", time(20))
     claim = reminders._claim
@@ -214,18 +212,18 @@ def test_a_run_that_loses_the_claim_to_another_server_sends_nothing(db, monkeypa
         return claim(user, day)
 
     monkeypatch.setattr(reminders, "_claim", other_server_first)
-    run_at(monkeypatch, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    run_at(freeze_now, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
 
     assert mail.outbox == []
     assert ReminderSent.objects.filter(user=profile.user).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_the_same_moment_send_one_mail(monkeypatch):
+def test_two_runs_at_the_same_moment_send_one_mail(monkeypatch, freeze_now):
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("threads need a database they can share: run it on PostgreSQL")
     reminded_user("alice", "Europe/Berlin", time(20))
-    freeze_now(monkeypatch, datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
+    freeze_now(datetime(2026, 3, 10, 19, 0, tzinfo=UTC))
     both_checked = threading.Barrier(2, timeout=HANG_GUARD_SECONDS)
     claim = reminders._claim
 

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from diary.days import local_date
 from diary.models import CheckIn, Episode, Profile
 from diary.portability import merge_diary, read_upload
+from tests.factories import make_checkin, make_episode, new_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,7 @@ def add_episode(user, days_ago: int, **fields):
 
 
 def add_at(user, started, **fields):
-    defaults = {"muscle": "calf", "side": "left", "intensity": 5, "duration_seconds": 90}
-    return Episode.objects.create(user=user, started_at=started, **(defaults | fields))
+    return make_episode(user, started_at=started, **({"duration_seconds": 90} | fields))
 
 
 @pytest.fixture
@@ -63,9 +63,7 @@ def diary(user):
         add_episode(user, days_ago, notes=f"inside-{days_ago:02d}", intensity=days_ago % 11)
     add_episode(user, 45, notes="outside-45")
     for days_ago in range(1, 29):
-        CheckIn.objects.create(
-            user=user, date=today(user) - timedelta(days=days_ago), water_ml=1000 + 50 * days_ago
-        )
+        make_checkin(user, today(user) - timedelta(days=days_ago), water_ml=1000 + 50 * days_ago)
     return user
 
 
@@ -277,16 +275,12 @@ def thirsty_diary(user):
     episodes = []
     for days_ago in range(1, 197):
         low_water = (days_ago // 7) % 2 == 0
-        CheckIn.objects.create(
-            user=user,
-            date=today(user) - timedelta(days=days_ago),
-            water_ml=1000 if low_water else 2500,
+        make_checkin(
+            user, today(user) - timedelta(days=days_ago), water_ml=1000 if low_water else 2500
         )
         for hour in (1, 3) if low_water else (1,) if days_ago % 5 == 0 else ():
             started = timezone.now() - timedelta(days=days_ago, hours=hour)
-            episodes.append(
-                Episode(user=user, started_at=started, muscle="calf", side="left", intensity=5)
-            )
+            episodes.append(new_episode(user, started_at=started))
     Episode.objects.bulk_create(episodes)
     return user
 
@@ -331,9 +325,7 @@ def routine_diary(user):
     zone = Profile.get_or_create_for(user).zone
     end = today(user)
     for days_ago in range(1, 11):
-        CheckIn.objects.create(
-            user=user, date=end - timedelta(days=days_ago), episodes_all_logged=days_ago <= 4
-        )
+        make_checkin(user, end - timedelta(days=days_ago), episodes_all_logged=days_ago <= 4)
     mornings = {9: (2, 7), 7: (1, 3), 5: (0, 0), 4: (0, 1), 3: (0, 2)}
     for days_ago, (cramps, disturbance) in mornings.items():
         morning = end - timedelta(days=days_ago)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from diary.models import CheckIn, Episode
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.security_routes import (
     CSRF_EXEMPT_ROUTE_NAMES,
     PUBLIC_ROUTE_NAMES,

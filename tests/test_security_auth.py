@@ -4,7 +4,6 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -18,12 +17,11 @@ from django.urls import reverse
 
 from diary import throttling
 from spasmlog import settings as project_settings
-from tests.conftest import make_user
-from tests.hang_guard import HANG_GUARD_SECONDS
+from tests.factories import PASSWORD, make_user
+from tests.helpers import run_manage
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"  # tests.conftest.make_user's
 LOCKED_OUT = "Too many failed log-ins"
 
 
@@ -233,14 +231,7 @@ def run_deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
         **overrides,
     }
     environment = {key: value for key, value in environment.items() if value is not None}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_SECONDS,
-    )
+    return run_manage("check", "--deploy", "--fail-level", "WARNING", environment=environment)
 
 
 def test_the_production_settings_pass_the_deploy_check():

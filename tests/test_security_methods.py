@@ -8,8 +8,7 @@ links and HTML forms.
 import pytest
 
 from diary.models import Episode
-from tests.security_routes import app_routes, fill, make_diary
-from tests.test_reliability_fuzz import PostForms
+from tests.security_routes import app_routes, fill, make_diary, page_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +18,7 @@ FORM_ONLY_WHEN_VALID = {"password_reset_confirm"}  # the link here is an invalid
 
 
 def _posts_to_itself(path: str, page: str) -> bool:
-    parser = PostForms(path)
-    parser.feed(page)
-    return bool(parser.forms)
+    return any(form.posts_to(path) for form in page_forms(page).forms)
 
 
 def _routes_for(client, user, signed_in: bool):

@@ -5,13 +5,13 @@ import logging
 import re
 import sys
 from datetime import date
-from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import pytest
 from django.urls import reverse
 
 from diary.models import CheckIn, Episode
+from tests.factories import make_episode
 from tests.security_routes import (
     DATE_CONVERTERS,
     PUBLIC_ARGUMENTS,
@@ -22,6 +22,7 @@ from tests.security_routes import (
     fill,
     is_object_id,
     make_diary,
+    page_forms,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,54 +45,33 @@ def test_every_url_argument_is_an_id_a_date_or_a_choice():
             ), f"{route}: <{converter}:{keyword}> may carry a health value in the URL"
 
 
-class FormsAndLinks(HTMLParser):
-    """The fields of GET forms and the query strings of links on a page."""
-
-    def __init__(self):
-        super().__init__()
-        self.in_get_form = False
-        self.get_fields: list[dict] = []
-        self.queries: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            self.in_get_form = attributes.get("method", "get").lower() == "get"
-        elif tag in ("input", "select", "textarea") and self.in_get_form:
-            self.get_fields.append({"tag": tag, **attributes})
-        elif tag == "a" and urlsplit(attributes.get("href") or "").query:
-            self.queries.append(urlsplit(attributes["href"]).query)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_get_form = False
-
-
 ALLOWED_GET_INPUTS = {"date", "month", "radio", "checkbox", "submit", "button", "hidden"}
 
 
 def test_get_forms_and_links_carry_only_dates_and_choices(auth_client, user):
     diary = make_diary(user, "url-check")
     for number in range(30):  # enough episodes for a second page of the list
-        Episode.objects.create(user=user, muscle="calf", side="left", intensity=number % 11)
+        make_episode(user, intensity=number % 11)
     get_fields, queries = 0, 0
     for route in app_routes():
         for path in fill(route, diary):
             response = auth_client.get(path)
             if response.status_code != 200 or "html" not in response["Content-Type"]:
                 continue
-            page = FormsAndLinks()
-            page.feed(body(response))
-            for field in page.get_fields:
+            page = page_forms(body(response))
+            fields = [
+                field for form in page.forms if form.method == "get" for field in form.controls
+            ]
+            for field in fields:
                 assert field["tag"] == "select" or field.get("type") in ALLOWED_GET_INPUTS, (
                     f"{route}: a GET form has a free-text field {field}"
                 )
-                assert URL_SAFE_VALUE.match(field.get("value", "")), (route, field)
-            for query in page.queries:
+                assert URL_SAFE_VALUE.match(field.get("value") or ""), (route, field)
+            for query in page.link_queries:
                 for name, value in parse_qsl(query, keep_blank_values=True):
                     assert URL_SAFE_VALUE.match(value), f"{route}: ?{name}={value!r}"
-            get_fields += len(page.get_fields)
-            queries += len(page.queries)
+            get_fields += len(fields)
+            queries += len(page.link_queries)
     print(f"URLs: {get_fields} GET-form fields and {queries} link queries hold no free text")
     assert get_fields >= 3  # the episode filter at least
     assert queries >= 1  # the list's next page at least
@@ -113,7 +93,7 @@ def logged_text(caplog) -> str:
 
 
 def test_requests_with_health_values_leave_none_in_the_logs(all_logs, client, user, other_user):
-    other_episode = Episode.objects.create(user=other_user, muscle="calf", side="left", intensity=3)
+    other_episode = make_episode(other_user, intensity=3)
     client.force_login(user)
     client.post(
         reverse("diary:episode_new"),

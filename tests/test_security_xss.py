@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from diary.models import CheckIn, Episode, Medication, Profile
-from tests.conftest import make_user
+from diary.models import CheckIn, Episode, Profile
+from tests.factories import make_checkin, make_episode, make_medication, make_user
 from tests.portability_helpers import upload_and_confirm
 from tests.security_routes import app_routes, body, fill, make_diary
 
@@ -40,23 +40,14 @@ def hostile_diary(user):
     yesterday = timezone.now().date() - timedelta(days=1)
     # Started inside the diary, so that the insights name them ("since you started …").
     medications = [
-        Medication.objects.create(
-            user=user, name=text, kind="other", dose=text, started_on=yesterday - timedelta(days=2)
+        make_medication(
+            user, name=text, kind="other", dose=text, started_on=yesterday - timedelta(days=2)
         )
         for text in HOSTILE
     ]
     for number, text in enumerate(HOSTILE):
-        Episode.objects.create(
-            user=user,
-            started_at=timezone.now() - timedelta(hours=number + 2),
-            muscle="calf",
-            side="left",
-            intensity=5,
-            notes=text,
-        )
-        checkin = CheckIn.objects.create(
-            user=user, date=yesterday - timedelta(days=number + 5), notes=text
-        )
+        make_episode(user, started_at=timezone.now() - timedelta(hours=number + 2), notes=text)
+        checkin = make_checkin(user, yesterday - timedelta(days=number + 5), notes=text)
         checkin.medications_taken.add(medications[number])
     return diary
 
@@ -83,7 +74,7 @@ def test_every_page_shows_hostile_text_as_text(auth_client, hostile_diary):
 
 @pytest.mark.parametrize("text", MARKUP)
 def test_a_note_is_shown_literally_on_the_episode_page(auth_client, user, text):
-    episode = Episode.objects.create(user=user, muscle="calf", side="left", intensity=5, notes=text)
+    episode = make_episode(user, notes=text)
     page = body(auth_client.get(reverse("diary:episode_detail", args=[episode.pk])))
     assert escape(text) in page
     if text == "{{ 7*7 }}":

@@ -17,7 +17,7 @@ from diary.demo import HEAVY, DemoDiary, _one_per_moment, generate_diary
 from diary.models import CheckIn, Episode, Medication, Profile
 from diary.patterns import NIGHT_HOURS
 from diary.vocabularies import Activity, MedicationKind
-from tests.conftest import make_user
+from tests.factories import make_episode, make_user
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # A Sunday morning in Berlin; the year before it crosses both daylight-saving changes.
@@ -395,7 +395,7 @@ def test_it_writes_a_year_in_bulk(django_assert_max_num_queries):
 @pytest.mark.django_db
 def test_it_will_not_replace_someone_elses_diary_unless_told():
     alice = make_user("alice", "Europe/Berlin")
-    own = Episode.objects.create(user=alice, muscle="calf", side="left", intensity=5)
+    own = make_episode(alice)
 
     with pytest.raises(CommandError, match="--replace"):
         seed("--username", "alice", "--days", "10")

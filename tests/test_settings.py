@@ -2,12 +2,12 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.hang_guard import HANG_GUARD_SECONDS
+from tests.helpers import run_manage, run_python
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,14 +16,7 @@ def manage_check(data_dir: Path) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
     env |= {"DEBUG": "0", "DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "spasmlog.settings"}
     env.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_SECONDS,
-    )
+    return run_manage("check", environment=env)
 
 
 def test_without_debug_a_missing_secret_key_stops_the_app_with_a_reason(tmp_path):
@@ -45,14 +38,7 @@ def settings_of(data_dir: Path, code: str, **environment: str) -> subprocess.Com
     env |= {"DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "spasmlog.settings"}
     env |= environment
     program = f"import django; django.setup()\nfrom django.conf import settings\n{code}"
-    return subprocess.run(
-        [sys.executable, "-c", program],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_SECONDS,
-    )
+    return run_python("-c", program, environment=env)
 
 
 BACKEND = "print(settings.CACHES['default']['BACKEND'])"

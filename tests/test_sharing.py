@@ -9,20 +9,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from diary.models import Episode, ShareLink, ShareLinkOpening
+from diary.models import ShareLink, ShareLinkOpening
 from diary.portability import delete_account, delete_diary_data
 from diary.sharing import OPENINGS_PER_WINDOW
+from tests.factories import make_episode
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def episode(user):
-    return Episode.objects.create(
-        user=user,
+    return make_episode(
+        user,
         started_at=timezone.now() - timedelta(days=2),
-        muscle="calf",
-        side="left",
         intensity=6,
         notes="SHARED-NOTE <b>bold?</b>",
     )

@@ -34,12 +34,15 @@ from urllib.parse import urlencode
 BASE_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(BASE_DIR))  # run by hand, `tests` is importable as under pytest
 from tests.hang_guard import HANG_GUARD_SECONDS  # noqa: E402
+from tests.helpers import run_manage  # noqa: E402
 
 HOST = "127.0.0.1"
 POSTGRES_SERVER = os.environ.get("POSTGRES_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
 WORKERS = 4
 PEOPLE = 8
 QUICK_LOGS_EACH = 200
+# The crash run kills the server once this many quick logs have been acknowledged.
+KILL_AFTER_ACKNOWLEDGED = 400
 # After SIGTERM gunicorn finishes its requests; past this it is killed (not a failure).
 GRACEFUL_STOP_SECONDS = 20
 EPISODE_URL = re.compile(r"/episodes/(\d+)/$")
@@ -65,14 +68,7 @@ def server_environment(database_url: str, data_dir: Path) -> dict[str, str]:
 
 
 def manage(environment: dict[str, str], *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_SECONDS,
-    )
+    result = run_manage(*arguments, environment=environment)
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{result.stderr}")
     return result.stdout
@@ -344,7 +340,7 @@ def concurrency_run(kind: str, each: int = QUICK_LOGS_EACH) -> dict:
         }
 
 
-def crash_run(kill_after: int = 400, each: int = QUICK_LOGS_EACH) -> dict:
+def crash_run(kill_after: int = KILL_AFTER_ACKNOWLEDGED, each: int = QUICK_LOGS_EACH) -> dict:
     """kill -9 gunicorn (master and workers) mid-load, restart it, check the SQLite file."""
     with temporary_database("sqlite") as (database_url, data_dir):
         prepared = prepare(database_url, data_dir)

@@ -1,0 +1,42 @@
+"""The rows the tests make: a person with a profile, an episode, a check-in, a medication.
+
+Each takes the fields a test cares about and fills the rest with ordinary values, so a test
+reads as what it is about and a change to a model touches one place.
+"""
+
+from datetime import date
+
+from django.contrib.auth.models import User
+
+from diary.models import CheckIn, Episode, Medication, Profile
+
+PASSWORD = "correct horse battery staple"
+# An ordinary episode; `started_at` is the model's own default, now.
+EPISODE = {"muscle": "calf", "side": "left", "intensity": 5}
+
+
+def make_user(
+    username: str, zone: str = "UTC", *, password: str = PASSWORD, email: str = ""
+) -> User:
+    user = User.objects.create_user(username, email=email, password=password)
+    Profile.objects.create(user=user, time_zone=zone)
+    return user
+
+
+def new_episode(user: User, **fields) -> Episode:
+    """An unsaved episode (for `bulk_create`): a calf cramp on the left, intensity 5."""
+    return Episode(user=user, **(EPISODE | fields))
+
+
+def make_episode(user: User, **fields) -> Episode:
+    return Episode.objects.create(user=user, **(EPISODE | fields))
+
+
+def make_checkin(user: User, day: date, **answers) -> CheckIn:
+    return CheckIn.objects.create(user=user, date=day, **answers)
+
+
+def make_medication(
+    user: User, name: str = "Magnesium", kind: str = "supplement", **fields
+) -> Medication:
+    return Medication.objects.create(user=user, name=name, kind=kind, **fields)
