@@ -211,8 +211,8 @@ def test_its_over_on_another_persons_episode_is_a_404(auth_client, other_user):
 
 def test_its_over_refuses_get_whoever_owns_the_episode(auth_client, user, other_user):
     # A link or a prefetch must not end an episode; 405 for everyone, so it tells nothing.
-    own = Episode.objects.create(user=user, muscle="calf", side="left", intensity=5)
-    other = Episode.objects.create(user=other_user, muscle="calf", side="left", intensity=5)
+    own = make_episode(user)
+    other = make_episode(other_user)
 
     for episode in (own, other):
         response = auth_client.get(reverse("diary:episode_over", args=[episode.pk]))
@@ -222,10 +222,10 @@ def test_its_over_refuses_get_whoever_owns_the_episode(auth_client, user, other_
         assert episode.duration_seconds is None
 
 
-def test_the_status_links_to_the_check_ins_it_names(auth_client, user, monkeypatch):
-    freeze_now(monkeypatch, MORNING)
+def test_the_status_links_to_the_check_ins_it_names(auth_client, user, freeze_now):
+    freeze_now(MORNING)
     today = date(2026, 3, 10)
-    CheckIn.objects.create(user=user, date=today - timedelta(days=1), stress=2)
+    make_checkin(user, today - timedelta(days=1), stress=2)
     user.date_joined = MORNING - timedelta(days=5)  # the diary's first day
     user.save(update_fields=["date_joined"])
 
@@ -233,7 +233,7 @@ def test_the_status_links_to_the_check_ins_it_names(auth_client, user, monkeypat
     fill_in = f'<a class="alert-link" href="{reverse("diary:checkin_day", args=[today])}">'
     assert f"Today's check-in is missing. {fill_in}Fill it in</a>" in missing
 
-    CheckIn.objects.create(user=user, date=today, stress=3)
+    make_checkin(user, today, stress=3)
     done = auth_client.get(HOME).content.decode()
     review = f'<a href="{reverse("diary:checkin_day", args=[today])}">Review it</a>'
     assert f"Today's check-in is done. {review}" in done
