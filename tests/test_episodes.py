@@ -79,6 +79,28 @@ def test_the_quick_log_puts_recent_muscles_first_and_preselects_them(auth_client
     assert form.initial["intensity"] == 5
 
 
+def test_a_quick_log_save_does_not_read_the_recent_episodes(auth_client, user):
+    episode_for(user, muscle="neck", started_at=timezone.now() - timedelta(days=1))
+    with CaptureQueriesContext(connection) as queries:
+        response = auth_client.post(
+            reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "4"}
+        )
+    assert response.status_code == 302
+    assert Episode.objects.for_user(user).count() == 2
+    assert not [q["sql"] for q in queries.captured_queries if 'AS "muscle"' in q["sql"]]
+
+
+def test_a_refused_quick_log_is_shown_again_with_the_recent_muscles_first(auth_client, user):
+    episode_for(user, muscle="neck", started_at=timezone.now() - timedelta(days=1))
+    response = auth_client.post(
+        reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "11"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [slug for slug, _ in form.fields["muscle"].choices][:2] == ["neck", "calf"]
+    assert "---------" not in response.text
+
+
 def test_the_full_episode_form_starts_from_the_last_muscle_and_side(auth_client, user):
     episode_for(user, muscle="neck", side="right", started_at=timezone.now() - timedelta(days=2))
     episode_for(user, muscle="foot", side="both", started_at=timezone.now() - timedelta(days=1))
