@@ -5,12 +5,13 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from diary.quantities import format_duration, format_water
-from diary.redflags import SEVERE_INTENSITY
+from diary.redflags import SEVERE_INTENSITY, listed_evidence
 
 register = template.Library()
 
 register.filter("duration", format_duration)
 register.filter("water", format_water)
+register.filter("listed_evidence", listed_evidence)
 
 # From the middle of the 0-10 scale up, short of severe: marked, but not as a red flag.
 MODERATE_INTENSITY = 5
