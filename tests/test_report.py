@@ -6,11 +6,13 @@ import re
 import unicodedata
 from datetime import datetime, time, timedelta
 
+import _rl_accel  # rl_accel, installed by pyproject's reportlab[accel]
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from reportlab.lib import rl_accel
 
 from diary.days import local_date
 from diary.models import CheckIn, Episode, Profile
@@ -382,3 +384,8 @@ def test_the_html_report_shows_the_same_routine_lines(auth_client, routine_diary
     assert "4 of them confirming every episode of the day was logged" in html
     assert "on 2 nights with a cramp: median 5, worst 7" in html
     assert "3 of 4 episodes have estimated times" in html
+
+
+def test_reportlab_measures_and_writes_text_with_its_c_helpers():
+    assert rl_accel.instanceStringWidthTTF is _rl_accel.instanceStringWidthTTF
+    assert rl_accel.escapePDF is _rl_accel.escapePDF
