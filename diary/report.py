@@ -752,10 +752,8 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     """A cell that fits on one line in the paragraph's own font as a plain string, which the
     table draws itself (a year's episode list has thousands of cells: as paragraphs they took
     a third of the layout); anything else as a paragraph."""
-    codepoints = font_chain(style.fontName)[0].codepoints
-    plain = all(ord(character) in codepoints for character in text)
     if (
-        plain
+        font_chain(style.fontName)[0].draws_all(text)
         and not has_right_to_left(text)
         and "\n" not in text
         and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width
