@@ -200,6 +200,24 @@ def test_a_flag_with_much_evidence_lists_the_latest_and_counts_the_earlier(auth_
     assert len(flag["evidence"]) == 13
 
 
+def test_the_chosen_dates_stay_in_their_labelled_fields(auth_client, user):
+    page = auth_client.get(reverse("diary:insights"), {"start": "2025-01-01", "end": "2025-02-01"})
+    text = page.content.decode()
+    assert '<label for="id_start" class="form-label">Start</label>' in text
+    assert 'type="date" name="start" id="id_start" value="2025-01-01" class="form-control"' in text
+    assert 'type="date" name="end" id="id_end" value="2025-02-01" class="form-control"' in text
+
+
+def test_an_end_in_the_future_is_refused_beside_its_field(auth_client, user):
+    later = today_for(user) + timedelta(days=3)
+    text = auth_client.get(reverse("diary:insights"), {"end": later.isoformat()}).content.decode()
+    assert (
+        'class="form-control is-invalid" aria-invalid="true" aria-describedby="id_end_error"'
+        in (text)
+    )
+    assert "The end can&#x27;t be in the future." in text
+
+
 def test_the_dashboard_says_when_no_warning_sign_showed(auth_client, user):
     add_episode(user, today_for(user), intensity=3)
     page = auth_client.get(reverse("diary:insights")).content.decode()
