@@ -1,5 +1,6 @@
 import re
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary.dataversion import diary_changed
+from diary.insights import diary_first_day
 from diary.models import Episode, Profile
 from diary.redflags import SEVERE_INTENSITY
 from tests.conftest import make_user
@@ -375,6 +377,20 @@ def test_home_asks_only_for_todays_check_in_on_the_day_of_sign_up(auth_client, u
 def test_home_asks_for_yesterday_when_the_diary_was_backfilled_to_it(auth_client, user):
     episode_for(user, started_at=timezone.now() - timedelta(days=1, hours=1))
     response = auth_client.get(reverse("diary:home"))
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
+
+
+def test_home_reads_where_the_diary_begins_only_on_the_day_of_sign_up(auth_client, user):
+    with mock.patch("diary.views.home.diary_first_day", wraps=diary_first_day) as read:
+        auth_client.get(reverse("diary:home"))
+        assert read.call_count == 1  # a backfilled entry may have begun it yesterday
+        user.date_joined -= timedelta(days=1)
+        user.save()
+        response = auth_client.get(reverse("diary:home"))
+        assert read.call_count == 1  # begun yesterday or earlier: both days count, no query
     assert response.context["missing_checkins"] == [
         timezone.localdate(),
         timezone.localdate() - timedelta(days=1),
