@@ -9,7 +9,7 @@ outside a view (imports, deletion, the demo diary) call `diary_changed` themselv
 from collections.abc import Callable
 from functools import wraps
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
 
@@ -48,7 +48,10 @@ def changes_diary(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         if request.method != "POST":
             return view(request, *args, **kwargs)
         with transaction.atomic():
-            lock_diary(request.user)
+            # SQLite's BEGIN IMMEDIATE has locked the whole database: a row lock there would
+            # be a query that locks nothing (and the middleware has the profile already).
+            if connection.features.has_select_for_update:
+                lock_diary(request.user)
             response = view(request, *args, **kwargs)
             if _saved(response):
                 diary_changed(request.user)

@@ -31,6 +31,11 @@ LEFT_TO_RIGHT = "L"
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 
+# What reportlab reads as a space in a paragraph.
+AS_SPACES = str.maketrans("\n\r\t", "   ")
+PRINTABLE_ASCII = frozenset(range(0x20, 0x7F))
+
+
 @dataclass(frozen=True)
 class Font:
     name: str  # as registered with reportlab
@@ -40,6 +45,14 @@ class Font:
     def codepoints(self) -> frozenset[int]:
         return _codepoints(self.path)
 
+    def draws_all(self, text: str) -> bool:
+        """Whether the font has a glyph for every character of `text`. Most text is printable
+        ASCII, which needs no look-up character by character."""
+        if text.isascii() and text.isprintable() and _has_printable_ascii(self.path):
+            return True
+        codepoints = self.codepoints
+        return all(ord(character) in codepoints for character in text)
+
 
 @cache
 def _codepoints(path: Path) -> frozenset[int]:
@@ -47,6 +60,11 @@ def _codepoints(path: Path) -> frozenset[int]:
     # than fontTools, whose reading of Noto Emoji's map took 0.2 s; the tests use fontTools).
     face = TTFont(path.stem, str(path)).face
     return frozenset(code for code, glyph in face.charToGlyph.items() if glyph)
+
+
+@cache
+def _has_printable_ascii(path: Path) -> bool:
+    return _codepoints(path) >= PRINTABLE_ASCII
 
 
 def placeholder(character: str) -> str:
@@ -66,10 +84,11 @@ def _invisible(character: str) -> bool:
 
 def runs(text: str, fonts: Sequence[Font]) -> list[tuple[str, str]]:
     """(font name, text) runs, each character in the first of `fonts` that has it."""
+    text = text.translate(AS_SPACES)
+    if fonts[0].draws_all(text):
+        return [(fonts[0].name, text)] if text else []
     result: list[tuple[str, str]] = []
     for character in text:
-        if character in "\n\r\t":
-            character = " "  # as reportlab reads whitespace in a paragraph
         code = ord(character)
         font = next((f.name for f in fonts if code in f.codepoints), None)
         if font is None:
@@ -92,6 +111,8 @@ def markup(text: str, fonts: Sequence[Font]) -> str:
 
 
 def has_right_to_left(text: str) -> bool:
+    if text.isascii():
+        return False  # no ASCII character is right-to-left: spare the look-ups
     return any(unicodedata.bidirectional(character) in RIGHT_TO_LEFT for character in text)
 
 

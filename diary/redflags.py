@@ -22,6 +22,8 @@ PROLONGED_SECONDS = 10 * 60
 RECENT_WEEKS = 4
 FREQUENT_PER_WEEK = 3
 NIGHTS_PER_WEEK = 2
+# The dashboard lists a flag's latest evidence: years of severe episodes would bury the page.
+EVIDENCE_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,21 @@ class RedFlag:
             "advice": self.advice,
             "evidence": [item.as_json() for item in self.evidence],
         }
+
+
+@dataclass(frozen=True)
+class ListedEvidence:
+    """What the dashboard lists of a flag's evidence: the latest items, newest first, and how
+    many earlier ones that leaves out."""
+
+    latest: list[Any]
+    earlier: int
+
+
+def listed_evidence(evidence: Sequence[Any], listed: int = EVIDENCE_LISTED) -> ListedEvidence:
+    """A flag's evidence (oldest first, as the rules give it) as the dashboard lists it."""
+    newest_first = list(reversed(evidence))
+    return ListedEvidence(newest_first[:listed], len(newest_first[listed:]))
 
 
 def _episode_evidence(episode: EpisodeRecord, zone: ZoneInfo, detail: str) -> Evidence:

@@ -752,16 +752,26 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     """A cell that fits on one line in the paragraph's own font as a plain string, which the
     table draws itself (a year's episode list has thousands of cells: as paragraphs they took
     a third of the layout); anything else as a paragraph."""
-    codepoints = font_chain(style.fontName)[0].codepoints
-    plain = all(ord(character) in codepoints for character in text)
     if (
-        plain
+        font_chain(style.fontName)[0].draws_all(text)
         and not has_right_to_left(text)
         and "\n" not in text
         and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width
     ):
         return text
     return _paragraph(text, style, width)
+
+
+def consecutive_stretches(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending `numbers` as (first, last) stretches of consecutive ones: 1 2 3 5 gives
+    (1, 3) and (5, 5)."""
+    stretches: list[tuple[int, int]] = []
+    for number in numbers:
+        if stretches and stretches[-1][1] == number - 1:
+            stretches[-1] = (stretches[-1][0], number)
+        else:
+            stretches.append((number, number))
+    return stretches
 
 
 def _grid(block: Grid, width: float, styles) -> Table:
@@ -771,6 +781,7 @@ def _grid(block: Grid, width: float, styles) -> Table:
         [_paragraph(c, styles["head"], w) for c, w in zip(block.columns, inner, strict=True)]
     ]
     commands: list[tuple] = []
+    group_ends = []  # the rows a line goes below: an entry's own, or its note's
     for index, row in enumerate(block.rows):
         rows.append([_cell(cell, styles["cell"], w) for cell, w in zip(row, inner, strict=True)])
         note = block.notes.get(index)
@@ -778,7 +789,11 @@ def _grid(block: Grid, width: float, styles) -> Table:
             spanned = _paragraph(note, styles["cell"], width - 2 * GRID_PADDING)
             rows.append([spanned] + [""] * (len(block.columns) - 1))
             commands.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
-        commands.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 0.25, "#BBBBBB"))
+        group_ends.append(len(rows) - 1)
+    # One command for each stretch of rows in a row: the table applies every command again
+    # to each page it is split into, and a year's episodes are hundreds of rows.
+    for first, last in consecutive_stretches(group_ends):
+        commands.append(("LINEBELOW", (0, first), (-1, last), 0.25, "#BBBBBB"))
     # splitInRow lets one row (a 10,000-character note) run on over several pages.
     table = Table(
         rows,

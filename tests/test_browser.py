@@ -163,6 +163,39 @@ def test_every_page_signed_in_and_public_has_no_nu_html_checker_error(tmp_path):
     assert errors == []
 
 
+def test_forms_showing_their_errors_have_no_nu_html_checker_error(tmp_path):
+    user = make_user("alice", "Europe/Berlin")
+    client = signed_in_client(user)
+    today = timezone.localdate().isoformat()
+    wrong = {"water_ml": "lots", "caffeine_drinks": "-1", "stress": "12", "notes": "<b>"}
+    pages = {
+        "check-in, wrong answers": client.post(f"/checkins/{today}/", wrong).content,
+        "check-in, nothing answered": client.post(f"/checkins/{today}/", {}).content,
+        "episodes, wrong filter": client.get("/episodes/?start=2999-01-01&end=1800-01-01").content,
+    }
+    assert b"is-invalid" in pages["check-in, wrong answers"]
+    assert b"alert-danger" in pages["check-in, nothing answered"]
+    assert b"is-invalid" in pages["episodes, wrong filter"]
+    assert html_errors(pages, tmp_path) == []
+
+
+def test_a_wrong_answer_in_a_stepper_shows_its_message_and_passes_axe(browser, live_server):
+    user = make_user("alice", "Europe/Berlin")
+    page = signed_in_page(browser, live_server, user)
+    page.goto(live_server.url + f"/checkins/{timezone.localdate().isoformat()}/")
+    page.locator("#id_caffeine_drinks").fill("-1")
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_load_state()
+    # checkin.js has moved the input into its − + group; the message stays in sight.
+    expect(page.locator(".stepper #id_caffeine_drinks")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_caffeine_drinks_error")).to_be_visible()
+    expect(page.locator("#id_caffeine_drinks")).to_have_accessible_description(
+        re.compile("Can't be negative")
+    )
+    assert serious_accessibility_violations(page) == []
+    page.context.close()
+
+
 def test_a_spasm_is_logged_with_two_taps_from_home(browser, live_server):
     user = make_user("alice", "Europe/Berlin")
     page = signed_in_page(browser, live_server, user)

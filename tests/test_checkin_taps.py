@@ -106,10 +106,37 @@ def test_hiding_a_question_keeps_the_answers_already_given(auth_client, user):
     assert (checkin.water_ml, checkin.stress) == (2000, 6)
 
 
+def test_the_questions_are_grouped_and_an_all_hidden_group_is_left_out(user):
+    make_medication(user)
+    form = CheckInForm(
+        instance=CheckIn(user=user, date=DAY),
+        hidden=[CheckInQuestion.ELECTROLYTES, CheckInQuestion.ALCOHOL],
+    )
+    sections = {
+        section.legend: [(q.field.name, q.grid) for q in section.questions]
+        for section in form.sections()
+    }
+    assert list(sections) == ["Drinks", "Exercise", "Your day", "Medications"]
+    assert sections["Drinks"] == [("water_ml", ""), ("caffeine_drinks", "")]
+    assert sections["Your day"][2] == ("stress", "choice-grid scale")
+    assert sections["Medications"] == [("medications_taken", "choice-grid")]
+    assert not form.no_medications_yet
+
+
+def test_the_page_shows_each_group_as_a_fieldset(auth_client, user):
+    Profile.objects.filter(user=user).update(hidden_checkin_questions=["electrolytes"])
+    text = auth_client.get(day_url()).text
+    for legend in ("Drinks", "Exercise", "Your day", "Episodes"):
+        assert f"<legend>{legend}</legend>" in text
+    assert "<legend>Electrolytes</legend>" not in text
+    assert "<legend>Medications</legend>" not in text  # none on the profile: a link instead
+
+
 def test_hiding_the_medications_takes_them_off_the_form(user):
     make_medication(user)
     form = CheckInForm(instance=CheckIn(user=user, date=DAY), hidden=[CheckInQuestion.MEDICATIONS])
     assert "medications_taken" not in form.fields
+    assert not form.no_medications_yet  # hidden, so no link to add them either
 
 
 def test_an_unknown_question_is_refused(auth_client, user):

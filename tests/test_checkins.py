@@ -3,6 +3,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -238,6 +240,37 @@ def test_it_refuses_a_check_in_with_nothing_in_it(user):
     assert form.non_field_errors() == [
         "Nothing is filled in yet: answer at least one question, or come back to this day later."
     ]
+
+
+def test_the_page_says_why_an_empty_check_in_was_refused(auth_client, user):
+    response = auth_client.post(day_url(DAY), {"water_ml": ""})
+    assert response.status_code == 200
+    assert '<div class="alert alert-danger"><ul class="m-0"><li>Nothing is filled in yet' in (
+        response.text
+    )
+
+
+def test_a_wrong_answer_is_marked_and_described_beside_its_field(auth_client, user):
+    response = auth_client.post(day_url(DAY), {"caffeine_drinks": "-1"})
+    assert (
+        'value="-1" class="form-control is-invalid" min="0" max="50"' in response.text
+        and 'aria-invalid="true" aria-describedby="id_caffeine_drinks_helptext '
+        'id_caffeine_drinks_error"'
+        in response.text
+    )
+    assert '<div id="id_caffeine_drinks_error" class="invalid-feedback d-block">' in response.text
+
+
+def test_the_day_page_makes_no_query_twice(auth_client, user):
+    checkin = make_checkin(user, DAY, stress=3)
+    checkin.medications_taken.set([make_medication(user)])
+    make_checkin(user, DAY - timedelta(days=1), stress=4)
+    with CaptureQueriesContext(connection) as queries:
+        response = auth_client.get(day_url(DAY))
+    assert 'value="1" checked' in response.text
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == len(set(statements))
+    assert not [sql for sql in statements if sql.startswith("SELECT COUNT")][1:]
 
 
 def test_a_medication_alone_is_an_answer(user):

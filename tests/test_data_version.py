@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,6 +184,21 @@ def test_the_quick_logs_script_moves_it_on_and_a_refused_post_does_not(auth_clie
     saved = auth_client.post(quick_log, tap, HTTP_ACCEPT="application/json")
     assert saved.status_code == 200 and version(user) == before + 1
     assert Episode.objects.for_user(user).count() == 1
+
+
+def test_a_write_locks_the_profile_row_only_where_rows_can_be_locked(auth_client, user):
+    with CaptureQueriesContext(connection) as queries:
+        response = auth_client.post(reverse("diary:quick_log"), EPISODE)
+    assert response.status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    profile_reads = [
+        sql for sql in statements if sql.startswith("SELECT") and "diary_profile" in sql
+    ]
+    if connection.features.has_select_for_update:  # PostgreSQL
+        assert [sql for sql in profile_reads if "FOR UPDATE" in sql]
+    else:  # SQLite: BEGIN IMMEDIATE locks the database; the middleware's read is the one
+        assert len(profile_reads) == 1
+    assert version(user) == 1
 
 
 def test_reading_pages_leaves_the_version_alone(auth_client, user, episode):

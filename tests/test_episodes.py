@@ -1,12 +1,16 @@
 import re
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from diary.dataversion import diary_changed
+from diary.insights import diary_first_day
 from diary.models import Episode, Profile
 from diary.redflags import SEVERE_INTENSITY
 from tests.factories import make_episode, make_user, new_episode
@@ -72,6 +76,28 @@ def test_the_quick_log_puts_recent_muscles_first_and_preselects_them(auth_client
     assert form.initial["muscle"] == "foot"
     assert form.initial["side"] == "both"
     assert form.initial["intensity"] == 5
+
+
+def test_a_quick_log_save_does_not_read_the_recent_episodes(auth_client, user):
+    make_episode(user, muscle="neck", started_at=timezone.now() - timedelta(days=1))
+    with CaptureQueriesContext(connection) as queries:
+        response = auth_client.post(
+            reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "4"}
+        )
+    assert response.status_code == 302
+    assert Episode.objects.for_user(user).count() == 2
+    assert not [q["sql"] for q in queries.captured_queries if 'AS "muscle"' in q["sql"]]
+
+
+def test_a_refused_quick_log_is_shown_again_with_the_recent_muscles_first(auth_client, user):
+    make_episode(user, muscle="neck", started_at=timezone.now() - timedelta(days=1))
+    response = auth_client.post(
+        reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "11"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [slug for slug, _ in form.fields["muscle"].choices][:2] == ["neck", "calf"]
+    assert "---------" not in response.text
 
 
 def test_the_full_episode_form_starts_from_the_last_muscle_and_side(auth_client, user):
@@ -344,6 +370,20 @@ def test_home_asks_only_for_todays_check_in_on_the_day_of_sign_up(auth_client, u
 def test_home_asks_for_yesterday_when_the_diary_was_backfilled_to_it(auth_client, user):
     make_episode(user, started_at=timezone.now() - timedelta(days=1, hours=1))
     response = auth_client.get(reverse("diary:home"))
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
+
+
+def test_home_reads_where_the_diary_begins_only_on_the_day_of_sign_up(auth_client, user):
+    with mock.patch("diary.views.home.diary_first_day", wraps=diary_first_day) as read:
+        auth_client.get(reverse("diary:home"))
+        assert read.call_count == 1  # a backfilled entry may have begun it yesterday
+        user.date_joined -= timedelta(days=1)
+        user.save()
+        response = auth_client.get(reverse("diary:home"))
+        assert read.call_count == 1  # begun yesterday or earlier: both days count, no query
     assert response.context["missing_checkins"] == [
         timezone.localdate(),
         timezone.localdate() - timedelta(days=1),

@@ -185,6 +185,40 @@ def test_the_dashboard_shows_red_flags_first_then_triggers_then_patterns(auth_cl
     assert "<script>" not in page
 
 
+def test_a_flag_with_much_evidence_lists_the_latest_and_counts_the_earlier(auth_client, user):
+    today = today_for(user)
+    severe = [add_episode(user, today - timedelta(days=n), intensity=9) for n in range(13)]
+    page = auth_client.get(reverse("diary:insights")).content.decode()
+    assert "13 episodes rated 8 or more out of 10." in page
+    links = [reverse("diary:episode_detail", args=[e.pk]) for e in severe]
+    listed = [link for link in links if f'href="{link}"' in page]
+    assert listed == links[:10]  # the newest ten
+    assert page.index(f'href="{links[0]}"') < page.index(f'href="{links[9]}"')
+    assert "and 3 earlier" in page
+    # The document itself keeps every item: the report and insights.json use them all.
+    document = auth_client.get(reverse("diary:insights_json")).json()
+    [flag] = [f for f in document["red_flags"] if f["code"] == "severe"]
+    assert len(flag["evidence"]) == 13
+
+
+def test_the_chosen_dates_stay_in_their_labelled_fields(auth_client, user):
+    page = auth_client.get(reverse("diary:insights"), {"start": "2025-01-01", "end": "2025-02-01"})
+    text = page.content.decode()
+    assert '<label for="id_start" class="form-label">Start</label>' in text
+    assert 'type="date" name="start" id="id_start" value="2025-01-01" class="form-control"' in text
+    assert 'type="date" name="end" id="id_end" value="2025-02-01" class="form-control"' in text
+
+
+def test_an_end_in_the_future_is_refused_beside_its_field(auth_client, user):
+    later = today_for(user) + timedelta(days=3)
+    text = auth_client.get(reverse("diary:insights"), {"end": later.isoformat()}).content.decode()
+    assert (
+        'class="form-control is-invalid" aria-invalid="true" aria-describedby="id_end_error"'
+        in (text)
+    )
+    assert "The end can&#x27;t be in the future." in text
+
+
 def test_the_dashboard_says_when_no_warning_sign_showed(auth_client, user):
     add_episode(user, today_for(user), intensity=3)
     page = auth_client.get(reverse("diary:insights")).content.decode()

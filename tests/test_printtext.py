@@ -9,6 +9,7 @@ from fontTools.ttLib import TTFont
 from diary.printtext import (
     EMOJI_FONT,
     base_direction,
+    has_right_to_left,
     isolate,
     logical_lines,
     placeholder,
@@ -63,6 +64,29 @@ def test_invisible_marks_no_font_has_are_left_out_and_line_breaks_are_spaces():
     language_tag = "\U000e0041"  # a tag character: format, invisible, in no font here
     assert ord(language_tag) not in every_code
     assert runs(f"a{language_tag}b\nc", chain) == [(FONT, "ab c")]
+
+
+@pytest.mark.parametrize("font", [FONT, BOLD_FONT])
+def test_printable_ascii_is_one_run_in_the_paragraphs_own_font(font):
+    chain = font_chain(font)
+    every_ascii = "".join(chr(code) for code in range(0x20, 0x7F))
+    assert all(
+        code in chain[0].codepoints for code in map(ord, every_ascii)
+    )  # the shortcut's premise
+    assert chain[0].draws_all(every_ascii)
+    assert runs(every_ascii + "\tend\n", chain) == [(font, every_ascii + " end ")]
+
+
+def test_ascii_a_font_cannot_draw_still_gets_its_placeholder():
+    chain = font_chain(FONT)
+    assert not chain[0].draws_all("bell \x07")
+    assert runs("bell \x07", chain) == [(FONT, "bell [U+0007]")]
+    assert not chain[0].draws_all("foot 🦶")
+
+
+def test_only_text_beyond_ascii_can_be_right_to_left():
+    assert not has_right_to_left("Calf, 8/10 <b> & 'quotes'")
+    assert has_right_to_left("Calf שלום")
 
 
 def test_the_base_direction_is_that_of_the_first_letter_with_one():

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from diary.daytable import EpisodeRecord, MedicationRecord
-from diary.redflags import red_flags
+from diary.redflags import EVIDENCE_LISTED, listed_evidence, red_flags
 from diary.triggers import medication_onsets, trend
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -43,6 +43,19 @@ def test_the_severe_flag_shows_which_episode():
         "detail": "03:00, calf: intensity 9",
     }
     assert "doctor" in flag.advice
+
+
+def test_the_dashboard_lists_the_latest_evidence_newest_first_and_counts_the_rest():
+    evidence = list(range(EVIDENCE_LISTED + 42))  # oldest first, as the rules give it
+    listed = listed_evidence(evidence)
+    assert listed.latest == evidence[::-1][:EVIDENCE_LISTED]
+    assert listed.earlier == 42
+
+
+def test_a_short_list_of_evidence_is_listed_whole():
+    assert listed_evidence([1, 2, 3]).latest == [3, 2, 1]
+    assert listed_evidence([1, 2, 3]).earlier == 0
+    assert listed_evidence(list(range(EVIDENCE_LISTED))).earlier == 0
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,18 @@ import re
 import unicodedata
 from datetime import datetime, time, timedelta
 
+import _rl_accel  # rl_accel, installed by pyproject's reportlab[accel]
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
+from reportlab.lib import rl_accel
 
 from diary.days import local_date
 from diary.models import CheckIn, Episode, Profile
 from diary.portability import merge_diary, read_upload
+from diary.report import Grid, _grid, _register_fonts, _styles, consecutive_stretches
 from tests.factories import make_checkin, make_episode, new_episode
 
 pytestmark = pytest.mark.django_db
@@ -374,3 +377,22 @@ def test_the_html_report_shows_the_same_routine_lines(auth_client, routine_diary
     assert "4 of them confirming every episode of the day was logged" in html
     assert "on 2 nights with a cramp: median 5, worst 7" in html
     assert "3 of 4 episodes have estimated times" in html
+
+
+def test_reportlab_measures_and_writes_text_with_its_c_helpers():
+    assert rl_accel.instanceStringWidthTTF is _rl_accel.instanceStringWidthTTF
+    assert rl_accel.escapePDF is _rl_accel.escapePDF
+
+
+def test_consecutive_numbers_are_stretches():
+    assert consecutive_stretches([1, 2, 3, 5, 7, 8]) == [(1, 3), (5, 5), (7, 8)]
+    assert consecutive_stretches([]) == []
+
+
+def test_a_grid_rules_a_line_under_each_entry_and_its_note_not_between_them():
+    grid = Grid(("a", "b"), (("1", "2"), ("3", "4"), ("5", "6"), ("7", "8")), (0.5, 0.5), {1: "n"})
+    _register_fonts()
+    table = _grid(grid, 300, _styles())
+    # Rows: the head 0, then entries 1, 2 (its note is row 3), 4 and 5.
+    grey = [(start[1], end[1]) for name, start, end, *_ in table._linecmds if name == "LINEBELOW"]
+    assert grey == [(0, 0), (1, 1), (3, 5)]

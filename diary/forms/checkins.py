@@ -1,15 +1,13 @@
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, QuerySet, Value, When
+from django.forms import BoundField
 from django.forms.models import model_to_dict
-from django.urls import reverse
-from django.utils.html import format_html
 
 from diary.limits import (
     MAX_CUSTOM_COUNT,
@@ -60,13 +58,44 @@ NOT_COPIED = ("notes", "episodes_all_logged", "sleep_disturbance")
 STRESS_LEVELS = range(0, MAX_RATING + 1)
 CUSTOM_PREFIX = "custom_"
 
-# Templates that draw a field as buttons (no keyboard) and as a +/− stepper (JS adds the
-# buttons; without JS the field is typed as usual).
-CHOICE_BUTTONS = "_choice_buttons_crispy.html"
+# The grids (spasmlog.css) a field drawn as buttons is laid out in: no keyboard needed.
+GRID = "choice-grid"
+SEGMENTED = "choice-grid segmented"
+SCALE = "choice-grid scale"
+# The fields drawn as buttons, by grid; the others are typed (a +/− stepper where
+# static/js/checkin.js adds one).
+BUTTON_GRIDS = {
+    "electrolytes": GRID,
+    "exercise_intensity": SEGMENTED,
+    "warmed_up": SEGMENTED,
+    "stretched": SEGMENTED,
+    "stress": SCALE,
+    "cold_exposure": SEGMENTED,
+    "medications_taken": GRID,
+    "episodes_all_logged": SEGMENTED,
+}
+CUSTOM_GRIDS: dict[str, str] = {CustomFactorKind.YES_NO: SEGMENTED, CustomFactorKind.SCALE: SCALE}
+# The fieldsets of hideable questions, in order, before the person's own factors.
+SECTIONS = (
+    ("Drinks", ("water_ml", "caffeine_drinks", "alcohol_drinks")),
+    ("Electrolytes", ("electrolytes",)),
+    ("Exercise", ("exercise_minutes", "exercise_intensity", "warmed_up", "stretched")),
+    ("Your day", ("sleep_hours", "sleep_disturbance", "stress", "sitting_hours", "cold_exposure")),
+)
 
 
-def _buttons(name: str, grid_class: str) -> Field:
-    return Field(name, template=CHOICE_BUTTONS, wrapper_class=grid_class)
+@dataclass(frozen=True)
+class Question:
+    """A field as the check-in draws it: buttons in a grid of class `grid`, typed if it is blank."""
+
+    field: BoundField
+    grid: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    legend: str
+    questions: list[Question]
 
 
 def _stepper(step: float, start: float, maximum: float, unit: str = "") -> dict[str, str]:
@@ -133,13 +162,6 @@ def _custom_field(factor: CustomFactor) -> forms.Field:
     )
 
 
-def _custom_layout(factor: CustomFactor, name: str) -> str | Field:
-    if factor.kind == CustomFactorKind.COUNT:
-        return name
-    grid = "choice-grid scale" if factor.kind == CustomFactorKind.SCALE else "choice-grid segmented"
-    return _buttons(name, grid)
-
-
 def medications_for_day(user: User, day: date) -> QuerySet[Medication]:
     """The owner's medications, those being taken on `day` first (annotated `active`)."""
     active = (Q(started_on__isnull=True) | Q(started_on__lte=day)) & (
@@ -152,15 +174,19 @@ def medications_for_day(user: User, day: date) -> QuerySet[Medication]:
     )
 
 
-def _field_name(part: str | Field) -> str:
-    return part if isinstance(part, str) else part.fields[0]
-
-
-def _initial_answers(checkin: CheckIn, custom_factors: dict[str, CustomFactor]) -> dict:
-    """A saved check-in's answers as the form shows them (water in words, "None taken")."""
+def _initial_answers(
+    checkin: CheckIn,
+    custom_factors: dict[str, CustomFactor],
+    fields: Mapping[str, Any] | None = None,
+) -> dict:
+    """A saved check-in's answers as the form shows them (water in words, "None taken").
+    `fields` are its form fields as `model_to_dict` reads them, when they were read already
+    (the medications taken are a query)."""
     if checkin.pk is None:
         return {}
-    answers = model_to_dict(checkin, fields=CheckInForm._meta.fields)  # type: ignore[misc]  # the Meta field names
+    if fields is None:
+        fields = model_to_dict(checkin, fields=CheckInForm._meta.fields)  # type: ignore[misc]  # the Meta field names
+    answers = dict(fields)
     answers["water_ml"] = format_water(checkin.water_ml)
     answers["electrolytes"] = (
         [NONE_TAKEN] if checkin.electrolytes == [] else checkin.electrolytes or []
@@ -293,7 +319,8 @@ class CheckInForm(forms.ModelForm):
         for question in hidden:
             for name in QUESTION_FIELDS.get(question, ()):
                 del self.fields[name]
-        self.initial.update(_initial_answers(checkin, self.custom_factors))
+        # ModelForm's own __init__ has read the instance's fields into `initial`.
+        self.initial.update(_initial_answers(checkin, self.custom_factors, self.initial))
         if copy_from is not None:
             copied = _initial_answers(copy_from, self.custom_factors)
             self.initial.update(
@@ -309,71 +336,45 @@ class CheckInForm(forms.ModelForm):
                 *ExerciseIntensity.choices,
                 ("", NOT_RECORDED),
             ]
-        medications_part = self._medications_part()
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            *self._fieldset("Drinks", "water_ml", "caffeine_drinks", "alcohol_drinks"),
-            *self._fieldset("Electrolytes", _buttons("electrolytes", "choice-grid")),
-            *self._fieldset(
-                "Exercise",
-                "exercise_minutes",
-                _buttons("exercise_intensity", "choice-grid segmented"),
-                _buttons("warmed_up", "choice-grid segmented"),
-                _buttons("stretched", "choice-grid segmented"),
-            ),
-            *self._fieldset(
-                "Your day",
-                "sleep_hours",
-                "sleep_disturbance",
-                _buttons("stress", "choice-grid scale"),
-                "sitting_hours",
-                _buttons("cold_exposure", "choice-grid segmented"),
-            ),
-            *self._fieldset(
-                "Your own factors",
-                *(_custom_layout(f, name) for name, f in self.custom_factors.items()),
-            ),
-            *medications_part,
-            Fieldset(
-                "Episodes",
-                _buttons("episodes_all_logged", "choice-grid segmented"),
-                HTML(
-                    format_html(
-                        '<p class="small">Missed one? <a href="{}">Log it</a>; '
-                        "saving with “I missed some” takes you there too.</p>",
-                        reverse("diary:episode_new"),
-                    )
-                ),
-            ),
-            "notes",
-        )
+        self.no_medications_yet = self._offer_medications()
 
-    def _fieldset(self, legend: str, *parts) -> list[Fieldset]:
-        """A fieldset of the parts still on the form, or none when all are hidden."""
-        shown = [part for part in parts if _field_name(part) in self.fields]
-        return [Fieldset(legend, *shown)] if shown else []
-
-    def _medications_part(self) -> list:
+    def _offer_medications(self) -> bool:
+        """Whether the medications question is asked though the person has none to tick."""
         if "medications_taken" not in self.fields:
-            return []
+            return False
         medications = cast(forms.ModelMultipleChoiceField, self.fields["medications_taken"])
         medications.queryset = medications_for_day(self.instance.user, self.instance.date)
         medications.label_from_instance = _medication_label  # type: ignore[method-assign,assignment]  # this form only
         if medications.queryset.exists():
-            return [Fieldset("Medications", _buttons("medications_taken", "choice-grid"))]
+            return False
         # An empty list of boxes would hide even the error for a forged id.
         del self.fields["medications_taken"]
-        return [
-            HTML(
-                format_html(
-                    '<p class="text-body-secondary">No medications on your profile yet: '
-                    '<a href="{}">add them on your account page</a> to tick them here.</p>',
-                    reverse("diary:account"),
-                )
-            )
+        return True
+
+    def sections(self) -> list[Section]:
+        """The fieldsets of the questions still on the form, each left out when all are hidden;
+        the person's own factors and the medications last."""
+        parts = [
+            *SECTIONS,
+            ("Your own factors", tuple(self.custom_factors)),
+            ("Medications", ("medications_taken",)),
         ]
+        sections = []
+        for legend, names in parts:
+            questions = [self._question(name) for name in names if name in self.fields]
+            if questions:
+                sections.append(Section(legend, questions))
+        return sections
+
+    @property
+    def episodes_logged(self) -> Question:
+        """Never hidden: the day's episodes being all logged is what counting them rests on."""
+        return self._question("episodes_all_logged")
+
+    def _question(self, name: str) -> Question:
+        factor = self.custom_factors.get(name)
+        grid = CUSTOM_GRIDS.get(factor.kind, "") if factor else BUTTON_GRIDS.get(name, "")
+        return Question(self[name], grid)
 
     def save(self, commit: bool = True) -> CheckIn:
         checkin = super().save(commit=commit)

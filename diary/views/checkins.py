@@ -29,6 +29,8 @@ def _checkins_for_day(user: User, day: date) -> tuple[CheckIn, CheckIn | None]:
     """The owner's check-in for `day` (or a new unsaved one) and the day before's, in one query."""
     before = day - timedelta(days=1)
     found = {c.date: c for c in CheckIn.objects.for_user(user).filter(date__in=(day, before))}
+    for checkin in found.values():
+        checkin.user = user  # known already: the form reads it for the medications
     return found.get(day) or CheckIn(user=user, date=day), found.get(before)
 
 

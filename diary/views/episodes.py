@@ -65,11 +65,13 @@ def recent_muscles_and_side(user: User) -> tuple[list[str], str]:
 @form_page
 @changes_diary
 def quick_log(request: SignedInRequest) -> HttpResponse:
-    muscles, side = recent_muscles_and_side(request.user)
+    posted = request.method == "POST"
+    # A save reads no defaults: the recent muscles are read only for a page to show.
+    muscles, side = ([], "") if posted else recent_muscles_and_side(request.user)
     form = QuickLogForm(
         posted_data(request), recent_muscles=muscles, recent_side=side, user=request.user
     )
-    if request.method == "POST":
+    if posted:
         episode = _episode_sent_before(request) or (
             _save_once(request, form) if form.is_valid() else None
         )
@@ -81,6 +83,7 @@ def quick_log(request: SignedInRequest) -> HttpResponse:
             if _wants_json(request):
                 return JsonResponse({"episode": episode.pk, "url": episode.get_absolute_url()})
             return redirect(episode)
+        form.start_from_recent(*recent_muscles_and_side(request.user))
     return render(request, "diary/episodes/quick_log.html", {"form": form})
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from diary.days import local_date
 from diary.insights import diary_first_day, recent_red_flags
 from diary.models import CheckIn, Episode, Profile
 from diary.nights import morning_has_come
@@ -42,8 +43,12 @@ def home(request: SignedInRequest) -> HttpResponse:
         if night
         else None
     )
-    # Before the diary began (the day of sign-up, unless backfilled) nothing was missed.
-    first_day = diary_first_day(request.user, request.profile.zone)
+    # Before the diary began (the day of sign-up, unless backfilled) nothing was missed. It
+    # begins on the day of sign-up or earlier: only someone who signed up today needs the query.
+    joined = local_date(request.user.date_joined, request.profile.zone)
+    first_day = (
+        joined if joined <= yesterday else diary_first_day(request.user, request.profile.zone)
+    )
     missing_checkins = [
         day for day in (today, yesterday) if day >= first_day and day not in recorded
     ]
