@@ -18,10 +18,8 @@ class DiaryConfig(AppConfig):
     verbose_name = "Spasm diary"
 
     def ready(self) -> None:
-        from diary import (
-            checks,  # noqa: F401 - registers the system checks
-            pendingimports,  # noqa: F401 - deletes a waiting import at log-out
-        )
+        from diary import checks  # noqa: F401 - registers the system checks
+        from diary.files import pendingimports  # noqa: F401 - deletes a waiting import at log-out
 
         for field_class in _CHOICE_FIELDS:
             field_class.default_error_messages = {

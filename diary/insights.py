@@ -14,9 +14,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from diary import charts
-from diary.days import EARLIEST_DAY, day_bounds, local_date
-from diary.daytable import (
+from diary.analysis import charts
+from diary.analysis.daytable import (
     CheckInRecord,
     CustomFactorRecord,
     EpisodeRecord,
@@ -24,21 +23,22 @@ from diary.daytable import (
     build_day_table,
     episodes_per_day,
 )
-from diary.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
-from diary.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
-from diary.doses import dose_response
-from diary.history import checkins_per_week, cramp_history, sleep_disturbance
-from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
-from diary.patterns import build_patterns, calendar_start
-from diary.redflags import red_flags
-from diary.signedin import User
-from diary.triggers import (
+from diary.analysis.doses import dose_response
+from diary.analysis.history import checkins_per_week, cramp_history, sleep_disturbance
+from diary.analysis.patterns import build_patterns, calendar_start
+from diary.analysis.redflags import red_flags
+from diary.analysis.triggers import (
     CORRELATION_NOTE,
     analyse_factors,
     medication_onsets,
     trend,
     trigger_factors,
 )
+from diary.days import EARLIEST_DAY, day_bounds, local_date
+from diary.files.diaryfile import CHECKIN_FIELDS as DIARY_CHECKIN_FIELDS
+from diary.files.diaryfile import EPISODE_FIELDS as DIARY_EPISODE_FIELDS
+from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
+from diary.signedin import User
 from diary.vocabularies import CustomFactorKind
 
 # The analysis reads the diary file's fields (the data contract), less the free text.

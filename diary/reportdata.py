@@ -1,6 +1,6 @@
 """Gathers what the doctor's report shows, for one person and window: the insights document
 (the same one /insights.json serves) and the few things it leaves out. The report itself is
-built by the pure diary/report.py."""
+built by the pure diary/pdf/report.py."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -10,7 +10,7 @@ from django.utils import timezone
 from diary.days import local_date
 from diary.insights import cached_document
 from diary.models import Episode, Medication, Profile, ShareLink
-from diary.report import EpisodeEntry, MedicationEntry, Report, ReportInput, build_report
+from diary.pdf.report import EpisodeEntry, MedicationEntry, Report, ReportInput, build_report
 from diary.signedin import User
 from diary.vocabularies import Condition
 

@@ -12,7 +12,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from diary import charts, insights
+from diary import insights
+from diary.analysis import charts
 from spasmlog.urls import urlpatterns as app_urlpatterns
 
 QUERIES_HEADER = "X-Queries"

@@ -234,7 +234,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 # of a diary at the record caps (diary.models.MAX_EPISODES, one check-in a day since 1900:
 # about 50 MB of ordinary records); a lower value can refuse a big diary's own backup.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
-# An upload waiting for its import to be confirmed (diary/pendingimports.py).
+# An upload waiting for its import to be confirmed (diary/files/pendingimports.py).
 PENDING_IMPORTS_DIR = DATA_DIR / "pending-imports"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -242,7 +242,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # First, so a file past MAX_UPLOAD_BYTES is stopped before the others store it.
 FILE_UPLOAD_HANDLERS = [
-    "diary.uploads.SizeLimitUploadHandler",
+    "diary.files.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

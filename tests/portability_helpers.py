@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from diary.diaryfile import dumps
+from diary.files.diaryfile import dumps
+from diary.files.portability import export_document
 from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
-from diary.portability import export_document
 from tests.factories import make_checkin, make_episode, make_medication
 
 ALL_NULL_CHECKIN = {

@@ -25,7 +25,7 @@ from diary.models import (
     Profile,
     ShareLink,
 )
-from diary.report import APPENDIX_SECTIONS
+from diary.pdf.report import APPENDIX_SECTIONS
 from diary.sharing import new_token, token_hash
 from tests.factories import make_checkin, make_episode, make_medication
 
@@ -157,13 +157,13 @@ PUBLIC_ARGUMENTS = {"uidb64": "MQ", "token": "set-password"}
 
 
 def _chart_names() -> list[str]:
-    from diary.charts import CHARTS
+    from diary.analysis.charts import CHARTS
 
     return sorted(CHARTS)
 
 
 def _report_chart_names() -> list[str]:
-    from diary.report import APPENDIX_CHARTS
+    from diary.pdf.report import APPENDIX_CHARTS
 
     return list(APPENDIX_CHARTS)
 

@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from diary.daytable import EpisodeRecord
-from diary.triggers import trigger_factors
+from diary.analysis.daytable import EpisodeRecord
+from diary.analysis.triggers import trigger_factors
 
 ZONE = ZoneInfo("Europe/Berlin")
 MUSCLES = ["calf", "calf", "calf", "hamstring", "foot", "toes", "neck"]

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diary.converters import IsoDateConverter
-from diary.diaryfile import dumps
+from diary.files.diaryfile import dumps
+from diary.files.portability import merge_diary, read_upload
 from diary.forms.checkins import CheckInForm
 from diary.forms.episodes import EpisodeForm
 from diary.forms.profile import MedicationForm, ProfileForm
 from diary.limits import MAX_NOTE_LENGTH
 from diary.models import CheckIn, Episode, Medication, Profile
-from diary.portability import merge_diary, read_upload
 from diary.vocabularies import MedicationKind, Muscle, Side
 from tests.factories import make_episode, make_user
 from tests.portability_helpers import exported, without_exported_at
@@ -211,7 +211,13 @@ def test_a_medication_started_before_1900_is_refused_by_the_form_as_by_the_impor
 
 
 def test_every_limit_of_the_diary_file_is_the_models():
-    from diary.diaryfile import CHECKIN_FIELDS, EPISODE_FIELDS, MEDICATION_FIELDS, Number, Text
+    from diary.files.diaryfile import (
+        CHECKIN_FIELDS,
+        EPISODE_FIELDS,
+        MEDICATION_FIELDS,
+        Number,
+        Text,
+    )
 
     for model, fields in ((Episode, EPISODE_FIELDS), (CheckIn, CHECKIN_FIELDS)):
         for key, kind in fields.items():
@@ -251,7 +257,7 @@ def test_the_episode_form_refuses_an_early_time_sent_with_an_offset_as_one_typed
 
 
 def test_the_import_refuses_a_time_that_is_before_1900_on_the_diarys_clock():
-    from diary.diaryfile import DiaryFileError, parse_document
+    from diary.files.diaryfile import DiaryFileError, parse_document
 
     document = {
         "format": "spasmlog-diary",

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from diary.charts import CHARTS
-from diary.diaryfile import DiaryFileError, dumps
+from diary.analysis.charts import CHARTS
+from diary.files.diaryfile import DiaryFileError, dumps
+from diary.files.portability import merge_diary, read_upload
 from diary.models import CheckIn
-from diary.portability import merge_diary, read_upload
 from tests.factories import make_checkin, make_episode, make_medication, make_user
 from tests.portability_helpers import exported, json_copy, row_counts
 

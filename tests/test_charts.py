@@ -9,9 +9,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from synthetic_diary import ZONE, PlantedEffects, generate
 
-from diary import charts
-from diary.daytable import CustomFactorRecord, EpisodeRecord, MedicationRecord
-from diary.doses import AMOUNTS
+from diary.analysis import charts
+from diary.analysis.daytable import CustomFactorRecord, EpisodeRecord, MedicationRecord
+from diary.analysis.doses import AMOUNTS
 from diary.insights import Diary, build_document, load_diary
 from diary.models import Profile
 

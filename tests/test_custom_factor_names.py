@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from diary.files.portability import merge_diary, read_upload
 from diary.limits import CUSTOM_FACTOR_NAME_LENGTH, MEDICATION_NAME_LENGTH
 from diary.models import CustomFactor, Medication
-from diary.portability import merge_diary, read_upload
 from tests.factories import make_medication
 from tests.portability_helpers import exported, json_copy
 

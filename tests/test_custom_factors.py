@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
+from diary.analysis.daytable import CustomFactorRecord, EpisodeRecord, build_day_table
+from diary.analysis.triggers import analyse_factors, benjamini_hochberg, trigger_factors
 from diary.apps import INVALID_CHOICE
-from diary.daytable import CustomFactorRecord, EpisodeRecord, build_day_table
-from diary.diaryfile import DiaryFileError, dumps, parse_document
+from diary.files.diaryfile import DiaryFileError, dumps, parse_document
+from diary.files.portability import export_document, merge_diary, read_upload
 from diary.insights import build_document, load_diary
 from diary.limits import MAX_CUSTOM_FACTORS
 from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Profile
-from diary.portability import export_document, merge_diary, read_upload
-from diary.triggers import analyse_factors, benjamini_hochberg, trigger_factors
 from diary.vocabularies import CheckInQuestion
 from tests.factories import make_checkin, new_episode
 from tests.synthetic_diary import ZONE, PlantedEffects, generate

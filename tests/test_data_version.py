@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary.dataversion import changes_diary, diary_changed
+from diary.files.portability import export_document, merge_diary, read_upload
 from diary.insights import data_version
 from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
-from diary.portability import export_document, merge_diary, read_upload
 from tests.factories import PASSWORD, make_checkin, make_episode, make_medication, make_user
 from tests.test_episodes import VALID as EPISODE
 from tests.test_profile import medication_data

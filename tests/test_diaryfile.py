@@ -14,9 +14,9 @@ from django.db import models
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diary import csvfiles, diaryfile
 from diary import vocabularies as diary_vocabularies
-from diary.diaryfile import (
+from diary.files import csvfiles, diaryfile
+from diary.files.diaryfile import (
     PRESENT_KEYS,
     DiaryFileError,
     build_document,

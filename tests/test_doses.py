@@ -11,8 +11,8 @@ from scipy.stats import chi2, t
 from synthetic_diary import NOISE, ZONE, PlantedEffects, generate, generate_realistic
 from test_honest_statistics import rows_from
 
-from diary.daytable import build_day_table
-from diary.doses import (
+from diary.analysis.daytable import build_day_table
+from diary.analysis.doses import (
     AMOUNTS,
     DOSE_BLOCK_DAYS,
     MIN_DAYS_PER_BIN,

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from diary.analysis.redflags import SEVERE_INTENSITY
 from diary.dataversion import diary_changed
 from diary.insights import diary_first_day
 from diary.models import Episode, Profile
-from diary.redflags import SEVERE_INTENSITY
 from tests.factories import make_episode, make_user, new_episode
 from tests.helpers import page_queries
 from tests.security_routes import own_form_fields

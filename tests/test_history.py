@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from diary.daytable import EpisodeRecord
-from diary.history import checkins_per_week, cramp_history, night_of, sleep_disturbance
+from diary.analysis.daytable import EpisodeRecord
+from diary.analysis.history import checkins_per_week, cramp_history, night_of, sleep_disturbance
 
 ZONE = ZoneInfo("Europe/Berlin")
 

@@ -21,9 +21,9 @@ from synthetic_diary import (
     generate_realistic,
 )
 
-from diary.daytable import DayRow, build_day_table
-from diary.doses import AMOUNTS, dose_response
-from diary.triggers import (
+from diary.analysis.daytable import DayRow, build_day_table
+from diary.analysis.doses import AMOUNTS, dose_response
+from diary.analysis.triggers import (
     RateComparison,
     analyse_factors,
     block_dispersion,
@@ -251,7 +251,7 @@ def null_rates(level: str, days: int, seeds: range) -> dict[str, float]:
 
 def true_ratio(rows, result, truth) -> float:
     """The planted rate ratio between this result's exposed and unexposed days."""
-    from diary.triggers import _either_day, _exposures
+    from diary.analysis.triggers import _either_day, _exposures
 
     by_lag = _exposures(rows, result.factor)
     x = by_lag[result.lag_days] if result.lag_days is not None else _either_day(*by_lag.values())

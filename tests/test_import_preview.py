@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from diary import pendingimports
+from diary.files import pendingimports
 from diary.models import CheckIn, Episode, Medication
 from tests.factories import PASSWORD, make_checkin, make_episode, make_medication, make_user
 from tests.html_checker import html_errors

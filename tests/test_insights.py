@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from diary import charts, insights
+from diary import insights
+from diary.analysis import charts
+from diary.analysis.daytable import EpisodeRecord, episodes_per_day
+from diary.analysis.doses import AMOUNTS
+from diary.analysis.patterns import calendar_start
 from diary.dataversion import diary_changed
 from diary.days import local_date
-from diary.daytable import EpisodeRecord, episodes_per_day
-from diary.doses import AMOUNTS
 from diary.insights import (
     DEFAULT_PRESET,
     build_document,
@@ -33,7 +35,6 @@ from diary.insights import (
     window_red_flags,
 )
 from diary.models import CheckIn, Episode, Profile
-from diary.patterns import calendar_start
 from tests.factories import EPISODE, make_checkin, make_episode, make_medication, make_user
 from tests.helpers import page_queries
 

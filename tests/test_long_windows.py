@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from diary import charts
+from diary.analysis import charts
+from diary.analysis.patterns import episodes_over_time, time_bin
 from diary.insights import LONE_FIRST_ENTRY_GAP, Entry, lone_first_entry
-from diary.patterns import episodes_over_time, time_bin
 from tests.factories import make_checkin, make_episode
 from tests.html_checker import html_errors
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from synthetic_diary import NOISE, ZONE, generate_realistic, log_rate_drift
 
-from diary.monitoring import (
+from diary.analysis.monitoring import (
     CEILING,
     THRESHOLD,
     cusum,

@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from diary import charts
+from diary.analysis import charts
+from diary.analysis.nights import NightAnswer, night_episodes, split_minutes
 from diary.insights import build_document, load_diary
 from diary.models import CheckIn, Episode
-from diary.nights import NightAnswer, night_episodes, split_minutes
 from tests.factories import make_checkin, make_episode
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from diary.daytable import EpisodeRecord
-from diary.patterns import build_patterns, calendar_start, weekly_counts
+from diary.analysis.daytable import EpisodeRecord
+from diary.analysis.patterns import build_patterns, calendar_start, weekly_counts
 
 ZONE = ZoneInfo("America/New_York")
 

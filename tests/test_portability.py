@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from diary.csvfiles import to_csv
-from diary.diaryfile import DiaryFileError, dumps
+from diary.files.csvfiles import to_csv
+from diary.files.diaryfile import DiaryFileError, dumps
+from diary.files.portability import export_document, merge_diary, read_upload
 from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
-from diary.portability import export_document, merge_diary, read_upload
 from tests.factories import make_checkin, make_episode, make_medication, make_user
 from tests.portability_helpers import (
     exported,

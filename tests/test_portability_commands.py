@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from diary.diaryfile import dumps
+from diary.files.diaryfile import dumps
 from diary.management.commands.import_diary import Command as ImportDiary
 from tests.factories import make_user
 from tests.portability_helpers import exported, fill_diary, row_counts, without_exported_at

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from diary.files.portability import delete_account
 from diary.models import Profile
-from diary.portability import delete_account
 from tests.factories import PASSWORD, make_medication, make_user
 from tests.portability_helpers import fill_diary, row_counts
 

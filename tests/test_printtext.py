@@ -6,7 +6,7 @@ from functools import cache
 import pytest
 from fontTools.ttLib import TTFont
 
-from diary.printtext import (
+from diary.pdf.printtext import (
     EMOJI_FONT,
     base_direction,
     has_right_to_left,
@@ -16,7 +16,7 @@ from diary.printtext import (
     runs,
     visual_lines,
 )
-from diary.report import BOLD_FONT, FONT, font_chain, utf16_to_unicode_map
+from diary.pdf.report import BOLD_FONT, FONT, font_chain, utf16_to_unicode_map
 from tests.test_report import HOSTILE_NOTES
 
 EVERYDAY = [

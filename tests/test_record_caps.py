@@ -10,14 +10,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from diary import diaryfile, portability
 from diary.days import EARLIEST_DAY
-from diary.diaryfile import DiaryFileError, dumps
+from diary.files import diaryfile, portability
+from diary.files.diaryfile import DiaryFileError, dumps
+from diary.files.portability import export_document, merge_diary, read_upload
 from diary.forms import episodes as episode_forms
 from diary.forms import profile as profile_forms
 from diary.limits import MAX_EPISODES
 from diary.models import CheckIn, Episode, Medication
-from diary.portability import export_document, merge_diary, read_upload
 from tests.factories import make_checkin, make_medication, make_user, new_episode
 from tests.portability_helpers import row_counts, without_exported_at
 

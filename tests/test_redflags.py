@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from diary.daytable import EpisodeRecord, MedicationRecord
-from diary.redflags import EVIDENCE_LISTED, listed_evidence, red_flags
-from diary.triggers import medication_onsets, trend
+from diary.analysis.daytable import EpisodeRecord, MedicationRecord
+from diary.analysis.redflags import EVIDENCE_LISTED, listed_evidence, red_flags
+from diary.analysis.triggers import medication_onsets, trend
 
 ZONE = ZoneInfo("Europe/Berlin")
 TODAY = date(2025, 6, 30)

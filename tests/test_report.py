@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from reportlab.lib import rl_accel
 
 from diary.days import local_date
+from diary.files.portability import merge_diary, read_upload
 from diary.models import CheckIn, Episode, Profile
-from diary.portability import merge_diary, read_upload
-from diary.report import Grid, _grid, _register_fonts, _styles, consecutive_stretches
+from diary.pdf.report import Grid, _grid, _register_fonts, _styles, consecutive_stretches
 from tests.factories import make_checkin, make_episode, new_episode
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from diary.analysis.patterns import NIGHT_HOURS
 from diary.days import EARLIEST_DAY, local_date
 from diary.demo import HEAVY, DemoDiary, _one_per_moment, generate_diary
 from diary.models import CheckIn, Episode, Medication, Profile
-from diary.patterns import NIGHT_HOURS
 from diary.vocabularies import Activity, MedicationKind
 from tests.factories import make_episode, make_user
 

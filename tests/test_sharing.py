@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from diary.files.portability import delete_account, delete_diary_data
 from diary.models import ShareLink, ShareLinkOpening
-from diary.portability import delete_account, delete_diary_data
 from diary.sharing import OPENINGS_PER_WINDOW
 from tests.factories import make_episode
 

@@ -11,9 +11,15 @@ from scipy.stats import beta, binom
 from statsmodels.stats.multitest import multipletests
 from synthetic_diary import ZONE, PlantedEffects, generate
 
-from diary.daytable import DayRow, EpisodeRecord, MedicationRecord, build_day_table, days_between
-from diary.monitoring import dispersion_of
-from diary.triggers import (
+from diary.analysis.daytable import (
+    DayRow,
+    EpisodeRecord,
+    MedicationRecord,
+    build_day_table,
+    days_between,
+)
+from diary.analysis.monitoring import dispersion_of
+from diary.analysis.triggers import (
     ONSET_MIN_DAYS,
     FactorResult,
     RateComparison,

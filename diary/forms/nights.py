@@ -3,9 +3,9 @@ from typing import cast
 
 from django import forms
 
+from diary.analysis.nights import MAX_NIGHT_EPISODES, NIGHT_COUNT_BUTTONS, NightAnswer
 from diary.forms.episodes import check_room_for_episodes, muscles_recent_first
 from diary.limits import MAX_RATING
-from diary.nights import MAX_NIGHT_EPISODES, NIGHT_COUNT_BUTTONS, NightAnswer
 from diary.signedin import User
 from diary.vocabularies import Muscle, Side
 

@@ -6,8 +6,8 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from diary.diaryfile import DiaryFileError, ParsedDiary, stopped_upload_message
-from diary.portability import read_upload
+from diary.files.diaryfile import DiaryFileError, ParsedDiary, stopped_upload_message
+from diary.files.portability import read_upload
 from diary.signedin import User
 
 
@@ -31,7 +31,7 @@ class DiaryUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if stopped_for_size:
-            # diary.uploads stopped the file at the limit, so the field arrives empty.
+            # diary.files.uploads stopped the file at the limit, so the field arrives empty.
             self.fields["file"].error_messages["required"] = stopped_upload_message(
                 settings.MAX_UPLOAD_BYTES
             )

@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 
 from diary.forms.insights import PERIOD_CHOICES, InsightsWindowForm
-from diary.report import APPENDIX_SECTIONS, DEFAULT_PAPER, PAPERS
+from diary.pdf.report import APPENDIX_SECTIONS, DEFAULT_PAPER, PAPERS
 from diary.sharing import DEFAULT_DAYS, MAX_DAYS, MIN_DAYS
 
 MAX_PERIOD_YEARS = 10

@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from diary.analysis.redflags import SEVERE_INTENSITY, listed_evidence
 from diary.quantities import format_duration, format_water
-from diary.redflags import SEVERE_INTENSITY, listed_evidence
 
 register = template.Library()
 

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from diary.analysis.nights import morning_has_come
 from diary.days import local_date
 from diary.insights import diary_first_day, recent_red_flags
 from diary.models import CheckIn, Episode, Profile
-from diary.nights import morning_has_come
 from diary.signedin import SignedInRequest
 
 RECENT_EPISODES_ON_HOME = 5

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from diary import charts
+from diary.analysis import charts
+from diary.analysis.patterns import RELIEF_COLUMNS
 from diary.days import local_date
 from diary.forms.insights import PERIOD_CHOICES, InsightsWindowForm
 from diary.insights import (
@@ -22,7 +23,6 @@ from diary.insights import (
     entry_to_question,
     window_for_preset,
 )
-from diary.patterns import RELIEF_COLUMNS
 from diary.signedin import SignedInRequest
 
 CHART_WIDTH_PX = 640

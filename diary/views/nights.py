@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from diary.analysis.nights import NightAnswer, morning_has_come, night_episodes
 from diary.dataversion import changes_diary
 from diary.forms.nights import LastNightForm
 from diary.http import form_page, posted_data
 from diary.models import CheckIn, Episode
-from diary.nights import NightAnswer, morning_has_come, night_episodes
 from diary.signedin import SignedInRequest, User
 from diary.views.episodes import recent_muscles_and_side
 

@@ -8,13 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_safe
 
-from diary import csvfiles, diaryfile, pendingimports, portability, uploads
-from diary.diaryfile import DiaryFileError, ParsedDiary
+from diary.files import csvfiles, diaryfile, pendingimports, portability, uploads
+from diary.files.diaryfile import DiaryFileError, ParsedDiary
+from diary.files.portability import ImportSummary
 from diary.forms.portability import ConfirmPasswordForm, DiaryUploadForm
 from diary.http import form_page, posted_data, posted_files
 from diary.limits import MAX_EPISODES, MAX_MEDICATIONS
 from diary.models import CheckIn, Episode, Medication, Profile
-from diary.portability import ImportSummary
 from diary.signedin import SignedInRequest
 
 
@@ -52,8 +52,9 @@ def export_csv(request: SignedInRequest, table: str) -> HttpResponse:
 def import_diary(request: SignedInRequest) -> HttpResponse:
     """Upload, then a preview of what the import would do, then the import once confirmed.
 
-    Nothing is written before the confirmation; the file waits meanwhile in diary.pendingimports
-    and the confirmation checks and merges it again, all or nothing, as it is then.
+    Nothing is written before the confirmation; the file waits meanwhile in
+    diary.files.pendingimports, and the confirmation checks and merges it again, all or nothing,
+    as it is then.
     """
     if request.method == "POST" and "action" in request.POST:
         return _confirm_import(request)

@@ -10,9 +10,9 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from diary import report
 from diary.days import local_date
 from diary.forms.report import ReportForm, ShareForm
+from diary.pdf import report
 from diary.reportdata import chosen_report
 from diary.signedin import SignedInRequest
 

@@ -29,7 +29,7 @@ django.setup()
 from synthetic_diary import NOISE  # noqa: E402
 from test_monitoring import CATCH_DAYS, HISTORY, simulated_counts  # noqa: E402
 
-from diary.monitoring import MONITORED_RATIO, rolling_baseline  # noqa: E402
+from diary.analysis.monitoring import MONITORED_RATIO, rolling_baseline  # noqa: E402
 
 TUNING_SEEDS = 20_000
 # The statistic on every day of a diary, and the day's alarm at a threshold.

@@ -34,9 +34,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from diary import report  # noqa: E402
 from diary.days import local_date  # noqa: E402
 from diary.models import Profile  # noqa: E402
+from diary.pdf import report  # noqa: E402
 from diary.reportdata import report_input  # noqa: E402
 
 RUNS = 5

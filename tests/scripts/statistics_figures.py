@@ -28,7 +28,7 @@ django.setup()
 
 from synthetic_diary import NOISE, ZONE, generate_realistic  # noqa: E402
 
-from diary.daytable import MedicationRecord  # noqa: E402
+from diary.analysis.daytable import MedicationRecord  # noqa: E402
 from diary.insights import Diary, build_document  # noqa: E402
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from diary import diaryfile, portability
+from diary.files import diaryfile, portability
 
 
 class Command(BaseCommand):

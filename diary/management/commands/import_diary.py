@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from diary import portability
-from diary.diaryfile import DiaryFileError, check_size
+from diary.files import portability
+from diary.files.diaryfile import DiaryFileError, check_size
 from diary.management.commands.export_diary import get_user_or_error
 
 

@@ -4,10 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from django.utils import timezone
 
-from diary import report
 from diary.days import local_date
 from diary.forms.report import ReportForm
 from diary.management.arguments import add_person_and_window, person
+from diary.pdf import report
 from diary.reportdata import chosen_report
 
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import TextChoices
 
+from diary.analysis.daytable import EpisodeRecord, days_between
 from diary.days import local_date
-from diary.daytable import EpisodeRecord, days_between
 from diary.vocabularies import Activity, Hydration, Muscle, Relief, ReliefEffect, Side
 
 # Local hours counted as night: 22:00 to 05:59.

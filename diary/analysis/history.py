@@ -12,9 +12,9 @@ from statistics import fmean, median
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from diary.daytable import CheckInRecord, EpisodeRecord
-from diary.patterns import HELPED, is_night
-from diary.redflags import PROLONGED_SECONDS
+from diary.analysis.daytable import CheckInRecord, EpisodeRecord
+from diary.analysis.patterns import HELPED, is_night
+from diary.analysis.redflags import PROLONGED_SECONDS
 from diary.vocabularies import Activity, Muscle, Relief, Side
 
 # An episode written down later than this after it began is counted as entered late.

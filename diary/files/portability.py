@@ -1,5 +1,5 @@
 """The database side of the diary file: read a person's whole diary out, merge a checked file
-in, and delete it. The checking itself is pure and lives in diary/diaryfile.py."""
+in, and delete it. The checking itself is pure and lives in diary/files/diaryfile.py."""
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -11,9 +11,9 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from diary import csvfiles, diaryfile
 from diary.dataversion import diary_changed, lock_diary
-from diary.diaryfile import (
+from diary.files import csvfiles, diaryfile
+from diary.files.diaryfile import (
     CHECKIN_FIELDS,
     CUSTOM_FACTOR_FIELDS,
     EPISODE_FIELDS,

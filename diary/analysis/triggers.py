@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from scipy.special import betainc, betaincinv
 
-from diary.daytable import CheckInRecord, CustomFactorRecord, DayRow, MedicationRecord
-from diary.monitoring import Monitor, dispersion_of, medication_monitor, worsening_monitor
+from diary.analysis.daytable import CheckInRecord, CustomFactorRecord, DayRow, MedicationRecord
+from diary.analysis.monitoring import Monitor, dispersion_of, medication_monitor, worsening_monitor
 from diary.words import count_of
 
 # A factor is judged only with this many exposed days, as many unexposed, and MIN_EPISODES.

@@ -39,9 +39,9 @@ from reportlab.platypus import (
 from svglib import fonts as svg_fonts
 from svglib.svglib import svg2rlg
 
-from diary import charts
-from diary.patterns import RELIEF_COLUMNS
-from diary.printtext import (
+from diary.analysis import charts
+from diary.analysis.patterns import RELIEF_COLUMNS
+from diary.pdf.printtext import (
     EMOJI_FILE,
     EMOJI_FONT,
     Font,
@@ -659,7 +659,7 @@ def font_chain(name: str) -> tuple[Font, ...]:
 @cache
 def _register_fonts() -> None:
     """DejaVu Sans from matplotlib's own package data: accents, Greek, Cyrillic, Hebrew,
-    Arabic…; Noto Emoji, shipped in diary/fonts, for the emoji DejaVu lacks."""
+    Arabic…; Noto Emoji, shipped in diary/pdf/fonts, for the emoji DejaVu lacks."""
     # Registered under the name matplotlib gives it in the charts' SVG, for svglib too.
     svg_fonts.register_font("DejaVu Sans", str(_dejavu(FONT)), rlgFontName=FONT)
     svg_fonts.register_font(

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from diary.analysis.daytable import EpisodeRecord, MedicationRecord
+from diary.analysis.patterns import is_night
+from diary.analysis.triggers import SUSPECT_MEDICATION_KINDS, PeriodComparison
 from diary.days import local_date
-from diary.daytable import EpisodeRecord, MedicationRecord
-from diary.patterns import is_night
-from diary.triggers import SUSPECT_MEDICATION_KINDS, PeriodComparison
 from diary.vocabularies import Muscle, Symptom
 from diary.words import count_of
 

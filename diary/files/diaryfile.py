@@ -6,7 +6,7 @@ names, which are also the file's keys) into the document, `dumps` gives its byte
 one `DiaryFileError` that lists every problem with the record and key it concerns.
 
 Each key has a `Kind` that knows how its value looks in the database, in JSON and in a CSV
-cell, so the JSON file and the CSVs (diary/csvfiles.py) share one set of rules.
+cell, so the JSON file and the CSVs (diary/files/csvfiles.py) share one set of rules.
 """
 
 import functools

@@ -25,8 +25,8 @@ from matplotlib.ft2font import LoadFlags
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter
 from matplotlib.typing import RcKeyType
 
-from diary.redflags import SEVERE_INTENSITY
-from diary.triggers import RateComparison
+from diary.analysis.redflags import SEVERE_INTENSITY
+from diary.analysis.triggers import RateComparison
 from diary.words import count_of
 
 Document = dict[str, Any]

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaincinv, ndtri, stdtrit
 
-from diary.daytable import CheckInRecord, DayRow
-from diary.triggers import BLOCK_DAYS, MIN_DAYS_EACH_SIDE
+from diary.analysis.daytable import CheckInRecord, DayRow
+from diary.analysis.triggers import BLOCK_DAYS, MIN_DAYS_EACH_SIDE
 
 # A bin gets a rate and an interval from this many check-in days on (as a trigger factor's side).
 MIN_DAYS_PER_BIN = MIN_DAYS_EACH_SIDE

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from diary.diaryfile import (
+from diary.files.diaryfile import (
     CHECKIN_FIELDS,
     EPISODE_FIELDS,
     DiaryFileError,

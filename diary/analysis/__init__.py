@@ -1,0 +1,1 @@
+"""The statistics, patterns, warning signs and charts: pure functions over plain data."""
