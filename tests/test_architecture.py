@@ -41,6 +41,9 @@ PURE_MODULES = (
     "words",
 )
 
+# Packages of diary/ whose every module is pure: a new module there is checked, or moves out.
+PURE_PACKAGES = ("analysis", "pdf")
+
 # A module and everything under it.
 FORBIDDEN = ("django.db", "django.http", "diary.models")
 # Django's labelled enumerations are plain Python enums that hold no query: the vocabularies are
@@ -87,6 +90,16 @@ def forbidden_imports(source: str) -> list[str]:
 def test_a_pure_module_imports_neither_the_database_nor_the_models_nor_http(module):
     source = (DIARY / f"{module}.py").read_text()
     assert forbidden_imports(source) == []
+
+
+def test_every_module_of_a_pure_package_is_checked():
+    in_packages = {
+        path.relative_to(DIARY).with_suffix("").as_posix()
+        for package in PURE_PACKAGES
+        for path in (DIARY / package).glob("*.py")
+        if path.name != "__init__.py"
+    }
+    assert sorted(in_packages - set(PURE_MODULES)) == []
 
 
 @pytest.mark.parametrize(
