@@ -262,12 +262,13 @@ def test_a_wrong_answer_is_marked_and_described_beside_its_field(auth_client, us
 
 
 def test_the_day_page_makes_no_query_twice(auth_client, user):
+    medication = make_medication(user)
     checkin = make_checkin(user, DAY, stress=3)
-    checkin.medications_taken.set([make_medication(user)])
+    checkin.medications_taken.set([medication])
     make_checkin(user, DAY - timedelta(days=1), stress=4)
     with CaptureQueriesContext(connection) as queries:
         response = auth_client.get(day_url(DAY))
-    assert 'value="1" checked' in response.text
+    assert f'value="{medication.pk}" checked' in response.text
     statements = [query["sql"] for query in queries.captured_queries]
     assert len(statements) == len(set(statements))
     assert not [sql for sql in statements if sql.startswith("SELECT COUNT")][1:]
