@@ -23,6 +23,7 @@ from diary.files.diaryfile import (
     dumps,
     parse_document,
 )
+from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -791,3 +792,44 @@ def test_it_rejects_a_time_zone_that_is_not_a_place(zone):
     doc["timezone"] = zone
 
     assert rejection(doc) == [f'timezone: "{zone}" is not a known IANA time zone']
+
+
+# Columns a record keeps that are not the person's diary: ids, bookkeeping, the name keys
+# derived from names, the time zone (the file's top-level "timezone"), and the settings of the
+# app that stay with the account by decision (README, "Data formats").
+NOT_IN_THE_FILE = {
+    Episode: {"id", "user", "client_id", "created_at", "imported", "updated_at"},
+    CheckIn: {"id", "user", "updated_at"},
+    Medication: {"id", "user", "name_key", "updated_at"},
+    CustomFactor: {"id", "user", "name_key", "updated_at"},
+    Profile: {
+        "id",
+        "user",
+        "time_zone",
+        "theme",
+        "reminder_time",
+        "seen_red_flags",
+        "data_version",
+        "updated_at",
+    },
+}
+# A check-in's answers to the person's own factors are rows of their own (CustomAnswer).
+FILE_KEYS_BEYOND_COLUMNS = {CheckIn: {"custom_factors"}}
+
+
+@pytest.mark.parametrize(
+    "model, file_fields",
+    [
+        (Episode, diaryfile.EPISODE_FIELDS),
+        (CheckIn, diaryfile.CHECKIN_FIELDS),
+        (Medication, diaryfile.MEDICATION_FIELDS),
+        (CustomFactor, diaryfile.CUSTOM_FACTOR_FIELDS),
+        (Profile, diaryfile.PROFILE_FIELDS),
+    ],
+)
+def test_every_column_of_a_record_is_a_field_of_the_diary_file(model, file_fields):
+    # A new model field fails here until the diary file carries it (or it is named above).
+    columns = {field.name for field in model._meta.get_fields() if field.concrete}
+    assert columns - NOT_IN_THE_FILE[model] == set(file_fields) - FILE_KEYS_BEYOND_COLUMNS.get(
+        model, set()
+    )
