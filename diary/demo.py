@@ -278,7 +278,7 @@ DAYTIME = _Setting(
 
 # How often a night cramp, or a daytime one, starts in each local hour (weights to draw from);
 # 23 is the late evening of the same date. Every night hour is one the insights count as night
-# (patterns.NIGHT_HOURS).
+# (analysis.patterns.NIGHT_HOURS).
 NIGHT_ONSET_HOUR_WEIGHTS = {23: 1, 0: 2, 1: 3, 2: 3, 3: 3, 4: 2}
 DAYTIME_ONSET_HOUR_WEIGHTS = {hour: 1 for hour in range(8, 23)}
 MIDLINE_MUSCLES = {

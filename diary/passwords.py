@@ -1,8 +1,14 @@
 """How passwords are kept: the Argon2id parameters, and a check Django's four validators leave
 out."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    # Only for the annotation: the settings name this module before the apps are loaded.
+    from diary.signedin import User
 
 MIN_DISTINCT_CHARACTERS = 4
 
@@ -14,7 +20,7 @@ class VarietyValidator:
     it; neither is in its common-passwords list.
     """
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: "User | None" = None) -> None:
         if len(set(password) - {" "}) < MIN_DISTINCT_CHARACTERS:
             raise ValidationError(
                 f"This password needs at least {MIN_DISTINCT_CHARACTERS} different characters "

@@ -231,7 +231,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spasmlog@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 # Uploads (diary imports) are capped before they are read whole. The default fits the export
-# of a diary at the record caps (diary.models.MAX_EPISODES, one check-in a day since 1900:
+# of a diary at the record caps (diary.limits.MAX_EPISODES, one check-in a day since 1900:
 # about 50 MB of ordinary records); a lower value can refuse a big diary's own backup.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 64 * 1024 * 1024)
 # An upload waiting for its import to be confirmed (diary/files/pendingimports.py).

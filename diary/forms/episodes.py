@@ -271,7 +271,7 @@ class QuickLogForm(StartsFromRecentEpisodes, forms.ModelForm):
         *args,
         recent_muscles: Sequence[str] = (),
         recent_side: str = "",
-        user=None,
+        user: User | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
