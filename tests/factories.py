@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 
-from diary.models import CheckIn, Episode, Medication, Profile
+from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
 
 PASSWORD = "correct horse battery staple"
 # An ordinary episode; `started_at` is the model's own default, now.
@@ -32,8 +32,20 @@ def make_episode(user: User, **fields) -> Episode:
     return Episode.objects.create(user=user, **(EPISODE | fields))
 
 
+def new_checkin(user: User, day: date, **answers) -> CheckIn:
+    """An unsaved check-in (for `bulk_create`)."""
+    return CheckIn(user=user, date=day, **answers)
+
+
 def make_checkin(user: User, day: date, **answers) -> CheckIn:
     return CheckIn.objects.create(user=user, date=day, **answers)
+
+
+def make_factor(
+    user: User, name: str = "Salty food", kind: str = "yes_no", **fields
+) -> CustomFactor:
+    """A factor of the person's own, asked at each check-in."""
+    return CustomFactor.objects.create(user=user, name=name, kind=kind, **fields)
 
 
 def make_medication(

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from diary.files.diaryfile import dumps
 from diary.files.portability import export_document
-from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
-from tests.factories import make_checkin, make_episode, make_medication
+from diary.models import CheckIn, CustomAnswer, Episode, Medication, Profile
+from tests.factories import make_checkin, make_episode, make_factor, make_medication
 
 ALL_NULL_CHECKIN = {
     "water_ml": None,
@@ -125,12 +125,10 @@ def fill_diary(user) -> None:
     make_checkin(user, date(2025, 3, 30), **{**ALL_NULL_CHECKIN, "water_ml": 0})
 
     # Own factors of every kind, with a semicolon and an equals sign for the CSV's cell.
-    salty = CustomFactor.objects.create(user=user, name="Salty food; crisps", kind="yes_no")
-    gardening = CustomFactor.objects.create(
-        user=user, name="Hours = gardening", kind="count", threshold=2
-    )
-    pain = CustomFactor.objects.create(user=user, name="Back pain", kind="scale", threshold=6)
-    CustomFactor.objects.create(user=user, name="Never answered", kind="yes_no")
+    salty = make_factor(user, name="Salty food; crisps", kind="yes_no")
+    gardening = make_factor(user, name="Hours = gardening", kind="count", threshold=2)
+    pain = make_factor(user, name="Back pain", kind="scale", threshold=6)
+    make_factor(user, name="Never answered", kind="yes_no")
     CustomAnswer.objects.bulk_create(
         [
             CustomAnswer(checkin=full, factor=salty, value=0),

@@ -27,7 +27,7 @@ from diary.models import (
 )
 from diary.pdf.report import APPENDIX_SECTIONS
 from diary.sharing import new_token, token_hash
-from tests.factories import make_checkin, make_episode, make_medication
+from tests.factories import make_checkin, make_episode, make_factor, make_medication
 
 # A report shared with a clinician: opened by its token, without an account.
 SHARED_ROUTE_NAMES = frozenset(
@@ -253,7 +253,7 @@ def make_diary(user: User, marker: str, days_ago: tuple[int, ...] = (2,)) -> Dia
         checkin = make_checkin(user, today - timedelta(days=days), notes=f"{marker} check-in note")
         checkin.medications_taken.add(medication)
         checkins.append(checkin)
-    factor = CustomFactor.objects.create(user=user, name=f"{marker} factor", kind="yes_no")
+    factor = make_factor(user, name=f"{marker} factor", kind="yes_no")
     CustomAnswer.objects.create(checkin=checkins[0], factor=factor, value=1)
     share_token = new_token()
     link = ShareLink.objects.create(

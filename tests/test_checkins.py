@@ -18,7 +18,7 @@ from diary.months import (
     parse_month,
     previous_month,
 )
-from tests.factories import make_checkin, make_medication, make_user
+from tests.factories import make_checkin, make_medication, make_user, new_checkin
 from tests.helpers import page_queries
 from tests.security_routes import own_form_fields
 
@@ -623,7 +623,7 @@ def test_the_month_view_queries_do_not_grow_with_the_diary(
     make_checkin(user, date(2025, 6, 1), stress=1)
     small = page_queries(auth_client, list_url("2025-06"))
     CheckIn.objects.bulk_create(
-        CheckIn(user=user, date=date(2024, 6, 1) + timedelta(days=n), stress=n % 10)
+        new_checkin(user, date(2024, 6, 1) + timedelta(days=n), stress=n % 10)
         for n in range(365)
         if date(2024, 6, 1) + timedelta(days=n) != date(2025, 6, 1)
     )

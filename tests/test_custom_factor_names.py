@@ -12,7 +12,7 @@ from django.urls import reverse
 from diary.files.portability import merge_diary, read_upload
 from diary.limits import CUSTOM_FACTOR_NAME_LENGTH, MEDICATION_NAME_LENGTH
 from diary.models import CustomFactor, Medication
-from tests.factories import make_medication
+from tests.factories import make_factor, make_medication
 from tests.portability_helpers import exported, json_copy
 
 BEFORE = [("diary", "0011_seen_red_flags")]
@@ -20,22 +20,22 @@ AFTER = [("diary", "0012_custom_factor_name_key")]
 
 
 def test_the_database_refuses_two_names_that_differ_only_in_case(user):
-    CustomFactor.objects.create(user=user, name="Ärger", kind="yes_no")
+    make_factor(user, name="Ärger", kind="yes_no")
 
     with pytest.raises(IntegrityError):
-        CustomFactor.objects.create(user=user, name="ÄRGER", kind="yes_no")
+        make_factor(user, name="ÄRGER", kind="yes_no")
 
 
 def test_another_person_may_use_the_same_name(user, other_user):
-    CustomFactor.objects.create(user=user, name="Ärger", kind="yes_no")
-    CustomFactor.objects.create(user=other_user, name="ärger", kind="yes_no")
+    make_factor(user, name="Ärger", kind="yes_no")
+    make_factor(other_user, name="ärger", kind="yes_no")
 
     assert CustomFactor.objects.count() == 2
 
 
 @pytest.mark.parametrize("second", ["ÄRGER", "ärger", "Ärger"])
 def test_the_form_refuses_a_name_the_database_would(auth_client, user, second):
-    CustomFactor.objects.create(user=user, name="Ärger", kind="yes_no")
+    make_factor(user, name="Ärger", kind="yes_no")
 
     response = auth_client.post(
         reverse("diary:customfactor_new"), {"name": second, "kind": "yes_no"}
@@ -49,7 +49,7 @@ def test_the_form_refuses_a_name_the_database_would(auth_client, user, second):
 
 
 def test_full_width_letters_are_the_same_name_as_in_medications(auth_client, user):
-    CustomFactor.objects.create(user=user, name="coffee", kind="yes_no")
+    make_factor(user, name="coffee", kind="yes_no")
 
     response = auth_client.post(
         reverse("diary:customfactor_new"), {"name": "Ｃｏｆｆｅｅ", "kind": "yes_no"}
@@ -59,7 +59,7 @@ def test_full_width_letters_are_the_same_name_as_in_medications(auth_client, use
 
 
 def test_the_import_merges_a_factor_written_in_another_case(user):
-    factor = CustomFactor.objects.create(user=user, name="ärger", kind="scale", threshold=5)
+    factor = make_factor(user, name="ärger", kind="scale", threshold=5)
     document = json_copy(exported(user))
     document["profile"]["custom_factors"] = [{"name": "ÄRGER", "kind": "scale", "threshold": 7}]
     document["checkins"] = [{"date": "2025-06-01", "custom_factors": {"Ärger": 8}}]
@@ -114,7 +114,7 @@ def test_a_name_whose_case_folding_spells_it_out_longer_saves_on_every_database(
     # U+FDFA folds to 18 characters: the longest names fold to far more than their length.
     longest_factor = "\ufdfa" * CUSTOM_FACTOR_NAME_LENGTH
     longest_medication = "\ufdfa" * MEDICATION_NAME_LENGTH
-    CustomFactor.objects.create(user=user, name=longest_factor, kind="yes_no")
+    make_factor(user, name=longest_factor, kind="yes_no")
     make_medication(user, name=longest_medication, kind="statin", started_on=date(2025, 1, 1))
     assert len(CustomFactor.objects.get(user=user).name_key) == 18 * CUSTOM_FACTOR_NAME_LENGTH
     assert Medication.objects.get(user=user).name == longest_medication

@@ -17,7 +17,7 @@ from diary.insights import build_document, load_diary
 from diary.limits import MAX_CUSTOM_FACTORS
 from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Profile
 from diary.vocabularies import CheckInQuestion
-from tests.factories import make_checkin, new_episode
+from tests.factories import make_checkin, make_factor, new_episode
 from tests.synthetic_diary import ZONE, PlantedEffects, generate
 
 DAY = date(2025, 6, 10)
@@ -38,10 +38,6 @@ def delete_url(factor: CustomFactor) -> str:
 
 def day_url(day: date = DAY) -> str:
     return reverse("diary:checkin_day", args=[day])
-
-
-def factor(user, name="Salty food", kind="yes_no", threshold=None) -> CustomFactor:
-    return CustomFactor.objects.create(user=user, name=name, kind=kind, threshold=threshold)
 
 
 # Adding, renaming and deleting.
@@ -78,7 +74,7 @@ def test_a_threshold_that_does_not_fit_is_refused(auth_client, user, data, field
 
 
 def test_a_name_already_used_ignoring_case_is_refused(auth_client, user):
-    factor(user, "Salty food")
+    make_factor(user, "Salty food")
     response = auth_client.post(new_url(), {"name": "salty FOOD", "kind": "yes_no"})
     assert response.context["form"].errors["name"] == [
         "You already have a factor called “salty FOOD”."
@@ -88,7 +84,7 @@ def test_a_name_already_used_ignoring_case_is_refused(auth_client, user):
 
 def test_at_most_twenty_factors(auth_client, user):
     for number in range(MAX_CUSTOM_FACTORS):
-        factor(user, f"Factor {number}")
+        make_factor(user, f"Factor {number}")
     response = auth_client.post(new_url(), {"name": "One more", "kind": "yes_no"})
     assert response.status_code == 200
     assert "the most there can be" in str(response.context["form"].non_field_errors())
@@ -98,7 +94,7 @@ def test_at_most_twenty_factors(auth_client, user):
 
 
 def test_renaming_keeps_the_answers_and_the_kind_is_fixed(auth_client, user):
-    salty = factor(user, "Salty food")
+    salty = make_factor(user, "Salty food")
     checkin = make_checkin(user, DAY)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
     response = auth_client.post(
@@ -111,8 +107,8 @@ def test_renaming_keeps_the_answers_and_the_kind_is_fixed(auth_client, user):
 
 
 def test_deleting_asks_first_and_then_removes_the_answers(auth_client, user):
-    salty = factor(user)
-    keep = factor(user, "Gardening", "count", 2)
+    salty = make_factor(user)
+    keep = make_factor(user, "Gardening", "count", threshold=2)
     checkin = make_checkin(user, DAY, water_ml=1500)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
     CustomAnswer.objects.create(checkin=checkin, factor=keep, value=3)
@@ -129,7 +125,7 @@ def test_deleting_asks_first_and_then_removes_the_answers(auth_client, user):
 
 
 def test_another_persons_factor_is_not_found(auth_client, other_user):
-    theirs = factor(other_user)
+    theirs = make_factor(other_user)
     assert auth_client.get(edit_url(theirs)).status_code == 404
     assert auth_client.post(delete_url(theirs)).status_code == 404
     assert CustomFactor.objects.filter(pk=theirs.pk).exists()
@@ -139,9 +135,9 @@ def test_another_persons_factor_is_not_found(auth_client, other_user):
 
 
 def test_the_check_in_asks_each_factor_in_its_own_way(auth_client, user):
-    salty = factor(user)
-    gardening = factor(user, "Hours gardening", "count", 2)
-    pain = factor(user, "Back pain", "scale", 6)
+    salty = make_factor(user)
+    gardening = make_factor(user, "Hours gardening", "count", threshold=2)
+    pain = make_factor(user, "Back pain", "scale", threshold=6)
     response = auth_client.get(day_url())
     assert f'name="custom_{salty.pk}" id="id_custom_{salty.pk}_0" value="True"' in response.text
     assert f'name="custom_{pain.pk}" id="id_custom_{pain.pk}_10" value="10"' in response.text
@@ -150,9 +146,9 @@ def test_the_check_in_asks_each_factor_in_its_own_way(auth_client, user):
 
 
 def test_saving_the_check_in_stores_and_clears_the_answers(auth_client, user):
-    salty = factor(user)
-    gardening = factor(user, "Hours gardening", "count", 2)
-    pain = factor(user, "Back pain", "scale", 6)
+    salty = make_factor(user)
+    gardening = make_factor(user, "Hours gardening", "count", threshold=2)
+    pain = make_factor(user, "Back pain", "scale", threshold=6)
     auth_client.post(
         day_url(),
         {f"custom_{salty.pk}": "False", f"custom_{gardening.pk}": "3", f"custom_{pain.pk}": "7"},
@@ -172,13 +168,13 @@ def test_saving_the_check_in_stores_and_clears_the_answers(auth_client, user):
 
 
 def test_a_factors_answer_alone_is_a_check_in(auth_client, user):
-    salty = factor(user)
+    salty = make_factor(user)
     auth_client.post(day_url(), {f"custom_{salty.pk}": "True"})
     assert CustomAnswer.objects.get().value == 1
 
 
 def test_a_count_out_of_range_is_refused_and_nothing_saved(auth_client, user):
-    gardening = factor(user, "Hours gardening", "count", 2)
+    gardening = make_factor(user, "Hours gardening", "count", threshold=2)
     response = auth_client.post(day_url(), {f"custom_{gardening.pk}": "51", "stress": "3"})
     assert response.context["form"].errors[f"custom_{gardening.pk}"] == [
         "That's more than 50; check the number."
@@ -187,7 +183,7 @@ def test_a_count_out_of_range_is_refused_and_nothing_saved(auth_client, user):
 
 
 def test_same_as_yesterday_copies_the_factors_answers(auth_client, user):
-    pain = factor(user, "Back pain", "scale", 6)
+    pain = make_factor(user, "Back pain", "scale", threshold=6)
     yesterday = make_checkin(user, DAY - timedelta(days=1))
     CustomAnswer.objects.create(checkin=yesterday, factor=pain, value=8)
     form = auth_client.get(day_url() + "?fill=yesterday").context["form"]
@@ -199,8 +195,8 @@ def questions_url() -> str:
 
 
 def test_a_factor_left_off_the_check_in_keeps_its_answers(auth_client, user):
-    salty = factor(user)
-    pain = factor(user, "Back pain", "scale", 6)
+    salty = make_factor(user)
+    pain = make_factor(user, "Back pain", "scale", threshold=6)
     checkin = make_checkin(user, DAY, stress=2)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)
     page = auth_client.get(questions_url())
@@ -226,13 +222,13 @@ def test_a_factor_left_off_the_check_in_keeps_its_answers(auth_client, user):
 
 
 def test_another_persons_factor_cannot_be_shown_or_hidden(auth_client, user, other_user):
-    theirs = factor(other_user, "Theirs")
+    theirs = make_factor(other_user, "Theirs")
     response = auth_client.post(
         questions_url(), {"shown": CheckInQuestion.values, "shown_factors": [theirs.pk]}
     )
     # With no factor of one's own there is no such field; the other's is untouched either way.
     assert response.status_code == 302
-    mine = factor(user)
+    mine = make_factor(user)
     response = auth_client.post(
         questions_url(),
         {
@@ -247,10 +243,10 @@ def test_another_persons_factor_cannot_be_shown_or_hidden(auth_client, user, oth
 
 
 def test_a_factor_added_in_another_tab_is_not_switched_off_by_an_older_page(auth_client, user):
-    salty = factor(user)
+    salty = make_factor(user)
     page = auth_client.get(questions_url())
     assert f'type="hidden" name="listed_factors" value="{salty.pk}"' in page.text
-    factor(user, "Back pain", "scale", 6)  # added in another tab
+    make_factor(user, "Back pain", "scale", threshold=6)  # added in another tab
     # The older page knew only "Salty food", and unticks it.
     auth_client.post(
         questions_url(), {"shown": CheckInQuestion.values, "listed_factors": [salty.pk]}
@@ -263,8 +259,8 @@ def test_a_factor_added_in_another_tab_is_not_switched_off_by_an_older_page(auth
 
 
 def _diary_with_factors(user) -> None:
-    salty = factor(user, "Salty food")
-    pain = factor(user, "Back pain", "scale", 6)
+    salty = make_factor(user, "Salty food")
+    pain = make_factor(user, "Back pain", "scale", threshold=6)
     CustomFactor.objects.filter(pk=pain.pk).update(on_checkin=False)
     checkin = make_checkin(user, DAY, water_ml=1500)
     CustomAnswer.objects.create(checkin=checkin, factor=salty, value=0)
@@ -297,7 +293,7 @@ def test_factors_and_answers_import_into_an_empty_account(user, other_user):
 
 
 def test_a_file_from_before_custom_factors_still_imports(user):
-    factor(user, "Salty food")
+    make_factor(user, "Salty food")
     old = {
         "format": "spasmlog-diary",
         "version": 1,
@@ -313,7 +309,7 @@ def test_a_file_from_before_custom_factors_still_imports(user):
 
 
 def test_a_factor_without_on_checkin_is_asked_and_a_stored_one_keeps_its_choice(user):
-    kept = factor(user, "Back pain", "scale", 6)
+    kept = make_factor(user, "Back pain", "scale", threshold=6)
     CustomFactor.objects.filter(pk=kept.pk).update(on_checkin=False)
     factors = [
         {"name": "Back pain", "kind": "scale", "threshold": 6},
@@ -461,7 +457,7 @@ def test_the_insights_document_judges_a_custom_factor_from_the_database(user):
     user.date_joined = datetime(2024, 12, 1, tzinfo=UTC)
     user.save()
     factors = {
-        record.name: factor(user, record.name, record.kind, record.threshold)
+        record.name: make_factor(user, record.name, record.kind, threshold=record.threshold)
         for record in (BACK_PAIN, SALTY)
     }
     answers = []

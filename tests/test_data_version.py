@@ -17,7 +17,14 @@ from diary.dataversion import changes_diary, diary_changed
 from diary.files.portability import export_document, merge_diary, read_upload
 from diary.insights import data_version
 from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
-from tests.factories import PASSWORD, make_checkin, make_episode, make_medication, make_user
+from tests.factories import (
+    PASSWORD,
+    make_checkin,
+    make_episode,
+    make_factor,
+    make_medication,
+    make_user,
+)
 from tests.test_episodes import VALID as EPISODE
 from tests.test_profile import medication_data
 
@@ -45,7 +52,7 @@ def medication(user) -> Medication:
 
 @pytest.fixture
 def own_factor(user) -> CustomFactor:
-    return CustomFactor.objects.create(user=user, name="Salty food", kind="yes_no")
+    return make_factor(user, name="Salty food", kind="yes_no")
 
 
 # (name, fixtures it needs, how to make the URL, the form): each one a real change.

@@ -1,6 +1,5 @@
 import re
 from datetime import UTC, date, datetime, timedelta
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +10,6 @@ from django.utils import timezone
 
 from diary.analysis.redflags import SEVERE_INTENSITY
 from diary.dataversion import diary_changed
-from diary.insights import diary_first_day
 from diary.models import Episode, Profile
 from tests.factories import make_episode, make_user, new_episode
 from tests.helpers import page_queries
@@ -347,68 +345,6 @@ def test_a_time_after_the_spring_change_is_stored_and_shown_correctly(client, db
     assert episode.started_at == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # EDT, UTC-4
     edit = client.get(reverse("diary:episode_edit", args=[episode.pk]))
     assert b'value="2026-03-08T03:30"' in edit.content
-
-
-def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client, user):
-    user.date_joined -= timedelta(days=3)
-    user.save()
-    make_episode(user, muscle="neck")
-    response = auth_client.get(reverse("diary:home"))
-    assert response.context["missing_checkins"] == [
-        timezone.localdate(),
-        timezone.localdate() - timedelta(days=1),
-    ]
-    assert "Today's check-in is missing" in response.content.decode()
-    assert [episode.muscle for episode in response.context["recent_episodes"]] == ["neck"]
-
-
-def test_home_asks_only_for_todays_check_in_on_the_day_of_sign_up(auth_client, user):
-    response = auth_client.get(reverse("diary:home"))
-    assert response.context["missing_checkins"] == [timezone.localdate()]
-
-
-def test_home_asks_for_yesterday_when_the_diary_was_backfilled_to_it(auth_client, user):
-    make_episode(user, started_at=timezone.now() - timedelta(days=1, hours=1))
-    response = auth_client.get(reverse("diary:home"))
-    assert response.context["missing_checkins"] == [
-        timezone.localdate(),
-        timezone.localdate() - timedelta(days=1),
-    ]
-
-
-def test_home_reads_where_the_diary_begins_only_on_the_day_of_sign_up(auth_client, user):
-    with mock.patch("diary.views.home.diary_first_day", wraps=diary_first_day) as read:
-        auth_client.get(reverse("diary:home"))
-        assert read.call_count == 1  # a backfilled entry may have begun it yesterday
-        user.date_joined -= timedelta(days=1)
-        user.save()
-        response = auth_client.get(reverse("diary:home"))
-        assert read.call_count == 1  # begun yesterday or earlier: both days count, no query
-    assert response.context["missing_checkins"] == [
-        timezone.localdate(),
-        timezone.localdate() - timedelta(days=1),
-    ]
-
-
-def test_home_shows_red_flags_as_one_line_linking_to_the_insights(auth_client, user):
-    make_episode(user, intensity=9, started_at=timezone.now() - timedelta(days=1))
-    content = auth_client.get(reverse("diary:home")).content.decode()
-    assert "1 thing worth raising with a doctor" in content
-    assert f'href="{reverse("diary:insights")}#red-flags-heading"' in content
-    assert "Worth talking to a doctor about" not in content  # the cards stay on the insights
-
-
-def test_home_shows_no_red_flag_line_for_a_calm_diary(auth_client, user):
-    make_episode(user, intensity=3)
-    content = auth_client.get(reverse("diary:home")).content.decode()
-    assert "worth raising with a doctor" not in content
-
-
-def test_home_uses_the_persons_local_today(client, db):
-    person = make_user("kiri", "Pacific/Auckland")
-    client.force_login(person)
-    response = client.get(reverse("diary:home"))
-    assert response.context["today"] == datetime.now(ZoneInfo("Pacific/Auckland")).date()
 
 
 def test_the_profile_zone_defaults_to_the_time_zone_setting(client, db, settings):

@@ -1,5 +1,7 @@
 import re
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -8,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary.dataversion import diary_changed
+from diary.insights import diary_first_day
 from diary.models import CheckIn, Episode, Profile
 from diary.views.home import new_red_flag_codes
-from tests.factories import make_checkin, make_episode
+from tests.factories import make_checkin, make_episode, make_user
 
 HOME = reverse("diary:home")
 # 09:00 in Berlin on 10 March 2026.
@@ -255,3 +258,65 @@ def test_the_navigation_marks_the_page_it_is_on(auth_client):
     for name in ("diary:checkin_list", "diary:insights", "diary:report", "diary:account"):
         assert f'<a class="nav-link" href="{reverse(name)}">' in page
     assert 'aria-current="page"' not in auth_client.get(HOME).content.decode()
+
+
+def test_home_nudges_for_missing_checkins_and_shows_recent_episodes(auth_client, user):
+    user.date_joined -= timedelta(days=3)
+    user.save()
+    make_episode(user, muscle="neck")
+    response = auth_client.get(HOME)
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
+    assert "Today's check-in is missing" in response.content.decode()
+    assert [episode.muscle for episode in response.context["recent_episodes"]] == ["neck"]
+
+
+def test_home_asks_only_for_todays_check_in_on_the_day_of_sign_up(auth_client, user):
+    response = auth_client.get(HOME)
+    assert response.context["missing_checkins"] == [timezone.localdate()]
+
+
+def test_home_asks_for_yesterday_when_the_diary_was_backfilled_to_it(auth_client, user):
+    make_episode(user, started_at=timezone.now() - timedelta(days=1, hours=1))
+    response = auth_client.get(HOME)
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
+
+
+def test_home_reads_where_the_diary_begins_only_on_the_day_of_sign_up(auth_client, user):
+    with mock.patch("diary.views.home.diary_first_day", wraps=diary_first_day) as read:
+        auth_client.get(HOME)
+        assert read.call_count == 1  # a backfilled entry may have begun it yesterday
+        user.date_joined -= timedelta(days=1)
+        user.save()
+        response = auth_client.get(HOME)
+        assert read.call_count == 1  # begun yesterday or earlier: both days count, no query
+    assert response.context["missing_checkins"] == [
+        timezone.localdate(),
+        timezone.localdate() - timedelta(days=1),
+    ]
+
+
+def test_home_shows_red_flags_as_one_line_linking_to_the_insights(auth_client, user):
+    make_episode(user, intensity=9, started_at=timezone.now() - timedelta(days=1))
+    content = auth_client.get(HOME).content.decode()
+    assert "1 thing worth raising with a doctor" in content
+    assert f'href="{reverse("diary:insights")}#red-flags-heading"' in content
+    assert "Worth talking to a doctor about" not in content  # the cards stay on the insights
+
+
+def test_home_shows_no_red_flag_line_for_a_calm_diary(auth_client, user):
+    make_episode(user, intensity=3)
+    content = auth_client.get(HOME).content.decode()
+    assert "worth raising with a doctor" not in content
+
+
+def test_home_uses_the_persons_local_today(client, db):
+    person = make_user("kiri", "Pacific/Auckland")
+    client.force_login(person)
+    response = client.get(HOME)
+    assert response.context["today"] == datetime.now(ZoneInfo("Pacific/Auckland")).date()

@@ -2,7 +2,6 @@ import dataclasses
 import io
 import json
 from datetime import UTC, date, datetime, time, timedelta
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,7 +34,14 @@ from diary.insights import (
     window_red_flags,
 )
 from diary.models import CheckIn, Episode, Profile
-from tests.factories import EPISODE, make_checkin, make_episode, make_medication, make_user
+from tests.factories import (
+    EPISODE,
+    make_checkin,
+    make_episode,
+    make_medication,
+    make_user,
+    new_checkin,
+)
 from tests.helpers import page_queries
 
 # The keys of a bin of `dose_response`, as the README documents them.
@@ -430,7 +436,7 @@ def test_a_chart_is_rendered_once_and_again_after_a_write(auth_client, user, mon
 
 
 def test_a_chart_of_a_window_reaching_today_is_drawn_anew_the_next_day(
-    auth_client, user, monkeypatch
+    auth_client, user, monkeypatch, freeze_now
 ):
     renders = []
     real_render = charts.render_svg
@@ -446,9 +452,8 @@ def test_a_chart_of_a_window_reaching_today_is_drawn_anew_the_next_day(
     auth_client.get(url)
     assert renders == ["weekly"]
     # The same dates tomorrow: today is over, so the document's trend ends a day later.
-    tomorrow = timezone.now() + timedelta(days=1)
-    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
-        auth_client.get(url)
+    freeze_now(timezone.now() + timedelta(days=1))
+    auth_client.get(url)
     assert renders == ["weekly", "weekly"]
 
 
@@ -670,7 +675,7 @@ def test_a_window_ending_today_is_computed_again_once_today_is_over(user, freeze
 def checkins_every_day(user, days: int) -> None:
     today = today_for(user)
     CheckIn.objects.bulk_create(
-        CheckIn(user=user, date=today - timedelta(days=n), stress=n % 10) for n in range(days)
+        new_checkin(user, today - timedelta(days=n), stress=n % 10) for n in range(days)
     )
 
 

@@ -18,7 +18,7 @@ from diary.files.csvfiles import to_csv
 from diary.files.diaryfile import DiaryFileError, dumps
 from diary.files.portability import export_document, merge_diary, read_upload
 from diary.models import CheckIn, CustomAnswer, CustomFactor, Episode, Medication, Profile
-from tests.factories import make_checkin, make_episode, make_medication, make_user
+from tests.factories import make_checkin, make_episode, make_factor, make_medication, make_user
 from tests.portability_helpers import (
     exported,
     fill_diary,
@@ -257,9 +257,7 @@ def test_the_csvs_import_into_an_empty_account(client, db):
     for row in Medication.objects.for_user(source):
         make_medication(target, name=row.name, kind=row.kind)
     for row in CustomFactor.objects.for_user(source):
-        CustomFactor.objects.create(
-            user=target, name=row.name, kind=row.kind, threshold=row.threshold
-        )
+        make_factor(target, name=row.name, kind=row.kind, threshold=row.threshold)
     client.force_login(target)
 
     episodes = import_file(client, to_csv(document, "episodes"), "episodes.csv")
@@ -641,7 +639,7 @@ def test_a_csv_with_columns_left_out_changes_only_the_columns_it_has(user):
 def test_a_checkin_that_leaves_out_custom_factors_keeps_its_answers_and_one_that_has_them_sets_them(
     user,
 ):
-    salty = CustomFactor.objects.create(user=user, name="Salty food", kind="yes_no")
+    salty = make_factor(user, name="Salty food", kind="yes_no")
     for day in (1, 2):
         checkin = make_checkin(user, date(2025, 6, day), notes="old")
         CustomAnswer.objects.create(checkin=checkin, factor=salty, value=1)

@@ -18,7 +18,7 @@ from diary.forms import episodes as episode_forms
 from diary.forms import profile as profile_forms
 from diary.limits import MAX_EPISODES
 from diary.models import CheckIn, Episode, Medication
-from tests.factories import make_checkin, make_medication, make_user, new_episode
+from tests.factories import make_checkin, make_medication, make_user, new_checkin, new_episode
 from tests.portability_helpers import row_counts, without_exported_at
 
 EPISODE_CAP = 4
@@ -239,9 +239,9 @@ def test_a_diary_at_the_real_caps_exports_within_the_upload_limit(user):
     today = timezone.localdate()
     CheckIn.objects.bulk_create(
         (
-            CheckIn(
-                user=user,
-                date=EARLIEST_DAY + timedelta(days=n),
+            new_checkin(
+                user,
+                EARLIEST_DAY + timedelta(days=n),
                 water_ml=1750,
                 caffeine_drinks=2,
                 alcohol_drinks=0,

@@ -52,13 +52,9 @@ def pooled_rate_ratio(diaries: list[DemoDiary], exposed_on) -> float:
     return (counts[True][0] / counts[True][1]) / (counts[False][0] / counts[False][1])
 
 
-def seed(*args: str, now: datetime | None = None) -> str:
+def seed(*args: str) -> str:
     out = StringIO()
-    if now is None:
-        call_command("seed_demo", *args, stdout=out)
-    else:
-        with mock.patch("django.utils.timezone.now", return_value=now):
-            call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 
@@ -323,13 +319,14 @@ def test_running_it_again_replaces_the_diary_and_the_password():
 
 
 @pytest.mark.django_db
-def test_the_same_seed_writes_the_same_diary_and_another_seed_another():
-    seed("--seed", "5", "--days", "90", now=EVENING)
+def test_the_same_seed_writes_the_same_diary_and_another_seed_another(freeze_now):
+    freeze_now(EVENING)
+    seed("--seed", "5", "--days", "90")
     user = User.objects.get(username="demo")
     first = diary_rows(user)
-    seed("--seed", "5", "--days", "90", now=EVENING)
+    seed("--seed", "5", "--days", "90")
     assert diary_rows(user) == first
-    seed("--seed", "6", "--days", "90", now=EVENING)
+    seed("--seed", "6", "--days", "90")
     assert diary_rows(user)[0] != first[0]
     assert diary_rows(user)[1] != first[1]
 
@@ -351,9 +348,10 @@ def test_the_diary_ends_today_in_the_users_zone_and_nothing_is_in_the_future(set
 
 
 @pytest.mark.django_db
-def test_night_episodes_are_at_night_in_the_users_zone(settings):
+def test_night_episodes_are_at_night_in_the_users_zone(settings, freeze_now):
+    freeze_now(EVENING)
     settings.TIME_ZONE = "America/New_York"
-    seed("--days", "120", now=EVENING)
+    seed("--days", "120")
     user = User.objects.get(username="demo")
     asleep = Episode.objects.for_user(user).filter(activity=Activity.ASLEEP)
     hours = [e.started_at.astimezone(ZoneInfo("America/New_York")).hour for e in asleep]
@@ -362,8 +360,9 @@ def test_night_episodes_are_at_night_in_the_users_zone(settings):
 
 
 @pytest.mark.django_db
-def test_the_written_diary_shows_the_low_water_effect():
-    seed("--days", "365", now=EVENING)
+def test_the_written_diary_shows_the_low_water_effect(freeze_now):
+    freeze_now(EVENING)
+    seed("--days", "365")
     user = User.objects.get(username="demo")
     started = list(Episode.objects.for_user(user).values_list("started_at", flat=True))
     episodes = episodes_per_local_date(started, user.profile.zone)
@@ -375,8 +374,9 @@ def test_the_written_diary_shows_the_low_water_effect():
 
 
 @pytest.mark.django_db
-def test_medications_are_ticked_only_on_days_they_are_taken():
-    seed("--days", "200", now=EVENING)
+def test_medications_are_ticked_only_on_days_they_are_taken(freeze_now):
+    freeze_now(EVENING)
+    seed("--days", "200")
     user = User.objects.get(username="demo")
     diuretic = Medication.objects.for_user(user).get(kind=MedicationKind.DIURETIC)
     ticked = diuretic.checkins.values_list("date", flat=True)
@@ -430,8 +430,9 @@ def test_the_heavy_profile_keeps_the_low_water_effect():
     assert 2.0 <= rate_ratio(low, enough, episodes) <= 3.1
 
 
-def test_seed_demo_writes_the_heavy_profile_when_asked(db):
-    output = seed("--days", "30", "--profile", "heavy", now=EVENING)
+def test_seed_demo_writes_the_heavy_profile_when_asked(db, freeze_now):
+    freeze_now(EVENING)
+    output = seed("--days", "30", "--profile", "heavy")
     user = User.objects.get(username="demo")
     assert CheckIn.objects.filter(user=user).count() == 30
     assert f"{Episode.objects.filter(user=user).count()} episodes, 30 check-ins" in output
