@@ -4,6 +4,7 @@ violation, dark mode, the two-tap quick log and axe-core's accessibility rules."
 import contextlib
 import io
 import re
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -56,6 +57,23 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def live_server_idle_before_the_flush(browser, live_server, transactional_db):
+    """Each test ends with no page open and no request being answered.
+
+    Pages send on their own (the offline queue on every load, the service worker's refreshes), so
+    a request may still be running when the test's last assertion passes. The flush after the test
+    must not race it: on PostgreSQL the two deadlocked, and the rows left behind failed the next
+    test. Closing the contexts drops the connections; the server's request threads then finish."""
+    yield
+    for context in browser.contexts:
+        context.close()
+    deadline = time.monotonic() + HANG_GUARD_SECONDS
+    while any(thread.name.endswith("(process_request_thread)") for thread in threading.enumerate()):
+        assert time.monotonic() < deadline, "the live server is still answering a request"
+        time.sleep(0.05)
 
 
 class Recorder:
