@@ -130,13 +130,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # backend) when several app servers share the work. Insights keys carry each person's data
 # version (diary/dataversion.py), so a change simply stops old entries being used.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# How long a request waits for Redis before it goes on without the cache.
+REDIS_SOCKET_TIMEOUT_SECONDS = 1
 CACHE_TIMEOUT = 7 * 24 * 60 * 60
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, going on without the cache while Redis is unreachable.
+            "BACKEND": "spasmlog.cache.RedisCacheWithoutOutages",
             "LOCATION": REDIS_URL,
             "TIMEOUT": CACHE_TIMEOUT,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+            },
             # Per install: two installs on one Redis database (staging beside production)
             # never read each other's entries, while one install's servers, sharing
             # SECRET_KEY, share theirs.

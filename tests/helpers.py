@@ -1,8 +1,10 @@
-"""What several test modules do the same way: count a page's queries, run the project in a child.
+"""What several test modules do the same way: count a page's queries, run the project in a child,
+ask whether Redis runs.
 
 Plain functions, no fixtures: `tests/scripts/concurrency.py` runs by hand and imports them too.
 """
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +39,12 @@ def run_python(*arguments: str, environment: dict[str, str]) -> subprocess.Compl
 def run_manage(*arguments: str, environment: dict[str, str]) -> subprocess.CompletedProcess:
     """`python manage.py ARGUMENTS` in a child process with only `environment`."""
     return run_python("manage.py", *arguments, environment=environment)
+
+
+def redis_is_running() -> bool:
+    """Whether the machine's Redis answers on 127.0.0.1:6379 (tests that need it skip if not)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=HANG_GUARD_SECONDS).close()
+    except OSError:
+        return False
+    return True
