@@ -71,6 +71,10 @@ STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
+    # A panel's title at a fixed height above it: left to matplotlib, every titled axes
+    # measures its tick labels at draw time to lift the title clear of top ticks, which no
+    # chart has (a fifth of the time of the eight-panel "amounts").
+    "axes.titley": 1.0,
 }
 POINTS_PER_INCH = 72
 MEASURING_POINTS = 100
@@ -294,24 +298,29 @@ def _draw_amounts(figure: Figure, document: Document) -> None:
     top = min(top, max([0.5, *(b["ci_high"] for b in judged)])) * 1.05
     for axes, factor in zip(panels, factors, strict=False):
         positions = np.arange(len(factor["bins"]))
-        for x, item in zip(positions, factor["bins"], strict=True):
+        for x, item in enumerate(factor["bins"]):
             if not item["enough_data"]:
                 axes.text(
                     x, 0, f"{item['days']} days", ha="center", va="bottom", fontsize=6.5, color=GREY
                 )
-                continue
-            rate, high = item["rate_per_day"], min(item["ci_high"], top)
+        judged_here = [(x, item) for x, item in enumerate(factor["bins"]) if item["enough_data"]]
+        if judged_here:
+            # One errorbar for the panel's points: each call builds its own artists.
+            rates = np.array([item["rate_per_day"] for _, item in judged_here])
+            highs = np.array([min(item["ci_high"], top) for _, item in judged_here])
+            lows = np.array([item["ci_low"] for _, item in judged_here])
             axes.errorbar(
-                [x],
-                [rate],
-                yerr=[[rate - item["ci_low"]], [high - rate]],
+                [x for x, _ in judged_here],
+                rates,
+                yerr=[rates - lows, highs - rates],
                 fmt="o",
                 color=BLUE,
                 capsize=3,
                 markersize=4,
             )
-            if item["ci_high"] > top:
-                axes.plot([x], [top], marker="^", color=BLUE, markersize=5)
+        cut = [x for x, item in judged_here if item["ci_high"] > top]
+        if cut:
+            axes.plot(cut, [top] * len(cut), "^", color=BLUE, markersize=5)
         axes.set_xticks(positions, [item["label"] for item in factor["bins"]], fontsize=6.5)
         axes.set_ylim(0, top)
         axes.set_title(factor["title"], fontsize=9)
