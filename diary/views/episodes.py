@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from diary.dataversion import changes_diary
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
 from diary.http import form_page, posted_data
 from diary.models import Episode
+from diary.pagecache import cached_html
 from diary.quantities import format_duration
 from diary.signedin import SignedInRequest, User
 
@@ -87,8 +89,7 @@ def quick_log(request: SignedInRequest) -> HttpResponse:
     return render(request, "diary/episodes/quick_log.html", {"form": form})
 
 
-@require_safe
-def episode_list(request: SignedInRequest) -> HttpResponse:
+def _episode_list_context(request: SignedInRequest) -> dict[str, Any]:
     episodes = Episode.objects.for_user(request.user)
     filters = EpisodeFilterForm(request.GET or None)
     if filters.is_valid():
@@ -102,11 +103,13 @@ def episode_list(request: SignedInRequest) -> HttpResponse:
     page = Paginator(episodes, EPISODES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "diary/episodes/list.html",
-        {"page": page, "filters": filters, "filter_query": query.urlencode()},
-    )
+    return {"page": page, "filters": filters, "filter_query": query.urlencode()}
+
+
+@require_safe
+def episode_list(request: SignedInRequest) -> HttpResponse:
+    part = cached_html(request, "diary/episodes/_list.html", lambda: _episode_list_context(request))
+    return render(request, "diary/episodes/list.html", {"part": part})
 
 
 @form_page
