@@ -50,6 +50,16 @@ def _save_once(request: SignedInRequest, form: ModelForm) -> Episode:
     return episode
 
 
+def _saved_episode(request: SignedInRequest, form: ModelForm) -> Episode | None:
+    """The posted episode: saved now, or found saved by an earlier POST with its page-made id;
+    None when the form refuses it. A valid form looks for no earlier one first: _save_once's
+    unique id finds it (a resend, or a double tap, is rare), so a save costs no extra query."""
+    if form.is_valid():
+        return _save_once(request, form)
+    # Refused now, it may have been accepted before (the diary has filled up since).
+    return _episode_sent_before(request)
+
+
 def _wants_json(request: SignedInRequest) -> bool:
     # The phone's offline queue asks for JSON; a form in a page gets the usual redirect.
     return request.accepts("application/json") and not request.accepts("text/html")
@@ -74,9 +84,7 @@ def quick_log(request: SignedInRequest) -> HttpResponse:
         posted_data(request), recent_muscles=muscles, recent_side=side, user=request.user
     )
     if posted:
-        episode = _episode_sent_before(request) or (
-            _save_once(request, form) if form.is_valid() else None
-        )
+        episode = _saved_episode(request, form)
         if episode is None and _wants_json(request):
             return JsonResponse({"errors": form.errors}, status=400)
         if episode is not None:
@@ -123,9 +131,7 @@ def episode_new(request: SignedInRequest) -> HttpResponse:
         recent_side=side,
     )
     if request.method == "POST":
-        episode = _episode_sent_before(request) or (
-            _save_once(request, form) if form.is_valid() else None
-        )
+        episode = _saved_episode(request, form)
         if episode is not None:
             messages.success(request, "Episode saved.")
             return redirect(episode)
