@@ -72,6 +72,8 @@ def test_a_hidden_question_leaves_the_day_at_once(auth_client, diary):
     shown = [q for q in CheckInQuestion.values if q != "stress"]
     assert auth_client.post(reverse("diary:checkin_questions"), {"shown": shown}).status_code == 302
     assert 'name="stress"' not in auth_client.get(PAGES["check-in day"]).text
+    Profile.objects.filter(user=diary).update(hidden_checkin_questions=[])  # no new version
+    assert 'name="stress"' in auth_client.get(PAGES["check-in day"]).text
 
 
 def test_another_time_zone_shows_at_once_even_without_a_write(auth_client, diary):

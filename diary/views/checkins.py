@@ -132,7 +132,12 @@ def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
             return _save_checkin(request, day, form)
         part = _checkin_part(form, checkin, previous, copying=False)
     else:
-        part = cached_part(request, "checkin_day", lambda: _blank_checkin_part(request, day), day)
+        # The questions shown are a setting whose page moves the data version on; in the key
+        # too, so a change made elsewhere (the admin, a script) shows at once all the same.
+        hidden = request.profile.hidden_checkin_questions
+        part = cached_part(
+            request, "checkin_day", lambda: _blank_checkin_part(request, day), day, hidden
+        )
     context = {
         **part,
         "questions": mark_safe(part["questions"]),  # noqa: S308  # rendered by _checkin_part
