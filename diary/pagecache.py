@@ -25,6 +25,7 @@ from diary.insights import CACHE_SECONDS, data_version, versioned_key
 from diary.signedin import SignedInRequest
 
 T = TypeVar("T")
+_PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
@@ -32,11 +33,10 @@ def code_digest() -> str:
     """Changes with any template or any module of diary/, so a part made by the code before a
     deploy is never shown by the code after it (the file cache outlives the processes)."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    files = [*Path(settings.BASE_DIR, "templates").rglob("*.html"), *package.rglob("*.py")]
-    for path in sorted(files):
-        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
-        digest.update(path.read_bytes())
+    for root, pattern in ((Path(settings.BASE_DIR, "templates"), "*.html"), (_PACKAGE, "*.py")):
+        for path in sorted(root.rglob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

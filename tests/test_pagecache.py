@@ -134,3 +134,18 @@ def test_each_person_has_their_own_parts(auth_client, diary, other_user, client)
     assert NECK_ROW in auth_client.get(PAGES["episode list"]).text
     client.force_login(other_user)
     assert NECK_ROW not in client.get(PAGES["episode list"]).text
+
+
+def test_the_code_digest_changes_with_a_template(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("one")
+    settings.BASE_DIR = tmp_path
+    pagecache.code_digest.cache_clear()
+    try:
+        first = pagecache.code_digest()
+        page.write_text("two")
+        pagecache.code_digest.cache_clear()
+        assert pagecache.code_digest() != first
+    finally:
+        pagecache.code_digest.cache_clear()
