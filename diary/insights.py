@@ -415,11 +415,18 @@ def version_digest(version: str) -> str:
 DOCUMENT_SHAPE = 2
 
 
+def versioned_key(user: User, version: str, item: str) -> str:
+    """A key for `item` of the person's diary that changes with their data version and the
+    shape of the document. It carries the moment they signed up, not only their id: an id freed
+    by a deleted account may be given again, and the new diary counts its version from 0."""
+    joined = int(user.date_joined.timestamp() * 1_000_000)
+    return f"insights:{DOCUMENT_SHAPE}:{user.pk}:{joined}:{version_digest(version)}:{item}"
+
+
 def cache_key(user: User, first_day: date, last_day: date, version: str, item: str) -> str:
     """A key that changes with the user, the window, the diary's data version and the shape of
     the document."""
-    digest = version_digest(version)
-    return f"insights:{DOCUMENT_SHAPE}:{user.pk}:{first_day}:{last_day}:{digest}:{item}"
+    return versioned_key(user, version, f"{first_day}:{last_day}:{item}")
 
 
 def document_key(

@@ -1,13 +1,16 @@
 """The rows the tests make: a person with a profile, an episode, a check-in, a medication.
 
 Each takes the fields a test cares about and fills the rest with ordinary values, so a test
-reads as what it is about and a change to a model touches one place.
+reads as what it is about and a change to a model touches one place. Each saved row moves the
+person's data version on, as the app's own writes do (diary/dataversion.py), so a page cached
+before it shows it next time; rows from `new_*` and `bulk_create` don't (call `diary_changed`).
 """
 
 from datetime import date
 
 from django.contrib.auth.models import User
 
+from diary.dataversion import diary_changed
 from diary.models import CheckIn, CustomFactor, Episode, Medication, Profile
 
 PASSWORD = "correct horse battery staple"
@@ -29,7 +32,9 @@ def new_episode(user: User, **fields) -> Episode:
 
 
 def make_episode(user: User, **fields) -> Episode:
-    return Episode.objects.create(user=user, **(EPISODE | fields))
+    made = Episode.objects.create(user=user, **(EPISODE | fields))
+    diary_changed(user)
+    return made
 
 
 def new_checkin(user: User, day: date, **answers) -> CheckIn:
@@ -38,17 +43,23 @@ def new_checkin(user: User, day: date, **answers) -> CheckIn:
 
 
 def make_checkin(user: User, day: date, **answers) -> CheckIn:
-    return CheckIn.objects.create(user=user, date=day, **answers)
+    made = CheckIn.objects.create(user=user, date=day, **answers)
+    diary_changed(user)
+    return made
 
 
 def make_factor(
     user: User, name: str = "Salty food", kind: str = "yes_no", **fields
 ) -> CustomFactor:
     """A factor of the person's own, asked at each check-in."""
-    return CustomFactor.objects.create(user=user, name=name, kind=kind, **fields)
+    made = CustomFactor.objects.create(user=user, name=name, kind=kind, **fields)
+    diary_changed(user)
+    return made
 
 
 def make_medication(
     user: User, name: str = "Magnesium", kind: str = "supplement", **fields
 ) -> Medication:
-    return Medication.objects.create(user=user, name=name, kind=kind, **fields)
+    made = Medication.objects.create(user=user, name=name, kind=kind, **fields)
+    diary_changed(user)
+    return made

@@ -146,3 +146,16 @@ def test_a_race_lost_to_a_twin_post_answers_with_the_twins_episode(user):
     assert form.is_valid()
     assert _save_once(SimpleNamespace(user=user), form) == twin
     assert Episode.objects.for_user(user).count() == 1
+
+
+def test_a_repeat_the_form_now_refuses_still_answers_with_the_first_episode(
+    auth_client, user, monkeypatch
+):
+    # The diary filled up after the first send: the repeat's form is refused, but the
+    # episode it repeats was saved, and the phone's queue must hear so.
+    sent = QUICK | {"client_id": str(uuid.uuid4())}
+    first = auth_client.post(reverse("diary:quick_log"), sent, **JSON)
+    monkeypatch.setattr(QuickLogForm, "clean", lambda form: form.add_error(None, "Full."))
+    again = auth_client.post(reverse("diary:quick_log"), sent, **JSON)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert Episode.objects.for_user(user).count() == 1

@@ -397,7 +397,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_diary(client, db):
     assert counts[1] <= 13
 
 
-@pytest.mark.parametrize("query, uncached, cached", [({}, 12, 4), ({"period": "all"}, 13, 5)])
+@pytest.mark.parametrize("query, uncached, cached", [({}, 12, 3), ({"period": "all"}, 13, 3)])
 def test_the_dashboard_needs_the_queries_the_readme_states(client, db, query, uncached, cached):
     client.force_login(seeded_user("counted", 60))
     cache.clear()

@@ -179,7 +179,7 @@ def test_a_night_only_check_in_leaves_todays_check_in_missing_on_home(auth_clien
     response = auth_client.get(reverse("diary:home"))
 
     assert response.context["missing_checkins"][0] == date(2026, 3, 10)
-    assert response.context["night"].sleep_disturbance == 0
+    assert response.context["night_disturbance"] == 0
 
 
 def test_home_offers_the_morning_screen_until_it_is_answered(auth_client, morning):

@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from diary.dataversion import changes_diary
@@ -16,6 +18,7 @@ from diary.insights import diary_first_day
 from diary.limits import MAX_CUSTOM_FACTORS
 from diary.models import CheckIn, CustomFactor, Episode
 from diary.months import check_in_month, last_day_of_month, next_month, parse_month, previous_month
+from diary.pagecache import cached_html, cached_part
 from diary.signedin import SignedInRequest, User
 from diary.vocabularies import CheckInQuestion
 
@@ -48,6 +51,13 @@ def checkin_list(request: SignedInRequest) -> HttpResponse:
         raise Http404("No such month.") from None
     if month > today:
         raise Http404("That month hasn't started yet.")
+    part = cached_html(
+        request, "diary/checkins/_month.html", lambda: _month_context(request, month, today)
+    )
+    return render(request, "diary/checkins/list.html", {"month": month, "part": part})
+
+
+def _month_context(request: SignedInRequest, month: date, today: date) -> dict[str, Any]:
     answers = dict(
         CheckIn.objects.for_user(request.user)
         .day_answered()
@@ -63,7 +73,7 @@ def checkin_list(request: SignedInRequest) -> HttpResponse:
         confirmed={day for day, all_logged in answers.items() if all_logged},
     )
     following = next_month(month)
-    context = {
+    return {
         "calendar": calendar,
         "today": today,
         "today_recorded": today in recorded,
@@ -71,19 +81,12 @@ def checkin_list(request: SignedInRequest) -> HttpResponse:
         "next_month": following if following and following <= today else None,
         "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     }
-    return render(request, "diary/checkins/list.html", context)
 
 
-@form_page
-@changes_diary
-def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
-    today = timezone.localdate()
-    if day > today:
-        context: dict[str, Any] = {"day": day, "today": today}
-        return render(request, "diary/checkins/future.html", context, status=404)
-    checkin, previous = _checkins_for_day(request.user, day)
-    copying = request.method == "GET" and request.GET.get("fill") == "yesterday"
-    form = CheckInForm(
+def _checkin_form(
+    request: SignedInRequest, day: date, checkin: CheckIn, previous: CheckIn | None, copying: bool
+) -> CheckInForm:
+    return CheckInForm(
         posted_data(request),
         instance=checkin,
         hidden=request.profile.hidden_checkin_questions,
@@ -93,33 +96,73 @@ def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
         .count(),
         custom_factors=list(CustomFactor.objects.for_user(request.user).filter(on_checkin=True)),
     )
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:
-            # Two tabs saved the day's first check-in at once; the other one won.
-            messages.error(
-                request, "This day's check-in was just saved elsewhere. Check it and save again."
-            )
-            return redirect("diary:checkin_day", day=day)
-        read_as = "".join(f" {reading}." for reading in form.readings)
-        messages.success(request, f"Check-in for {day:%A %-d %B %Y} saved.{read_as}")
-        if form.cleaned_data.get("episodes_all_logged") is False:
-            messages.info(
-                request, "Log the episodes you missed, then confirm them on the check-in."
-            )
-            return redirect("diary:episode_new")
-        return redirect(_month_url(day))
-    context = {
-        "form": form,
-        "checkin": checkin,
-        "day": day,
-        "today": today,
-        "previous": previous,
+
+
+def _checkin_part(
+    form: CheckInForm, checkin: CheckIn, previous: CheckIn | None, copying: bool
+) -> dict[str, Any]:
+    """The day's page but for its CSRF token: the form's questions rendered, and what the
+    page says of the check-in and the day before."""
+    return {
+        "questions": render_to_string("diary/checkins/_sections.html", {"form": form}),
+        "saved": checkin.pk is not None,
+        "previous_day": previous and previous.date,
         "copying": copying and previous is not None,
     }
+
+
+def _blank_checkin_part(request: SignedInRequest, day: date) -> dict[str, Any]:
+    checkin, previous = _checkins_for_day(request.user, day)
+    copying = request.GET.get("fill") == "yesterday"
+    form = _checkin_form(request, day, checkin, previous, copying)
+    return _checkin_part(form, checkin, previous, copying)
+
+
+@form_page
+@changes_diary
+def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
+    today = timezone.localdate()
+    if day > today:
+        context: dict[str, Any] = {"day": day, "today": today}
+        return render(request, "diary/checkins/future.html", context, status=404)
+    if request.method == "POST":
+        checkin, previous = _checkins_for_day(request.user, day)
+        form = _checkin_form(request, day, checkin, previous, copying=False)
+        if form.is_valid():
+            return _save_checkin(request, day, form)
+        part = _checkin_part(form, checkin, previous, copying=False)
+    else:
+        # The questions shown are a setting whose page moves the data version on; in the key
+        # too, so a change made elsewhere (the admin, a script) shows at once all the same.
+        hidden = request.profile.hidden_checkin_questions
+        part = cached_part(
+            request, "checkin_day", lambda: _blank_checkin_part(request, day), day, hidden
+        )
+    context = {
+        **part,
+        "questions": mark_safe(part["questions"]),  # noqa: S308  # rendered by _checkin_part
+        "day": day,
+        "today": today,
+    }
     return render(request, "diary/checkins/form.html", context)
+
+
+def _save_checkin(request: SignedInRequest, day: date, form: CheckInForm) -> HttpResponse:
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:
+        # Two tabs saved the day's first check-in at once; the other one won.
+        messages.error(
+            request, "This day's check-in was just saved elsewhere. Check it and save again."
+        )
+        return redirect("diary:checkin_day", day=day)
+    read_as = "".join(f" {reading}." for reading in form.readings)
+    messages.success(request, f"Check-in for {day:%A %-d %B %Y} saved.{read_as}")
+    if form.cleaned_data.get("episodes_all_logged") is False:
+        messages.info(request, "Log the episodes you missed, then confirm them on the check-in.")
+        return redirect("diary:episode_new")
+    return redirect(_month_url(day))
 
 
 @form_page

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from diary.dataversion import changes_diary
 from diary.forms.episodes import EpisodeFilterForm, EpisodeForm, QuickLogForm
 from diary.http import form_page, posted_data
 from diary.models import Episode
+from diary.pagecache import cached_html
 from diary.quantities import format_duration
 from diary.signedin import SignedInRequest, User
 
@@ -48,6 +50,16 @@ def _save_once(request: SignedInRequest, form: ModelForm) -> Episode:
     return episode
 
 
+def _saved_episode(request: SignedInRequest, form: ModelForm) -> Episode | None:
+    """The posted episode: saved now, or found saved by an earlier POST with its page-made id;
+    None when the form refuses it. A valid form looks for no earlier one first: _save_once's
+    unique id finds it (a resend, or a double tap, is rare), so a save costs no extra query."""
+    if form.is_valid():
+        return _save_once(request, form)
+    # Refused now, it may have been accepted before (the diary has filled up since).
+    return _episode_sent_before(request)
+
+
 def _wants_json(request: SignedInRequest) -> bool:
     # The phone's offline queue asks for JSON; a form in a page gets the usual redirect.
     return request.accepts("application/json") and not request.accepts("text/html")
@@ -72,9 +84,7 @@ def quick_log(request: SignedInRequest) -> HttpResponse:
         posted_data(request), recent_muscles=muscles, recent_side=side, user=request.user
     )
     if posted:
-        episode = _episode_sent_before(request) or (
-            _save_once(request, form) if form.is_valid() else None
-        )
+        episode = _saved_episode(request, form)
         if episode is None and _wants_json(request):
             return JsonResponse({"errors": form.errors}, status=400)
         if episode is not None:
@@ -87,8 +97,7 @@ def quick_log(request: SignedInRequest) -> HttpResponse:
     return render(request, "diary/episodes/quick_log.html", {"form": form})
 
 
-@require_safe
-def episode_list(request: SignedInRequest) -> HttpResponse:
+def _episode_list_context(request: SignedInRequest) -> dict[str, Any]:
     episodes = Episode.objects.for_user(request.user)
     filters = EpisodeFilterForm(request.GET or None)
     if filters.is_valid():
@@ -102,11 +111,13 @@ def episode_list(request: SignedInRequest) -> HttpResponse:
     page = Paginator(episodes, EPISODES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "diary/episodes/list.html",
-        {"page": page, "filters": filters, "filter_query": query.urlencode()},
-    )
+    return {"page": page, "filters": filters, "filter_query": query.urlencode()}
+
+
+@require_safe
+def episode_list(request: SignedInRequest) -> HttpResponse:
+    part = cached_html(request, "diary/episodes/_list.html", lambda: _episode_list_context(request))
+    return render(request, "diary/episodes/list.html", {"part": part})
 
 
 @form_page
@@ -120,9 +131,7 @@ def episode_new(request: SignedInRequest) -> HttpResponse:
         recent_side=side,
     )
     if request.method == "POST":
-        episode = _episode_sent_before(request) or (
-            _save_once(request, form) if form.is_valid() else None
-        )
+        episode = _saved_episode(request, form)
         if episode is not None:
             messages.success(request, "Episode saved.")
             return redirect(episode)

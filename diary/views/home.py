@@ -1,14 +1,18 @@
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from diary.analysis.nights import morning_has_come
 from diary.days import local_date
 from diary.insights import diary_first_day, recent_red_flags
 from diary.models import CheckIn, Episode, Profile
+from diary.pagecache import cached_part
 from diary.signedin import SignedInRequest
 
 RECENT_EPISODES_ON_HOME = 5
@@ -28,19 +32,23 @@ def _remember_shown_flags(profile: Profile, codes: list[str]) -> None:
     Profile.objects.filter(pk=profile.pk).exclude(seen_red_flags=codes).update(seen_red_flags=codes)
 
 
-@require_safe
-def home(request: SignedInRequest) -> HttpResponse:
-    today = timezone.localdate()
+def _home_part(request: SignedInRequest, today: date) -> dict[str, Any]:
+    """What home shows of the diary: last night, the missing check-ins, the red flags and the
+    recent episodes (rendered)."""
     yesterday = today - timedelta(days=1)
     checkins = CheckIn.objects.for_user(request.user)
     recorded = set(checkins.day_answered().between(yesterday, today).values_list("date", flat=True))
-    night = checkins.filter(date=today, sleep_disturbance__isnull=False).first()
+    night = (
+        checkins.filter(date=today, sleep_disturbance__isnull=False)
+        .values_list("sleep_disturbance", flat=True)
+        .first()
+    )
     night_cramps = (
         Episode.objects.for_user(request.user)
         .on_local_days(today, today, request.profile.zone)
         .filter(time_estimated=True)
         .count()
-        if night
+        if night is not None
         else None
     )
     # Before the diary began (the day of sign-up, unless backfilled) nothing was missed. It
@@ -49,23 +57,34 @@ def home(request: SignedInRequest) -> HttpResponse:
     first_day = (
         joined if joined <= yesterday else diary_first_day(request.user, request.profile.zone)
     )
-    missing_checkins = [
-        day for day in (today, yesterday) if day >= first_day and day not in recorded
-    ]
-    flags = recent_red_flags(request.user, request.profile)
-    codes = [flag["code"] for flag in flags]
+    recent = Episode.objects.for_user(request.user)[:RECENT_EPISODES_ON_HOME]
+    return {
+        "night_disturbance": night,
+        "night_cramps": night_cramps,
+        "missing_checkins": [
+            day for day in (today, yesterday) if day >= first_day and day not in recorded
+        ],
+        "red_flags": recent_red_flags(request.user, request.profile),
+        "recent_episodes": render_to_string(
+            "diary/episodes/_rows.html", {"episodes": recent, "empty": "Nothing logged yet."}
+        ),
+    }
+
+
+@require_safe
+def home(request: SignedInRequest) -> HttpResponse:
+    today = timezone.localdate()
+    part = cached_part(request, "home", lambda: _home_part(request, today))
+    codes = [flag["code"] for flag in part["red_flags"]]
     _remember_shown_flags(request.profile, codes)
     return render(
         request,
         "diary/home.html",
         {
+            **part,
+            "recent_episodes": mark_safe(part["recent_episodes"]),  # noqa: S308  # rendered above
             "today": today,
             "morning": morning_has_come(timezone.now(), request.profile.zone),
-            "night": night,
-            "night_cramps": night_cramps,
-            "missing_checkins": missing_checkins,
-            "recent_episodes": Episode.objects.for_user(request.user)[:RECENT_EPISODES_ON_HOME],
-            "red_flags": flags,
             "new_red_flags": len(new_red_flag_codes(codes, request.profile.seen_red_flags)),
         },
     )

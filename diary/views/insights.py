@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
@@ -23,6 +24,7 @@ from diary.insights import (
     entry_to_question,
     window_for_preset,
 )
+from diary.pagecache import cached_html
 from diary.signedin import SignedInRequest
 
 CHART_WIDTH_PX = 640
@@ -89,8 +91,7 @@ def _entry_question(request: SignedInRequest) -> dict | None:
     return {"day": entry.day, "url": url, "what": what, "before_floor": before_floor}
 
 
-@require_safe
-def dashboard(request: SignedInRequest) -> HttpResponse:
+def _dashboard_context(request: SignedInRequest) -> dict[str, Any]:
     form, first_day, last_day, on_window = _window(request)
     version = data_version(request.user, request.profile)
     document = cached_document(
@@ -103,31 +104,35 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
             "triggers": "window" if on_window else "longer",
         }
     )
-    return render(
-        request,
-        "diary/insights/dashboard.html",
-        {
-            "form": form,
-            "presets": [
-                {"value": value, "label": label, "current": value == _current_preset(form)}
-                for value, label in PERIOD_CHOICES
-            ],
-            "first_day": first_day,
-            "last_day": last_day,
-            "document": document,
-            "triggers_chart": _chart("triggers", document, dates),
-            "judged_factors": _judged_factors(document),
-            "amounts_chart": _chart("amounts", document, dates),
-            "pattern_charts": [_chart(name, document, dates) for name in PATTERN_CHARTS],
-            "relief_columns": RELIEF_COLUMNS,
-            "relief_rows": [
-                (r["label"], r["uses"], r["helped"], f"{r['share_helped']:.0%}")
-                for r in document["patterns"]["relief"]
-            ],
-            "json_url": reverse("diary:insights_json") + "?" + dates,
-            "entry_question": _entry_question(request),
-        },
+    return {
+        "form": form,
+        "presets": [
+            {"value": value, "label": label, "current": value == _current_preset(form)}
+            for value, label in PERIOD_CHOICES
+        ],
+        "first_day": first_day,
+        "last_day": last_day,
+        "document": document,
+        "triggers_chart": _chart("triggers", document, dates),
+        "judged_factors": _judged_factors(document),
+        "amounts_chart": _chart("amounts", document, dates),
+        "pattern_charts": [_chart(name, document, dates) for name in PATTERN_CHARTS],
+        "relief_columns": RELIEF_COLUMNS,
+        "relief_rows": [
+            (r["label"], r["uses"], r["helped"], f"{r['share_helped']:.0%}")
+            for r in document["patterns"]["relief"]
+        ],
+        "json_url": reverse("diary:insights_json") + "?" + dates,
+        "entry_question": _entry_question(request),
+    }
+
+
+@require_safe
+def dashboard(request: SignedInRequest) -> HttpResponse:
+    part = cached_html(
+        request, "diary/insights/_dashboard.html", lambda: _dashboard_context(request)
     )
+    return render(request, "diary/insights/dashboard.html", {"part": part})
 
 
 @require_safe
