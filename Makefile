@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Where settings.py keeps the SQLite file and the generated key (DATA_DIR, as settings.py reads it).
 DATA := $(or $(DATA_DIR),data)
 
-.PHONY: run test install install-dev lint format serve benchmark benchmark-quick
+.PHONY: run test install install-dev lint format serve benchmark benchmark-quick screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +73,7 @@ benchmark: install
 
 benchmark-quick: install
 	DEBUG=1 $(BIN)/python manage.py benchmark --quick
+
+# The README's three pictures, from the browser test that takes them.
+screenshots: install-dev
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -k test_screenshots tests/test_browser.py
