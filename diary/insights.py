@@ -4,14 +4,13 @@ document that /insights.json and `manage.py insights` emit and the dashboard ren
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from diary.analysis import charts
@@ -195,8 +194,8 @@ def diary_first_day(user: User, zone: ZoneInfo) -> date:
         .values(
             episode=Subquery(
                 Episode.objects.filter(user=OuterRef("pk"))
-                .order_by("started_at")
-                .values("started_at")[:1]
+                .order_by("local_date")
+                .values("local_date")[:1]
             ),
             checkin=Subquery(
                 CheckIn.objects.filter(user=OuterRef("pk")).order_by("date").values("date")[:1]
@@ -207,7 +206,7 @@ def diary_first_day(user: User, zone: ZoneInfo) -> date:
     candidates = [
         local_date(user.date_joined, zone),
         firsts["checkin"],
-        firsts["episode"] and local_date(firsts["episode"], zone),
+        firsts["episode"],
     ]
     return min(day for day in candidates if day is not None)
 
@@ -262,7 +261,7 @@ def load_diary(
             CustomFactorRecord(**row)
             for row in CustomFactor.objects.for_user(user).values("name", "kind", "threshold")
         ),
-        episode_counts_per_day(user, zone, until),
+        episode_counts_per_day(user, last_day),
     )
 
 
@@ -288,17 +287,17 @@ def _medication_records(user: User) -> list[MedicationRecord]:
     ]
 
 
-def episode_counts_per_day(user: User, zone: ZoneInfo, until: datetime) -> dict[date, int]:
-    """Episodes per local date, of every episode before `until`: counted by the database in
-    one query, however long the diary (the same as daytable.episodes_per_day of them all)."""
+def episode_counts_per_day(user: User, last_day: date) -> dict[date, int]:
+    """Episodes per local date, of every episode up to `last_day`: counted by the database in
+    one query along the (user, local_date) index, however long the diary (the same as
+    daytable.episodes_per_day of them all)."""
     return dict(
         Episode.objects.for_user(user)
-        .filter(started_at__lt=until)
-        .annotate(day=TruncDate("started_at", tzinfo=zone))
+        .filter(local_date__lte=last_day)
         .order_by()
-        .values("day")
+        .values("local_date")
         .annotate(episodes=Count("pk"))
-        .values_list("day", "episodes")
+        .values_list("local_date", "episodes")
     )
 
 
@@ -500,7 +499,7 @@ def window_red_flags(
     episodes, the day counts, the medications and where the diary begins."""
     since, until = day_bounds(first_day, last_day, zone)
     complete_day = today - timedelta(days=1) if last_day >= today else last_day
-    counts = episode_counts_per_day(user, zone, until)
+    counts = episode_counts_per_day(user, last_day)
     started = diary_first_day(user, zone)
     trend_result = trend(counts, started, complete_day)
     onsets = medication_onsets(_medication_records(user), counts, started, complete_day)

@@ -93,9 +93,7 @@ def episode_list(request: SignedInRequest) -> HttpResponse:
     filters = EpisodeFilterForm(request.GET or None)
     if filters.is_valid():
         episodes = episodes.on_local_days(
-            filters.cleaned_data["start"],
-            filters.cleaned_data["end"],
-            timezone.get_current_timezone(),
+            filters.cleaned_data["start"], filters.cleaned_data["end"]
         )
         if muscle := filters.cleaned_data["muscle"]:
             episodes = episodes.filter(muscle=muscle)

@@ -37,7 +37,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     night = checkins.filter(date=today, sleep_disturbance__isnull=False).first()
     night_cramps = (
         Episode.objects.for_user(request.user)
-        .on_local_days(today, today, request.profile.zone)
+        .on_local_days(today, today)
         .filter(time_estimated=True)
         .count()
         if night
