@@ -3,6 +3,7 @@ computed by the pure modules (day table, triggers, patterns, red flags), returne
 document that /insights.json and `manage.py insights` emit and the dashboard renders."""
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -25,7 +26,7 @@ from diary.analysis.daytable import (
 from diary.analysis.doses import dose_response
 from diary.analysis.history import checkins_per_week, cramp_history, sleep_disturbance
 from diary.analysis.patterns import build_patterns, calendar_start
-from diary.analysis.redflags import red_flags
+from diary.analysis.redflags import RED_FLAG_FIELDS, red_flags
 from diary.analysis.triggers import (
     CORRELATION_NOTE,
     analyse_factors,
@@ -265,17 +266,15 @@ def load_diary(
     )
 
 
-def _episode_records(episodes) -> list[EpisodeRecord]:
-    return [
-        EpisodeRecord(
-            **{
-                **row,
-                "relief": tuple(row["relief"] or ()),
-                "symptoms": tuple(row["symptoms"] or ()),
-            }
-        )
-        for row in episodes.order_by("started_at").values(*EPISODE_FIELDS)
-    ]
+def _episode_records(episodes, fields: Sequence[str] = EPISODE_FIELDS) -> list[EpisodeRecord]:
+    """The episodes' records, oldest first, with `fields` loaded (the rest left at defaults)."""
+    lists = [name for name in ("relief", "symptoms") if name in fields]
+    records = []
+    for row in episodes.order_by("started_at").values(*fields):
+        for name in lists:
+            row[name] = tuple(row[name] or ())
+        records.append(EpisodeRecord(**row))
+    return records
 
 
 def _medication_records(user: User) -> list[MedicationRecord]:
@@ -503,6 +502,8 @@ def window_red_flags(
     started = diary_first_day(user, zone)
     trend_result = trend(counts, started, complete_day)
     onsets = medication_onsets(_medication_records(user), counts, started, complete_day)
-    in_window = _episode_records(Episode.objects.for_user(user).between(since, until))
+    in_window = _episode_records(
+        Episode.objects.for_user(user).between(since, until), RED_FLAG_FIELDS
+    )
     flags = red_flags(in_window, zone, complete_day, trend_result, onsets)
     return [flag.as_json() for flag in flags]

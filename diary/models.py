@@ -8,6 +8,7 @@ unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
 import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -371,7 +372,10 @@ class Episode(models.Model):
     def place(self, zone: zoneinfo.ZoneInfo) -> None:
         """Set local_date from started_at, in `zone`, the owner's: every write of an episode
         comes through here (save, bulk_create, the diary file's import, a change of zone)."""
-        self.local_date = days.local_date(self.started_at, zone)
+        # The instant as it is stored: Django also takes text, or a naive time in its zone.
+        field = cast(models.DateTimeField, self._meta.get_field("started_at"))
+        started_at = field.get_prep_value(self.started_at)
+        self.local_date = days.local_date(started_at, zone)
 
     def _owner_zone(self) -> zoneinfo.ZoneInfo:
         # The profile cached on the owner (Profile.get_or_create_for), else one query.

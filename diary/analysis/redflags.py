@@ -24,6 +24,18 @@ FREQUENT_PER_WEEK = 3
 NIGHTS_PER_WEEK = 2
 # The dashboard lists a flag's latest evidence: years of severe episodes would bury the page.
 EVIDENCE_LISTED = 10
+# The fields of an EpisodeRecord the rules read (with those it can't do without): the home
+# page loads only these.
+RED_FLAG_FIELDS = (
+    "id",
+    "started_at",
+    "muscle",
+    "side",
+    "intensity",
+    "duration_seconds",
+    "activity",
+    "symptoms",
+)
 
 
 @dataclass(frozen=True)
