@@ -1,8 +1,9 @@
 """The diary's data: episodes, daily check-ins, and the health profile with its medications.
 
-Times are stored aware in UTC; a check-in's date is the owner's local date. Multi-choice
-answers are JSON lists of the slugs in diary/vocabularies.py, so the diary file can carry them
-unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
+Times are stored aware in UTC; a check-in's date is the owner's local date, and so is the
+local_date an episode keeps beside its start (Episode.place). Multi-choice answers are JSON
+lists of the slugs in diary/vocabularies.py, so the diary file can carry them unchanged. A
+blank answer is NULL or "", never 0: not recorded is not none.
 """
 
 import zoneinfo

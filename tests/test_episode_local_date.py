@@ -174,6 +174,7 @@ def test_the_demo_diary_places_its_episodes_in_the_servers_zone(db, settings, fr
     call_command("seed_demo", "--days", "30", "--profile", "heavy", stdout=StringIO())
     demo = User.objects.get(username="demo")
     assert len(local_dates(demo)) > 30
+    # As if the demo person had moved away: seeding again gives back the server's zone.
     Profile.objects.filter(user=demo).update(time_zone="UTC")
     call_command("seed_demo", "--days", "30", stdout=StringIO())
     assert len(local_dates(demo)) > 0
