@@ -64,6 +64,20 @@ def test_the_quick_log_places_the_episode_on_the_day_of_the_summer_time_change(
     assert local_dates(user) == [date(2026, 3, 30)]
 
 
+def test_the_quick_log_reads_the_zone_from_the_requests_profile(auth_client, user):
+    with CaptureQueriesContext(connection) as queries:
+        auth_client.post(
+            reverse("diary:quick_log"), {"muscle": "calf", "side": "left", "intensity": "5"}
+        )
+    reads = [
+        sql
+        for sql in (q["sql"] for q in queries.captured_queries)
+        if 'FROM "diary_profile"' in sql and "FOR UPDATE" not in sql  # PostgreSQL's lock
+    ]
+    assert len(reads) == 1  # the middleware's
+    assert len(local_dates(user)) == 1
+
+
 def test_an_edit_across_midnight_moves_the_date_and_its_duration_alone_keeps_it(auth_client, user):
     episode = make_episode(user, started_at=datetime(2026, 1, 10, 22, 30, tzinfo=UTC))
     assert local_dates(user) == [date(2026, 1, 10)]  # 23:30 in Berlin
