@@ -3,15 +3,15 @@ computed by the pure modules (day table, triggers, patterns, red flags), returne
 document that /insights.json and `manage.py insights` emit and the dashboard renders."""
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from diary.analysis import charts
@@ -26,7 +26,7 @@ from diary.analysis.daytable import (
 from diary.analysis.doses import dose_response
 from diary.analysis.history import checkins_per_week, cramp_history, sleep_disturbance
 from diary.analysis.patterns import build_patterns, calendar_start
-from diary.analysis.redflags import red_flags
+from diary.analysis.redflags import RED_FLAG_FIELDS, red_flags
 from diary.analysis.triggers import (
     CORRELATION_NOTE,
     analyse_factors,
@@ -195,8 +195,8 @@ def diary_first_day(user: User, zone: ZoneInfo) -> date:
         .values(
             episode=Subquery(
                 Episode.objects.filter(user=OuterRef("pk"))
-                .order_by("started_at")
-                .values("started_at")[:1]
+                .order_by("local_date")
+                .values("local_date")[:1]
             ),
             checkin=Subquery(
                 CheckIn.objects.filter(user=OuterRef("pk")).order_by("date").values("date")[:1]
@@ -207,7 +207,7 @@ def diary_first_day(user: User, zone: ZoneInfo) -> date:
     candidates = [
         local_date(user.date_joined, zone),
         firsts["checkin"],
-        firsts["episode"] and local_date(firsts["episode"], zone),
+        firsts["episode"],
     ]
     return min(day for day in candidates if day is not None)
 
@@ -262,21 +262,19 @@ def load_diary(
             CustomFactorRecord(**row)
             for row in CustomFactor.objects.for_user(user).values("name", "kind", "threshold")
         ),
-        episode_counts_per_day(user, zone, until),
+        episode_counts_per_day(user, last_day),
     )
 
 
-def _episode_records(episodes) -> list[EpisodeRecord]:
-    return [
-        EpisodeRecord(
-            **{
-                **row,
-                "relief": tuple(row["relief"] or ()),
-                "symptoms": tuple(row["symptoms"] or ()),
-            }
-        )
-        for row in episodes.order_by("started_at").values(*EPISODE_FIELDS)
-    ]
+def _episode_records(episodes, fields: Sequence[str] = EPISODE_FIELDS) -> list[EpisodeRecord]:
+    """The episodes' records, oldest first, with `fields` loaded (the rest left at defaults)."""
+    lists = [name for name in ("relief", "symptoms") if name in fields]
+    records = []
+    for row in episodes.order_by("started_at").values(*fields):
+        for name in lists:
+            row[name] = tuple(row[name] or ())
+        records.append(EpisodeRecord(**row))
+    return records
 
 
 def _medication_records(user: User) -> list[MedicationRecord]:
@@ -288,17 +286,17 @@ def _medication_records(user: User) -> list[MedicationRecord]:
     ]
 
 
-def episode_counts_per_day(user: User, zone: ZoneInfo, until: datetime) -> dict[date, int]:
-    """Episodes per local date, of every episode before `until`: counted by the database in
-    one query, however long the diary (the same as daytable.episodes_per_day of them all)."""
+def episode_counts_per_day(user: User, last_day: date) -> dict[date, int]:
+    """Episodes per local date, of every episode up to `last_day`: counted by the database in
+    one query along the (user, local_date) index, however long the diary (the same as
+    daytable.episodes_per_day of them all)."""
     return dict(
         Episode.objects.for_user(user)
-        .filter(started_at__lt=until)
-        .annotate(day=TruncDate("started_at", tzinfo=zone))
+        .filter(local_date__lte=last_day)
         .order_by()
-        .values("day")
+        .values("local_date")
         .annotate(episodes=Count("pk"))
-        .values_list("day", "episodes")
+        .values_list("local_date", "episodes")
     )
 
 
@@ -507,10 +505,12 @@ def window_red_flags(
     episodes, the day counts, the medications and where the diary begins."""
     since, until = day_bounds(first_day, last_day, zone)
     complete_day = today - timedelta(days=1) if last_day >= today else last_day
-    counts = episode_counts_per_day(user, zone, until)
+    counts = episode_counts_per_day(user, last_day)
     started = diary_first_day(user, zone)
     trend_result = trend(counts, started, complete_day)
     onsets = medication_onsets(_medication_records(user), counts, started, complete_day)
-    in_window = _episode_records(Episode.objects.for_user(user).between(since, until))
+    in_window = _episode_records(
+        Episode.objects.for_user(user).between(since, until), RED_FLAG_FIELDS
+    )
     flags = red_flags(in_window, zone, complete_day, trend_result, onsets)
     return [flag.as_json() for flag in flags]

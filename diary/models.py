@@ -1,23 +1,27 @@
 """The diary's data: episodes, daily check-ins, and the health profile with its medications.
 
-Times are stored aware in UTC; a check-in's date is the owner's local date. Multi-choice
-answers are JSON lists of the slugs in diary/vocabularies.py, so the diary file can carry them
-unchanged. A blank answer is NULL or "", never 0: not recorded is not none.
+Times are stored aware in UTC; a check-in's date is the owner's local date, and so is the
+local_date an episode keeps beside its start (Episode.place). Multi-choice answers are JSON
+lists of the slugs in diary/vocabularies.py, so the diary file can carry them unchanged. A
+blank answer is NULL or "", never 0: not recorded is not none.
 """
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
-from diary.days import EARLIEST_DAY, day_start
+from diary import days
+from diary.days import EARLIEST_DAY
 from diary.limits import (
     CUSTOM_FACTOR_NAME_LENGTH,
     LARGEST_ANSWER,
@@ -156,7 +160,17 @@ class Profile(models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name != "data_version"
             ]
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "time_zone" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        # The episodes' local dates follow the zone, whichever profile object (a stale one
+        # too) or none before (the server's zone) saved them.
+        with transaction.atomic(savepoint=False):
+            placed_in = days_zones([self.user_id])[self.user_id]
+            super().save(*args, **kwargs)
+            if placed_in.key != self.time_zone:
+                Episode.objects.filter(user_id=self.user_id).place_on_local_dates(self.zone)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -164,11 +178,28 @@ class Profile(models.Model):
 
     @classmethod
     def get_or_create_for(cls, user: User) -> "Profile":
-        """The user's profile, made with the server's time zone on first use."""
+        """The user's profile, made with the server's time zone on first use (the zone of
+        days_zones() for a user without one)."""
         profile, _ = cls.objects.get_or_create(
             user=user, defaults={"time_zone": settings.TIME_ZONE}
         )
+        # Cached both ways, so an episode saved for this user reads the zone without a query.
+        profile.user = user
         return profile
+
+
+def days_zones(user_ids: Iterable[int]) -> dict[int, zoneinfo.ZoneInfo]:
+    """The zone of each user's local days: their profile's, or the server's for a user who has
+    none yet (the one get_or_create_for will give them)."""
+    wanted = set(user_ids)
+    zones = dict.fromkeys(wanted, settings.TIME_ZONE) | dict(
+        Profile.objects.filter(user_id__in=wanted).values_list("user_id", "time_zone")
+    )
+    return {user_id: zoneinfo.ZoneInfo(name) for user_id, name in zones.items()}
+
+
+# The user's side of Profile.user, which knows whether their profile is cached on them.
+_OWNERS_PROFILE = Profile.user.field.remote_field
 
 
 class Medication(models.Model):
@@ -221,15 +252,34 @@ class EpisodeQuerySet(OwnedQuerySet):
         """Episodes that started in [start, end)."""
         return self.filter(started_at__gte=start, started_at__lt=end)
 
-    def on_local_days(self, first_day: date | None, last_day: date | None, zone: zoneinfo.ZoneInfo):
-        """Episodes that started on local dates first_day..last_day in `zone`, both included;
-        None leaves that end open."""
+    def on_local_days(self, first_day: date | None, last_day: date | None):
+        """Episodes that started on local dates first_day..last_day of their owner's time zone,
+        both included; None leaves that end open."""
         episodes = self
         if first_day is not None:
-            episodes = episodes.filter(started_at__gte=day_start(first_day, zone))
+            episodes = episodes.filter(local_date__gte=first_day)
         if last_day is not None:
-            episodes = episodes.filter(started_at__lt=day_start(last_day + timedelta(days=1), zone))
+            episodes = episodes.filter(local_date__lte=last_day)
         return episodes
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Django's, with each episode placed on its local date first (it calls no save())."""
+        episodes = list(objs)
+        zones = days_zones(episode.user_id for episode in episodes)
+        for episode in episodes:
+            episode.place(zones[episode.user_id])
+        return super().bulk_create(episodes, *args, **kwargs)
+
+    def place_on_local_dates(self, zone: zoneinfo.ZoneInfo) -> None:
+        """Place these episodes on their local dates in `zone` (their owner's new one), writing
+        only those whose date moves."""
+        moved = []
+        for episode in self.order_by().only("id", "started_at", "local_date"):
+            stored = episode.local_date
+            episode.place(zone)
+            if episode.local_date != stored:
+                moved.append(episode)
+        self.model.objects.bulk_update(moved, ["local_date"], batch_size=500)
 
 
 class Episode(models.Model):
@@ -239,6 +289,9 @@ class Episode(models.Model):
     started_at = models.DateTimeField(
         "started", default=timezone.now, validators=[validate_not_in_future]
     )
+    # The local date of started_at in the owner's time zone (their profile's), which place()
+    # keeps on every write: the insights count days by it in SQL, along an index.
+    local_date = models.DateField(editable=False)
     duration_seconds = models.PositiveIntegerField(
         "duration", null=True, blank=True, validators=[MaxValueValidator(MAX_DURATION_SECONDS)]
     )
@@ -283,7 +336,8 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "started_at"])]
+        # (user, started_at) is the unique moment's index (EPISODE_IDENTITY starts with it).
+        indexes = [models.Index(fields=["user", "local_date"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(intensity__gte=0, intensity__lte=MAX_RATING),
@@ -305,8 +359,30 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return f"{self.get_muscle_display()} {self.get_kind_display().split(' (')[0].lower()}"
 
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "started_at" in update_fields:
+            self.place(self._owner_zone())
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "local_date"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("diary:episode_detail", args=[self.pk])
+
+    def place(self, zone: zoneinfo.ZoneInfo) -> None:
+        """Set local_date from started_at, in `zone`, the owner's: every write of an episode
+        comes through here (save, bulk_create, the diary file's import, a change of zone)."""
+        # The instant as it is stored: Django also takes text, or a naive time in its zone.
+        field = cast(models.DateTimeField, self._meta.get_field("started_at"))
+        started_at = field.get_prep_value(self.started_at)
+        self.local_date = days.local_date(started_at, zone)
+
+    def _owner_zone(self) -> zoneinfo.ZoneInfo:
+        # The profile cached on the owner (Profile.get_or_create_for), else one query.
+        if Episode.user.is_cached(self) and _OWNERS_PROFILE.is_cached(self.user):
+            return self.user.profile.zone
+        return days_zones([self.user_id])[self.user_id]
 
     def may_end_now(self, now: datetime) -> bool:
         """Whether "it's over" may set the duration from the time elapsed since the start."""

@@ -55,7 +55,7 @@ def report_input(
     if "episodes" in sections:
         for row in (
             Episode.objects.for_user(user)
-            .on_local_days(first_day, last_day, zone)
+            .on_local_days(first_day, last_day)
             .order_by("started_at")
             .values(*EPISODE_COLUMNS)
         ):

@@ -795,10 +795,11 @@ def test_it_rejects_a_time_zone_that_is_not_a_place(zone):
 
 
 # Columns a record keeps that are not the person's diary: ids, bookkeeping, the name keys
-# derived from names, the time zone (the file's top-level "timezone"), and the settings of the
-# app that stay with the account by decision (README, "Data formats").
+# derived from names, an episode's local date (derived from its start and the zone), the time
+# zone (the file's top-level "timezone"), and the settings of the app that stay with the
+# account by decision (README, "Data formats").
 NOT_IN_THE_FILE = {
-    Episode: {"id", "user", "client_id", "created_at", "imported", "updated_at"},
+    Episode: {"id", "user", "local_date", "client_id", "created_at", "imported", "updated_at"},
     CheckIn: {"id", "user", "updated_at"},
     Medication: {"id", "user", "name_key", "updated_at"},
     CustomFactor: {"id", "user", "name_key", "updated_at"},

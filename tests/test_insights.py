@@ -770,7 +770,6 @@ def test_the_database_counts_episodes_per_local_day_as_python_does(db):
         datetime(2025, 3, 31, 12, 0, tzinfo=UTC),
     ):
         make_episode(user, started_at=instant, intensity=4)
-    until = datetime(2025, 4, 1, tzinfo=UTC)
     expected = episodes_per_day(
         [
             EpisodeRecord(e.started_at, e.muscle, e.side, e.intensity, None)
@@ -778,7 +777,7 @@ def test_the_database_counts_episodes_per_local_day_as_python_does(db):
         ],
         zone,
     )
-    counted = episode_counts_per_day(user, zone, until)
+    counted = episode_counts_per_day(user, date(2025, 3, 31))
     assert counted == dict(expected)
     assert counted == {date(2025, 3, 29): 1, date(2025, 3, 30): 2, date(2025, 3, 31): 2}
 

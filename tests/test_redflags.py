@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from diary.analysis.daytable import EpisodeRecord, MedicationRecord
-from diary.analysis.redflags import EVIDENCE_LISTED, listed_evidence, red_flags
+from diary.analysis.redflags import EVIDENCE_LISTED, RED_FLAG_FIELDS, listed_evidence, red_flags
 from diary.analysis.triggers import medication_onsets, trend
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -23,6 +23,45 @@ def codes(episodes, **kwargs) -> list[str]:
 def recent_days(count: int) -> list[date]:
     """`count` days spread over the last 4 weeks (at most two a day)."""
     return [TODAY - timedelta(days=(n * 2) % 28 + n // 14) for n in range(count)]
+
+
+def test_the_rules_read_no_field_beyond_red_flag_fields():
+    every_field = {
+        "kind": "spasm",
+        "hydration": "thirsty",
+        "relief": ("stretching",),
+        "relief_effect": "a_lot",
+        "time_estimated": True,
+        "created_at": datetime(2025, 7, 1, tzinfo=ZONE),
+        "imported": True,
+    }
+    moments = [(day, hour) for day in recent_days(20) for hour in (3, 14)]
+    episodes = [
+        episode(
+            day,
+            hour=hour,
+            id=n,
+            intensity=n % 11,
+            duration_seconds=n * 60,
+            symptoms=("numbness", "swelling", "injury")[: n % 4],
+            **every_field,
+        )
+        for n, (day, hour) in enumerate(moments)
+    ]
+    loaded = [
+        EpisodeRecord(**{name: getattr(e, name) for name in RED_FLAG_FIELDS}) for e in episodes
+    ]
+    flags = red_flags(episodes, ZONE, TODAY)
+    assert {flag.code for flag in flags} >= {
+        "severe",
+        "prolonged",
+        "weakness_or_numbness",
+        "swelling_or_redness",
+        "after_injury",
+        "frequent",
+        "sleep_disrupted",
+    }
+    assert red_flags(loaded, ZONE, TODAY) == flags
 
 
 def test_an_ordinary_diary_raises_no_flag():

@@ -24,6 +24,18 @@ FREQUENT_PER_WEEK = 3
 NIGHTS_PER_WEEK = 2
 # The dashboard lists a flag's latest evidence: years of severe episodes would bury the page.
 EVIDENCE_LISTED = 10
+# The fields of an EpisodeRecord the rules read (with those it can't do without): the home
+# page loads only these.
+RED_FLAG_FIELDS = (
+    "id",
+    "started_at",
+    "muscle",
+    "side",
+    "intensity",
+    "duration_seconds",
+    "activity",
+    "symptoms",
+)
 
 
 @dataclass(frozen=True)
@@ -122,16 +134,17 @@ def _weekly_evidence(
     episodes: Sequence[EpisodeRecord], zone: ZoneInfo, first_day: date
 ) -> tuple[Evidence, ...]:
     evidence = []
+    days = [local_date(e.started_at, zone) for e in episodes]
     for week in range(RECENT_WEEKS):
         start = first_day + timedelta(days=7 * week)
         end = start + timedelta(days=6)
-        count = sum(1 for e in episodes if start <= local_date(e.started_at, zone) <= end)
+        count = sum(1 for day in days if start <= day <= end)
         evidence.append(Evidence(start, f"week of {start:%-d %b} to {end:%-d %b}: {count}"))
     return tuple(evidence)
 
 
-def _frequent(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day: date):
-    first_day, recent = _recent(episodes, zone, last_day)
+def _frequent(recent: Sequence[EpisodeRecord], zone: ZoneInfo, first_day: date):
+    """`recent`: the episodes of the 4 weeks from first_day (_recent)."""
     if len(recent) < FREQUENT_PER_WEEK * RECENT_WEEKS:
         return None
     return RedFlag(
@@ -144,8 +157,8 @@ def _frequent(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day: date)
     )
 
 
-def _sleep_disrupted(episodes: Sequence[EpisodeRecord], zone: ZoneInfo, last_day: date):
-    first_day, recent = _recent(episodes, zone, last_day)
+def _sleep_disrupted(recent: Sequence[EpisodeRecord], zone: ZoneInfo, first_day: date):
+    """`recent`: the episodes of the 4 weeks from first_day (_recent)."""
     nights = [e for e in recent if is_night(e, zone)]
     if len(nights) < NIGHTS_PER_WEEK * RECENT_WEEKS:
         return None
@@ -189,7 +202,8 @@ SYMPTOM_FLAGS = (
 def _symptom_flags(episodes: Sequence[EpisodeRecord], zone: ZoneInfo) -> list[RedFlag]:
     flags = []
     for code, symptoms, words, advice in SYMPTOM_FLAGS:
-        matching = [e for e in episodes if any(s in e.symptoms for s in symptoms)]
+        # Most episodes have no symptom at all: those are passed over first.
+        matching = [e for e in episodes if e.symptoms and any(s in e.symptoms for s in symptoms)]
         if matching:
             flags.append(
                 RedFlag(
@@ -275,12 +289,13 @@ def red_flags(
     window that ends today still shows today's severe or unusual episodes, but does not count
     an unfinished day into a rate).
     """
+    first_day, recent = _recent(episodes, zone, last_day)
     flags = [
         _severe(episodes, zone),
         _prolonged(episodes, zone),
         *_symptom_flags(episodes, zone),
-        _frequent(episodes, zone, last_day),
-        _sleep_disrupted(episodes, zone, last_day),
+        _frequent(recent, zone, first_day),
+        _sleep_disrupted(recent, zone, first_day),
         _worsening(trend) if trend is not None else None,
         *_medication_flags(onsets),
     ]

@@ -203,6 +203,8 @@ def _plan(user: User, parsed: ParsedDiary, now: datetime) -> _Plan:
     if parsed.profile is not None:
         plan.profile = _changed_profile(user, parsed.profile)
         plan.summary.profile_updated = plan.profile is not None
+    # The zone the diary has once the file is in: its episodes' local dates are in it.
+    zone = (plan.profile or Profile.get_or_create_for(user)).zone
     medications = _with_name_key(parsed.medications)
     plan.summary.medications, _ = _plan_rows(
         plan,
@@ -223,6 +225,8 @@ def _plan(user: User, parsed: ParsedDiary, now: datetime) -> _Plan:
         EPISODE_FIELDS,
         now,
         created_values={"imported": True},
+        # A stored episode matched keeps its start; a change of zone moves it (Profile.save).
+        place_added=lambda episode: episode.place(zone),
         most=(MAX_EPISODES, "episodes"),
     )
     _plan_rows(
@@ -432,12 +436,14 @@ def _plan_rows(
     now: datetime,
     links_changed: Callable[[Row, Record], list[str]] = lambda row, record: [],
     created_values: dict | None = None,
+    place_added: Callable[[Row], None] = lambda row: None,
     most: tuple[int, str] | None = None,
 ) -> tuple[Tally, list[tuple[Row, Record]]]:
     """Add to the plan the statements that create or overwrite `user`'s rows of `model` from
     records; returns the tally and the rows added or updated, with their records (for the
-    many-to-many step). `created_values` are set on the rows added only; `most` is the cap on
-    the diary's rows of that model, with their name, past which the file is refused."""
+    many-to-many step). `created_values` are set on the rows added only, and `place_added`
+    sets what each of them derives from its own values; `most` is the cap on the diary's rows
+    of that model, with their name, past which the file is refused."""
     columns = list(columns)
     # Every diary model's manager is an OwnedQuerySet's.
     existing = {identity(vars(row)): row for row in model.objects.for_user(user)}  # type: ignore[attr-defined]
@@ -447,7 +453,9 @@ def _plan_rows(
         row = existing.get(identity(record))
         if row is None:
             values = {name: record[name] for name in columns}
-            added.append((model(user=user, **values, **(created_values or {})), record))
+            row = model(user=user, **values, **(created_values or {}))
+            place_added(row)
+            added.append((row, record))
             continue
         # Only what the file holds: a key it leaves out leaves the stored value alone.
         values = {name: record[name] for name in columns if name in record[PRESENT_KEYS]}

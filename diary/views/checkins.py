@@ -91,9 +91,7 @@ def _checkin_form(
         instance=checkin,
         hidden=request.profile.hidden_checkin_questions,
         copy_from=previous if copying else None,
-        episode_count=Episode.objects.for_user(request.user)
-        .on_local_days(day, day, request.profile.zone)
-        .count(),
+        episode_count=Episode.objects.for_user(request.user).on_local_days(day, day).count(),
         custom_factors=list(CustomFactor.objects.for_user(request.user).filter(on_checkin=True)),
     )
 

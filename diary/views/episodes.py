@@ -102,9 +102,7 @@ def _episode_list_context(request: SignedInRequest) -> dict[str, Any]:
     filters = EpisodeFilterForm(request.GET or None)
     if filters.is_valid():
         episodes = episodes.on_local_days(
-            filters.cleaned_data["start"],
-            filters.cleaned_data["end"],
-            timezone.get_current_timezone(),
+            filters.cleaned_data["start"], filters.cleaned_data["end"]
         )
         if muscle := filters.cleaned_data["muscle"]:
             episodes = episodes.filter(muscle=muscle)

@@ -45,7 +45,7 @@ def _home_part(request: SignedInRequest, today: date) -> dict[str, Any]:
     )
     night_cramps = (
         Episode.objects.for_user(request.user)
-        .on_local_days(today, today, request.profile.zone)
+        .on_local_days(today, today)
         .filter(time_estimated=True)
         .count()
         if night is not None
