@@ -325,7 +325,7 @@ def _draw_amounts(figure: Figure, document: Document) -> None:
         axes.set_ylim(0, top)
         axes.set_title(factor["title"], fontsize=9)
     for axes in panels[len(factors) :]:
-        axes.set_axis_off()
+        figure.delaxes(axes)  # an odd count leaves a cell empty
     for axes in grid[:, 0]:
         axes.set_ylabel("Episodes a day", fontsize=7.5)
     _title(figure, "Cramps by amount, on check-in days (95% CI)")
