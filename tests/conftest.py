@@ -2,10 +2,22 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # On SQLite, a test database in a file, as production has, not Django's in-memory default:
+    # the live server's threads then get connections of their own instead of sharing the
+    # test's one, so the browser's overlapping requests (a page's sends beside the service
+    # worker's) are separate sessions, as they are in production.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)
