@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from diary.days import local_date
 from diary.insights import CACHE_SECONDS, data_version, versioned_key
@@ -62,8 +62,8 @@ def cached_html(
     context: Callable[[], dict[str, Any]],
     *shown: object,
 ) -> SafeString:
-    """`template` rendered with `context()`, through cached_part (the template names the part)."""
-    # Our own rendering, read back from our own cache: already escaped.
-    return mark_safe(  # noqa: S308
-        cached_part(request, template, lambda: str(render_to_string(template, context())), *shown)
-    )
+    """`template` rendered with `context()`, through cached_part (the template names the part).
+
+    Rendered HTML is a SafeString, and the cache (pickle) gives it back as one, so a page shows
+    a part, or HTML inside a cached dict, without marking it safe again."""
+    return cached_part(request, template, lambda: render_to_string(template, context()), *shown)

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from diary.dataversion import changes_diary
@@ -138,7 +137,6 @@ def checkin_day(request: SignedInRequest, day: date) -> HttpResponse:
         )
     context = {
         **part,
-        "questions": mark_safe(part["questions"]),  # noqa: S308  # rendered by _checkin_part
         "day": day,
         "today": today,
     }

@@ -5,7 +5,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from diary.analysis.nights import morning_has_come
@@ -82,7 +81,6 @@ def home(request: SignedInRequest) -> HttpResponse:
         "diary/home.html",
         {
             **part,
-            "recent_episodes": mark_safe(part["recent_episodes"]),  # noqa: S308  # rendered above
             "today": today,
             "morning": morning_has_come(timezone.now(), request.profile.zone),
             "new_red_flags": len(new_red_flag_codes(codes, request.profile.seen_red_flags)),
